@@ -1,0 +1,1 @@
+"""The `slidegen` command-line interface (Typer). Commands live in `cmd_*.py` modules."""

@@ -1,0 +1,122 @@
+"""The one settings object: read from environment variables and an optional `.env` file.
+
+Every knob the app reads lives here, so that no module below reads `os.environ` itself and no
+environment name is hard-coded elsewhere. A bad value stops start-up with one clear line that
+names the setting (`SettingsError`), never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+from enum import StrEnum
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Environment", "Settings", "SettingsError", "get_settings", "load_settings"]
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+class SettingsError(ValueError):
+    """A setting has a value the app cannot start with; the message names the variable."""
+
+
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+
+
+class Settings(BaseSettings):
+    """All runtime settings. Field names map to upper-case environment variables."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        case_sensitive=False,
+        populate_by_name=True,
+    )
+
+    environment: Environment = Field(default=Environment.DEVELOPMENT, alias="ENVIRONMENT")
+    log_level: LogLevel = Field(default="INFO", alias="LOG_LEVEL")
+    log_format: Literal["json", "text"] = Field(default="json", alias="LOG_FORMAT")
+
+    data_dir: Path = Field(default=Path("data"), alias="SLIDEGEN_DATA_DIR")
+    # None means "a SQLite file in data_dir"; see `database_url_or_default`.
+    database_url: str | None = Field(default=None, alias="DATABASE_URL")
+    redis_url: str | None = Field(default=None, alias="REDIS_URL")
+
+    serving_endpoint: str = Field(default="databricks-claude-sonnet-4", alias="SERVING_ENDPOINT")
+    genie_space_id: str | None = Field(default=None, alias="GENIE_SPACE_ID")
+    mlflow_experiment_id: str | None = Field(default=None, alias="MLFLOW_EXPERIMENT_ID")
+    mlflow_tracking_uri: str | None = Field(default=None, alias="MLFLOW_TRACKING_URI")
+
+    # Honoured only in development: production identity comes from the Apps proxy headers.
+    dev_user_id: str = Field(default="dev-user", alias="DEV_USER_ID")
+    dev_user_email: str = Field(default="dev-user@example.com", alias="DEV_USER_EMAIL")
+    dev_username: str = Field(default="Dev User", alias="DEV_USERNAME")
+
+    # Agent limits.
+    llm_timeout_s: float = Field(default=120.0, alias="LLM_TIMEOUT_S", gt=0)
+    llm_max_retries: int = Field(default=3, alias="LLM_MAX_RETRIES", ge=0, le=10)
+    genie_timeout_s: float = Field(default=120.0, alias="GENIE_TIMEOUT_S", gt=0)
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("log_format", "environment", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.lower() if isinstance(value, str) else value
+
+    @field_validator("database_url", "redis_url", "genie_space_id", "mlflow_experiment_id",
+                     "mlflow_tracking_uri", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment is Environment.PRODUCTION
+
+    @property
+    def database_url_or_default(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'slidegen.db').resolve()}"
+
+    @property
+    def tracing_enabled(self) -> bool:
+        """MLflow tracing only when a tracking server is configured (else it writes mlflow.db)."""
+        return bool(self.mlflow_tracking_uri)
+
+
+def _describe(error: ValidationError) -> str:
+    first = error.errors()[0]
+    loc = first.get("loc") or ("?",)
+    name = str(loc[0])
+    field = Settings.model_fields.get(name)
+    env_name = (field.alias if field and field.alias else name).upper()
+    value = first.get("input")
+    shown = f" (got {value!r})" if isinstance(value, str | int | float) else ""
+    return f"invalid setting {env_name}{shown}: {first.get('msg', 'invalid value')}"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings now; raise `SettingsError` with one line naming the bad variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        raise SettingsError(_describe(error)) from None
+
+
+@functools.lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once. Tests call `get_settings.cache_clear()`."""
+    return load_settings()

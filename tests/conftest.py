@@ -1,0 +1,75 @@
+"""Suite-wide fixtures: the local services (PostgreSQL, Redis) and a clean settings cache.
+
+Tests that need a service take the `postgres_url` / `redis_url` fixture. Where the service is not
+reachable the test is skipped, except when SLIDEGEN_REQUIRE_SERVICES=1 (CI), where it fails: a
+skipped PostgreSQL test in CI is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+POSTGRES_URL = os.environ.get("SLIDEGEN_TEST_POSTGRES_URL",
+                              "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("SLIDEGEN_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def _reachable(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def _missing(service: str) -> None:
+    message = f"{service} is not reachable on 127.0.0.1"
+    if os.environ.get("SLIDEGEN_REQUIRE_SERVICES") == "1":
+        pytest.fail(message + " and SLIDEGEN_REQUIRE_SERVICES=1", pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Settings are cached per process; every test starts from the environment it sets."""
+    from slidegen.config import get_settings
+
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    if not _reachable(5432):
+        _missing("PostgreSQL")
+    return POSTGRES_URL
+
+
+@pytest.fixture
+def postgres_schema(postgres_url: str) -> Iterator[str]:
+    """A fresh, empty schema in the `test` database, dropped afterwards."""
+    import sqlalchemy as sa
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    engine = sa.create_engine(postgres_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield schema
+    finally:
+        with engine.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    if not _reachable(6379):
+        _missing("Redis")
+    return REDIS_URL
