@@ -49,6 +49,29 @@ class Settings(BaseSettings):
     # None means "a SQLite file in data_dir"; see `database_url_or_default`.
     database_url: str | None = Field(default=None, alias="DATABASE_URL")
     redis_url: str | None = Field(default=None, alias="REDIS_URL")
+    # PostgreSQL schema holding the store's tables (None: the server's default, "public").
+    database_schema: str | None = Field(default=None, alias="DATABASE_SCHEMA")
+
+    # Lakebase (Databricks managed PostgreSQL). Selection and precedence live in
+    # slidegen/store/lakebase.py: DATABASE_URL wins, then an autoscaling endpoint, then a
+    # provisioned instance, then the PG* variables the Apps runtime injects for an attached
+    # database resource (only when running as a Databricks App, so a laptop's PGHOST is ignored).
+    lakebase_instance_name: str | None = Field(default=None, alias="LAKEBASE_INSTANCE_NAME")
+    lakebase_endpoint: str | None = Field(default=None, alias="LAKEBASE_ENDPOINT")
+    lakebase_database: str | None = Field(default=None, alias="LAKEBASE_DATABASE")
+    lakebase_token_refresh_margin_s: float = Field(default=300.0, gt=0,
+                                                   alias="LAKEBASE_TOKEN_REFRESH_MARGIN_S")
+    # Below the ~1 h token lifetime, so no pooled connection outlives the token it logged in with.
+    lakebase_pool_recycle_s: int = Field(default=1800, gt=0, alias="LAKEBASE_POOL_RECYCLE_S")
+    databricks_app_name: str | None = Field(default=None, alias="DATABRICKS_APP_NAME")
+    pghost: str | None = Field(default=None, alias="PGHOST")
+    pgport: int = Field(default=5432, gt=0, lt=65536, alias="PGPORT")
+    pgdatabase: str | None = Field(default=None, alias="PGDATABASE")
+    pguser: str | None = Field(default=None, alias="PGUSER")
+    # Lakebase requires TLS; a local stand-in without TLS needs an explicit PGSSLMODE=disable.
+    pgsslmode: Literal["disable", "allow", "prefer", "require", "verify-ca", "verify-full"] = Field(
+        default="require", alias="PGSSLMODE")
+    pgappname: str | None = Field(default=None, alias="PGAPPNAME")
 
     serving_endpoint: str = Field(default="databricks-claude-sonnet-4", alias="SERVING_ENDPOINT")
     genie_space_id: str | None = Field(default=None, alias="GENIE_SPACE_ID")
@@ -76,7 +99,9 @@ class Settings(BaseSettings):
         return value.lower() if isinstance(value, str) else value
 
     @field_validator("database_url", "redis_url", "genie_space_id", "mlflow_experiment_id",
-                     "mlflow_tracking_uri", mode="before")
+                     "mlflow_tracking_uri", "database_schema", "lakebase_instance_name",
+                     "lakebase_endpoint", "lakebase_database", "databricks_app_name", "pghost",
+                     "pgdatabase", "pguser", "pgappname", mode="before")
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
