@@ -87,6 +87,14 @@ class Settings(BaseSettings):
     llm_timeout_s: float = Field(default=120.0, alias="LLM_TIMEOUT_S", gt=0)
     llm_max_retries: int = Field(default=3, alias="LLM_MAX_RETRIES", ge=0, le=10)
     genie_timeout_s: float = Field(default=120.0, alias="GENIE_TIMEOUT_S", gt=0)
+    # Longest pause between two polls of a Genie message (polling starts fast and backs off).
+    genie_poll_max_s: float = Field(default=2.0, alias="GENIE_POLL_MAX_S", gt=0)
+    # Caps on what one Genie answer may put in front of the model (rows, characters).
+    genie_max_rows: int = Field(default=50, alias="GENIE_MAX_ROWS", ge=1, le=10_000)
+    genie_max_chars: int = Field(default=12_000, alias="GENIE_MAX_CHARS", ge=500)
+    # A whole generation or edit (all model turns and tool calls) ends by this deadline.
+    agent_timeout_s: float = Field(default=600.0, alias="AGENT_TIMEOUT_S", gt=0)
+    agent_max_tool_calls: int = Field(default=4, alias="AGENT_MAX_TOOL_CALLS", ge=0, le=20)
 
     @field_validator("log_level", mode="before")
     @classmethod
