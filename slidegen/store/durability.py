@@ -44,9 +44,11 @@ def storage_info(settings: Settings) -> StorageInfo:
     if in_memory:
         detail = "in-memory SQLite: decks are lost when the process stops"
     elif ephemeral_host:
-        detail = (f"SQLite file {url.database} on an ephemeral filesystem: decks are lost on "
-                  "restart and redeploy; configure Lakebase (LAKEBASE_INSTANCE_NAME) or "
-                  "DATABASE_URL")
+        detail = (
+            f"SQLite file {url.database} on an ephemeral filesystem: decks are lost on "
+            "restart and redeploy; configure Lakebase (LAKEBASE_INSTANCE_NAME) or "
+            "DATABASE_URL"
+        )
     else:
         detail = f"SQLite file {url.database}"
     return {"backend": "sqlite", "durable": not (in_memory or ephemeral_host), "detail": detail}

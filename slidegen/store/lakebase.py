@@ -200,7 +200,11 @@ def _checked(token: str | None, expires_at: float) -> Credential:
 
 
 class CredentialCache:
-    """The current Lakebase token, minted lazily and again before it expires. Thread-safe."""
+    """The current Lakebase token, minted lazily and again before it expires. Thread-safe.
+
+    Minting happens under the lock, so a burst of new connections at the refresh moment makes
+    one workspace call, not one per connection.
+    """
 
     def __init__(
         self,
@@ -208,12 +212,15 @@ class CredentialCache:
         *,
         refresh_margin_s: float,
         clock: Callable[[], float] = time.time,
+        retry_interval_s: float = 10.0,
     ) -> None:
         self._mint = mint
         self._margin = refresh_margin_s
         self._clock = clock
+        self._retry_interval = retry_interval_s
         self._lock = threading.Lock()
         self._current: Credential | None = None
+        self._next_attempt = float("-inf")
         self.mint_count = 0
 
     @property
@@ -225,12 +232,16 @@ class CredentialCache:
         with self._lock:
             now = self._clock()
             current = self._current
+            still_valid = current is not None and now < current.expires_at
             if current is not None and now < current.expires_at - self._margin:
                 return current.token
+            if current is not None and still_valid and now < self._next_attempt:
+                return current.token  # a refresh just failed: don't hammer the workspace
             try:
                 fresh = self._mint()
             except Exception as error:
-                if current is not None and now < current.expires_at:
+                if current is not None and still_valid:
+                    self._next_attempt = now + self._retry_interval
                     log.warning(
                         "could not refresh the Lakebase credential (%s); the current one "
                         "stays in use until %s",
