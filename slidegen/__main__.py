@@ -1,4 +1,4 @@
-"""`python -m slidegen …` is the `slidegen` command (used by app.yaml, where nothing is installed)."""
+"""`python -m slidegen …` runs the `slidegen` command (app.yaml uses it; nothing is installed)."""
 
 from slidegen.cli.main import app
 

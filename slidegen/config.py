@@ -59,8 +59,9 @@ class Settings(BaseSettings):
     lakebase_instance_name: str | None = Field(default=None, alias="LAKEBASE_INSTANCE_NAME")
     lakebase_endpoint: str | None = Field(default=None, alias="LAKEBASE_ENDPOINT")
     lakebase_database: str | None = Field(default=None, alias="LAKEBASE_DATABASE")
-    lakebase_token_refresh_margin_s: float = Field(default=300.0, gt=0,
-                                                   alias="LAKEBASE_TOKEN_REFRESH_MARGIN_S")
+    lakebase_token_refresh_margin_s: float = Field(
+        default=300.0, gt=0, alias="LAKEBASE_TOKEN_REFRESH_MARGIN_S"
+    )
     # Below the ~1 h token lifetime, so no pooled connection outlives the token it logged in with.
     lakebase_pool_recycle_s: int = Field(default=1800, gt=0, alias="LAKEBASE_POOL_RECYCLE_S")
     databricks_app_name: str | None = Field(default=None, alias="DATABRICKS_APP_NAME")
@@ -70,7 +71,8 @@ class Settings(BaseSettings):
     pguser: str | None = Field(default=None, alias="PGUSER")
     # Lakebase requires TLS; a local stand-in without TLS needs an explicit PGSSLMODE=disable.
     pgsslmode: Literal["disable", "allow", "prefer", "require", "verify-ca", "verify-full"] = Field(
-        default="require", alias="PGSSLMODE")
+        default="require", alias="PGSSLMODE"
+    )
     pgappname: str | None = Field(default=None, alias="PGAPPNAME")
 
     serving_endpoint: str = Field(default="databricks-claude-sonnet-4", alias="SERVING_ENDPOINT")
@@ -106,10 +108,23 @@ class Settings(BaseSettings):
     def _lower(cls, value: object) -> object:
         return value.lower() if isinstance(value, str) else value
 
-    @field_validator("database_url", "redis_url", "genie_space_id", "mlflow_experiment_id",
-                     "mlflow_tracking_uri", "database_schema", "lakebase_instance_name",
-                     "lakebase_endpoint", "lakebase_database", "databricks_app_name", "pghost",
-                     "pgdatabase", "pguser", "pgappname", mode="before")
+    @field_validator(
+        "database_url",
+        "redis_url",
+        "genie_space_id",
+        "mlflow_experiment_id",
+        "mlflow_tracking_uri",
+        "database_schema",
+        "lakebase_instance_name",
+        "lakebase_endpoint",
+        "lakebase_database",
+        "databricks_app_name",
+        "pghost",
+        "pgdatabase",
+        "pguser",
+        "pgappname",
+        mode="before",
+    )
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

@@ -1,8 +1,14 @@
 """Reflex's entry module: assembles the app (pages, API routes, middleware, lifespan) only."""
 
-import reflex as rx
-
+from slidegen.config import get_settings
+from slidegen.server.asgi import make_transformer
+from slidegen.server.events import SlidegenApp
+from slidegen.server.lifespan import open_store_at_startup
+from slidegen.server.logs import configure_logging
 from slidegen.web.pages import register_pages
 
-app = rx.App()
+configure_logging(get_settings())
+
+app = SlidegenApp(api_transformer=make_transformer(lambda path: app.router(path)))
 register_pages(app)
+app.register_lifespan_task(open_store_at_startup)

@@ -14,8 +14,9 @@ from collections.abc import Iterator
 
 import pytest
 
-POSTGRES_URL = os.environ.get("SLIDEGEN_TEST_POSTGRES_URL",
-                              "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
+POSTGRES_URL = os.environ.get(
+    "SLIDEGEN_TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test"
+)
 REDIS_URL = os.environ.get("SLIDEGEN_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
@@ -66,6 +67,14 @@ def postgres_schema(postgres_url: str) -> Iterator[str]:
         with engine.begin() as conn:
             conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def packaged_build(tmp_path_factory: pytest.TempPathFactory):  # -> PackagedBuild
+    """The real deployable package (frontend exported with bun), built once per session."""
+    from tests.support.app_server import build_once
+
+    return build_once(tmp_path_factory.mktemp("build"))
 
 
 @pytest.fixture(scope="session")

@@ -112,7 +112,9 @@ class Emulator:
                 self.data[key] = factory()
             return self.data[key]
 
-    def requests(self, method: str | None = None, path_regex: str | None = None) -> list[RecordedRequest]:
+    def requests(
+        self, method: str | None = None, path_regex: str | None = None
+    ) -> list[RecordedRequest]:
         with self.lock:
             return [
                 r
@@ -132,8 +134,9 @@ class Emulator:
 
 def error_response(status: int, error_code: str, message: str, **headers: str) -> JSONResponse:
     """The Databricks REST error shape the SDK parses into typed exceptions."""
-    return JSONResponse({"error_code": error_code, "message": message}, status_code=status,
-                        headers=headers or None)
+    return JSONResponse(
+        {"error_code": error_code, "message": message}, status_code=status, headers=headers or None
+    )
 
 
 class _Journal:
@@ -167,7 +170,9 @@ class _Journal:
 
         public = path.startswith("/.well-known/") or path.startswith("/oidc/")
         if not public and not headers.get("authorization", "").startswith("Bearer "):
-            await error_response(401, "UNAUTHENTICATED", "missing bearer token")(scope, replay, send)
+            await error_response(401, "UNAUTHENTICATED", "missing bearer token")(
+                scope, replay, send
+            )
             return
 
         fault = self.emu.take_fault(method, path)
@@ -196,14 +201,20 @@ def _discover_routes(emu: Emulator) -> list[BaseRoute]:
 
 
 async def _not_found(request: Request) -> Response:
-    return error_response(404, "ENDPOINT_NOT_FOUND", f"No API found for '{request.method} {request.url.path}'")
+    return error_response(
+        404, "ENDPOINT_NOT_FOUND", f"No API found for '{request.method} {request.url.path}'"
+    )
 
 
 def create_app(emu: Emulator | None = None) -> Starlette:
     """The emulator as an ASGI app; `app.state.emulator` is the scripted state."""
     emu = emu or Emulator()
-    app = Starlette(routes=[*_discover_routes(emu), Route("/{path:path}", _not_found,
-                                                          methods=["GET", "POST", "PUT", "PATCH", "DELETE"])])
+    app = Starlette(
+        routes=[
+            *_discover_routes(emu),
+            Route("/{path:path}", _not_found, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
+        ]
+    )
     app.state.emulator = emu
     app.add_middleware(_Journal, emu=emu)
     app.state.started = time.time()

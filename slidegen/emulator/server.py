@@ -29,11 +29,18 @@ class EmulatorServer:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.emulator.base_url = self.url
-        config = uvicorn.Config(create_app(self.emulator), host="127.0.0.1", port=self.port,
-                                log_level="warning", lifespan="off", timeout_graceful_shutdown=1)
+        config = uvicorn.Config(
+            create_app(self.emulator),
+            host="127.0.0.1",
+            port=self.port,
+            log_level="warning",
+            lifespan="off",
+            timeout_graceful_shutdown=1,
+        )
         self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, name="databricks-emulator",
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.run, name="databricks-emulator", daemon=True
+        )
 
     def start(self) -> EmulatorServer:
         self._thread.start()
@@ -51,7 +58,7 @@ class EmulatorServer:
 
 @contextlib.contextmanager
 def running_emulator(emulator: Emulator | None = None) -> Iterator[EmulatorServer]:
-    """`with running_emulator() as emu:` → `emu.url` is the workspace host, `emu.emulator` the state."""
+    """`with running_emulator() as emu:`: `emu.url` is the host, `emu.emulator` the state."""
     server = EmulatorServer(emulator).start()
     try:
         yield server

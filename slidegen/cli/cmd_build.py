@@ -1,0 +1,49 @@
+"""`slidegen build`: assemble the deployable package; prints its folder as the last line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from slidegen.cli.packaging import BuildError, build_package
+
+
+def build(
+    env: Annotated[
+        str, typer.Option("--env", help="Target environment (deploy/<env>.yaml).")
+    ] = "dev",
+    out: Annotated[Path | None, typer.Option("--out", help="Output folder [build/<env>].")] = None,
+    api_port: Annotated[
+        int,
+        typer.Option(
+            "--api-port",
+            help="Port the exported frontend expects when served over plain http "
+            "(Databricks serves https on 443 and ignores it).",
+        ),
+    ] = 8000,
+) -> None:
+    """Export the frontend and assemble code, app.yaml, requirements.txt and DEPLOYMENT_INFO."""
+    try:
+        result = build_package(env, out, app_yaml_env=_env_overrides(env), api_port=api_port)
+    except BuildError as error:
+        typer.echo(f"build failed: {error}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(
+        f"built {len(result.files)} files (commit {result.info['git_commit'][:12]})", err=True
+    )
+    typer.echo(str(result.out_dir))
+
+
+def _env_overrides(env: str) -> dict[str, object] | None:
+    """The `env` entries of deploy/<env>.yaml, when the deploy tool's loader is present."""
+    try:
+        from slidegen.deployer.envfile import load_env_file
+    except ImportError:
+        return None
+    return dict(load_env_file(env).app_env())
+
+
+def register(app: typer.Typer) -> None:
+    app.command("build")(build)

@@ -1,0 +1,93 @@
+"""One ASGI app on one port: the exported static frontend, Reflex's backend and `/api/*`.
+
+Why this and not `reflex run --env prod`: that command compiles and builds the frontend at start
+(it needs bun and takes seconds), and the Databricks Apps container must start with no JS
+toolchain and exit within 15 s of SIGTERM. So `slidegen build` exports the frontend once
+(`reflex export --frontend-only`), and at run time this module serves those files itself through
+Reflex's supported `api_transformer` hook, beside the backend, in one process
+(see `slidegen.server.serve`).
+
+Routing, by path:
+- `/api/...`                       → our Starlette API (`slidegen.server.api`)
+- Reflex's own endpoints            → the Reflex backend (`/_event` websocket, `/ping`, ...)
+- anything else, when a frontend    → the static files, with the SPA fallback for app routes
+  directory is configured             (e.g. `/present/<deck>`) and 404.html otherwise
+- anything else, in development     → the Reflex backend (the Vite dev server serves the pages)
+The whole thing is wrapped in `RequestLogMiddleware`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from slidegen.server.api import build_api
+from slidegen.server.http import ASGIApp, Receive, RequestLogMiddleware, Scope, Send
+
+__all__ = ["FRONTEND_DIR_ENV", "SlidegenRouter", "frontend_dir", "transform"]
+
+FRONTEND_DIR_ENV = "SLIDEGEN_FRONTEND_DIR"
+
+_REFLEX_PREFIXES = ("/_event", "/_upload", "/_health", "/_all_routes", "/ping", "/auth-codespace")
+
+
+def frontend_dir() -> Path | None:
+    """The exported frontend to serve, if this process serves one (set by `slidegen serve`)."""
+    value = os.environ.get(FRONTEND_DIR_ENV, "").strip()
+    if not value:
+        return None
+    path = Path(value)
+    return path if (path / "index.html").is_file() else None
+
+
+class SlidegenRouter:
+    """Dispatches a request to the API, the Reflex backend or the static frontend by path."""
+
+    def __init__(self, reflex_app: ASGIApp, api: ASGIApp, frontend: ASGIApp | None) -> None:
+        self.reflex_app = reflex_app
+        self.api = api
+        self.frontend = frontend
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path: str = scope.get("path", "")
+        if scope["type"] == "http" and (path == "/api" or path.startswith("/api/")):
+            await self.api(scope, receive, send)
+        elif self.frontend is None or scope["type"] != "http" or path.startswith(_REFLEX_PREFIXES):
+            await self.reflex_app(scope, receive, send)
+        else:
+            await self.frontend(scope, receive, send)
+
+
+def _static_frontend(directory: Path, route_matcher: Callable[[str], str | None] | None) -> ASGIApp:
+    from reflex.utils.precompressed_staticfiles import PrecompressedStaticFiles
+
+    def routable(path: str) -> str | None:
+        # Same rule as Reflex's own prod mount: a real app route gets the SPA fallback with 200,
+        # the synthetic 404 page and the "/index" alias do not.
+        if route_matcher is None:
+            return None
+        route = route_matcher(path)
+        if route == "404" or (route == "index" and path.strip("/")):
+            return None
+        return route
+
+    return PrecompressedStaticFiles(
+        directory=directory, html=True, encodings=["gzip"], router=routable
+    )
+
+
+def make_transformer(
+    route_matcher: Callable[[str], str | None] | None = None,
+) -> Callable[[ASGIApp], ASGIApp]:
+    """The `api_transformer` for `rx.App`: wraps Reflex's backend with our routes and files."""
+
+    def _transform(reflex_app: ASGIApp) -> ASGIApp:
+        directory = frontend_dir()
+        frontend = _static_frontend(directory, route_matcher) if directory else None
+        return RequestLogMiddleware(SlidegenRouter(reflex_app, build_api(), frontend))
+
+    return _transform
+
+
+transform = make_transformer()
