@@ -1,0 +1,156 @@
+"""Deck to PDF with headless Chromium (Playwright driving Debian's `/usr/bin/chromium`).
+
+Text stays text: Chromium's PDF output is vector for HTML; only the chart canvases are bitmaps
+(rendered at twice the pixel density so they print sharp). The page loads the standalone deck
+document (`html.py`), Chart.js animation is switched off before any chart exists (an init script
+catches the moment the library defines `window.Chart`), and the PDF is taken once every chart
+has drawn and fonts are ready. Playwright is a development dependency and the Databricks Apps
+container has no Chromium: `pdf_available()` says whether this path can run; where it cannot,
+the UI offers the HTML export and the browser's own print-to-PDF.
+
+`deck_to_pdf` is synchronous and safe to call from any thread, including one that runs an
+asyncio loop (it then works in a helper thread); async code can await `deck_to_pdf_async`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import os
+import threading
+from pathlib import Path
+
+from slidegen.deck.model import SLIDE_HEIGHT, SLIDE_WIDTH, Deck
+from slidegen.export.html import deck_to_html
+
+__all__ = [
+    "DEFAULT_CHROMIUM",
+    "PdfExportError",
+    "deck_to_pdf",
+    "deck_to_pdf_async",
+    "pdf_available",
+]
+
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
+# The machine may have no internet: keep Chromium from phoning home (and from stalling on it).
+CHROMIUM_ARGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+)
+TIMEOUT_MS = 60_000
+
+# Runs before any page script: when Chart.js assigns window.Chart, turn animation off so the
+# first frame is the final one.
+_NO_ANIMATION = """
+(() => {
+  let chart;
+  Object.defineProperty(window, "Chart", {
+    configurable: true,
+    get() { return chart; },
+    set(value) {
+      chart = value;
+      try { value.defaults.animation = false; } catch (e) {}
+    },
+  });
+})();
+"""
+
+# After load: stop any animation a slide asked for explicitly, redraw at the final state, and
+# wait for fonts and two frames so every canvas holds its pixels.
+_SETTLE = """
+async () => {
+  if (window.Chart && window.Chart.instances) {
+    for (const chart of Object.values(window.Chart.instances)) {
+      try { chart.stop(); chart.options.animation = false; chart.update("none"); } catch (e) {}
+    }
+  }
+  await document.fonts.ready;
+  await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  return window.Chart && window.Chart.instances
+    ? Object.keys(window.Chart.instances).length : 0;
+}
+"""
+
+
+class PdfExportError(RuntimeError):
+    """The PDF could not be produced; the message says why (no Chromium, timeout, crash)."""
+
+
+def pdf_available(chromium_path: str = DEFAULT_CHROMIUM) -> bool:
+    """Whether server-side PDF export can run here: Playwright installed and Chromium present."""
+    if importlib.util.find_spec("playwright") is None:
+        return False
+    path = Path(chromium_path)
+    return path.is_file() and os.access(path, os.X_OK)
+
+
+async def deck_to_pdf_async(deck: Deck, *, chromium_path: str = DEFAULT_CHROMIUM) -> bytes:
+    """The deck as a PDF, one 1280x720 page per slide, text kept as text."""
+    if not deck.slides:
+        raise PdfExportError(f"deck {deck.title!r} has no slides to export")
+    if not pdf_available(chromium_path):
+        raise PdfExportError(
+            f"PDF export needs Playwright and Chromium at {chromium_path}; neither may be "
+            "missing (use the HTML export and the browser's print to PDF instead)"
+        )
+    from playwright.async_api import Error as PlaywrightError
+    from playwright.async_api import async_playwright
+
+    document = deck_to_html(deck).decode("utf-8")
+    try:
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(
+                executable_path=chromium_path, args=list(CHROMIUM_ARGS), timeout=TIMEOUT_MS
+            )
+            try:
+                context = await browser.new_context(
+                    viewport={"width": SLIDE_WIDTH, "height": SLIDE_HEIGHT},
+                    device_scale_factor=2,
+                    offline=True,
+                )
+                await context.add_init_script(_NO_ANIMATION)
+                page = await context.new_page()
+                page.set_default_timeout(TIMEOUT_MS)
+                await page.set_content(document, wait_until="load")
+                await page.evaluate(_SETTLE)
+                return await page.pdf(
+                    width=f"{SLIDE_WIDTH}px",
+                    height=f"{SLIDE_HEIGHT}px",
+                    print_background=True,
+                    margin={"top": "0", "right": "0", "bottom": "0", "left": "0"},
+                    prefer_css_page_size=True,
+                )
+            finally:
+                await browser.close()
+    except PlaywrightError as exc:
+        raise PdfExportError(f"Chromium failed to print the deck: {exc.message}") from exc
+
+
+def deck_to_pdf(deck: Deck, *, chromium_path: str = DEFAULT_CHROMIUM) -> bytes:
+    """Synchronous `deck_to_pdf_async`; callable from any thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(deck_to_pdf_async(deck, chromium_path=chromium_path))
+    # This thread runs an event loop that must not block on a nested one: use a helper thread.
+    result: dict[str, bytes | BaseException] = {}
+
+    def work() -> None:
+        try:
+            result["pdf"] = asyncio.run(deck_to_pdf_async(deck, chromium_path=chromium_path))
+        except BaseException as exc:  # handed back to the caller's thread below
+            result["error"] = exc
+
+    thread = threading.Thread(target=work, name="slidegen-pdf", daemon=True)
+    thread.start()
+    thread.join()
+    if "error" in result:
+        raise result["error"]  # type: ignore[misc]
+    return result["pdf"]  # type: ignore[return-value]
