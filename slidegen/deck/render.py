@@ -1,0 +1,166 @@
+"""Rendering slides as standalone HTML documents.
+
+Two documents:
+
+- `render_slide_document(deck, slide)`: one slide, for a sandboxed iframe's `srcdoc`
+  (`sandbox="allow-scripts"`, never with `allow-same-origin`).
+- `render_deck_document(deck)`: every slide in one self-contained file (download, print to PDF).
+
+Chart.js comes from `assets/vendor/chart.umd.min.js` (vendored, never a CDN). With the default
+`asset_base=""` it is inlined, so the document needs nothing at all from outside (210 KB). For
+iframes, pass the app's absolute origin as seen by the browser (`asset_base="https://host"`):
+the document then loads `<asset_base>/vendor/chart.umd.min.js` (Reflex serves `assets/` at the
+root), which the browser caches once for every slide, instead of repeating 210 KB in every
+`srcdoc`. A relative base cannot be used: a sandboxed srcdoc document has an opaque origin, so
+the CSP must name the app's origin explicitly.
+
+Every document carries a strict CSP in a `<meta>`: nothing may be fetched (`default-src
+'none'`, `connect-src 'none'`), images and fonts only as data URIs (or from `asset_base`), inline
+scripts and styles allowed (slides need them; the sandbox isolates them), no forms, no `<base>`.
+
+Slide scripts run in a function scope each, with `document` bound to a view whose
+`getElementById` / `querySelector(All)` look inside the slide first. Two slides of one deck
+document may then both declare `const ctx` or use `<canvas id="chart">` without clashing, and
+one failing script does not stop the others. The consequence (to tell the model): functions
+called from inline `on*` handlers must be assigned to `window` explicitly.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from slidegen.deck.model import SLIDE_HEIGHT, SLIDE_WIDTH, Deck, Slide
+
+__all__ = [
+    "CHART_JS_PATH",
+    "CHART_JS_URL_PATH",
+    "base_css",
+    "chart_js_source",
+    "content_security_policy",
+    "render_deck_document",
+    "render_slide_document",
+]
+
+CHART_JS_PATH = Path(__file__).resolve().parents[2] / "assets" / "vendor" / "chart.umd.min.js"
+CHART_JS_URL_PATH = "/vendor/chart.umd.min.js"
+
+_SCRIPT_END_RE = re.compile(r"</(script)", re.IGNORECASE)
+_STYLE_END_RE = re.compile(r"</(style)", re.IGNORECASE)
+
+_RUNTIME_JS_PATH = Path(__file__).with_name("slide_runtime.js")
+
+
+def base_css() -> str:
+    """Layout every document shares; the deck's own CSS comes after it and may override it."""
+    return (
+        "html,body{margin:0;padding:0}"
+        f".sg-page{{position:relative;width:{SLIDE_WIDTH}px;height:{SLIDE_HEIGHT}px;"
+        "overflow:hidden}"
+        f".slide{{position:relative;box-sizing:border-box;width:{SLIDE_WIDTH}px;"
+        f"height:{SLIDE_HEIGHT}px;overflow:hidden}}"
+    )
+
+
+_DECK_CSS = (
+    "body.sg-deck{background:#e5e7eb}"
+    "body.sg-deck .sg-page{margin:24px auto;box-shadow:0 2px 12px rgba(0,0,0,.25);background:#fff}"
+    f"@page{{size:{SLIDE_WIDTH}px {SLIDE_HEIGHT}px;margin:0}}"
+    "@media print{body.sg-deck{background:none}"
+    "body.sg-deck .sg-page{margin:0;box-shadow:none;break-after:page}}"
+)
+
+
+@functools.cache
+def _runtime_js() -> str:
+    return _RUNTIME_JS_PATH.read_text(encoding="utf-8")
+
+
+@functools.cache
+def chart_js_source() -> str:
+    """The vendored Chart.js (UMD build), read once."""
+    try:
+        return CHART_JS_PATH.read_text(encoding="utf-8")
+    except FileNotFoundError as error:
+        raise RuntimeError(f"vendored Chart.js is missing at {CHART_JS_PATH}") from error
+
+
+def _asset_origin(asset_base: str) -> str | None:
+    if not asset_base:
+        return None
+    parts = urlsplit(asset_base)
+    if (
+        parts.scheme not in {"http", "https"}
+        or not parts.netloc
+        or parts.query
+        or parts.fragment
+        or any(c in asset_base for c in "'\"<> ;,")
+    ):
+        raise ValueError(
+            f"asset_base must be the app's absolute http(s) origin, e.g. https://host (got "
+            f"{asset_base!r})"
+        )
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def content_security_policy(asset_base: str = "") -> str:
+    origin = _asset_origin(asset_base)
+    extra = f" {origin}" if origin else ""
+    return (
+        "default-src 'none'; "
+        f"script-src 'unsafe-inline'{extra}; "
+        "style-src 'unsafe-inline'; "
+        f"img-src data:{extra}; "
+        "font-src data:; media-src data:; "
+        "connect-src 'none'; form-action 'none'; base-uri 'none'"
+    )
+
+
+def _escape_script(code: str) -> str:
+    return _SCRIPT_END_RE.sub(r"<\\/\1", code).replace("<!--", "<\\!--")
+
+
+def _head(title: str, styles: str, asset_base: str, extra_css: str = "") -> str:
+    origin = _asset_origin(asset_base)
+    if origin:
+        chart = f'<script src="{html.escape(asset_base.rstrip("/") + CHART_JS_URL_PATH)}"></script>'
+    else:
+        chart = f"<script>{_escape_script(chart_js_source())}</script>"
+    deck_css = _STYLE_END_RE.sub(r"<\\/\1", styles)
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" '
+        f'content="{html.escape(content_security_policy(asset_base))}">'
+        f'<meta name="viewport" content="width={SLIDE_WIDTH}">'
+        f"<title>{html.escape(title)}</title>"
+        f"<style>{base_css()}{extra_css}</style>\n<style>{deck_css}</style>\n"
+        f"{chart}<script>{_runtime_js()}</script></head>"
+    )
+
+
+def _page(slide: Slide) -> str:
+    scripts = "".join(
+        f'<script>__sgSlide("{slide.id}",function(document){{\n{_escape_script(code)}\n}});</script>'
+        for code in slide.scripts
+    )
+    return (
+        f'<div class="sg-page" data-sg-slide="{html.escape(slide.id)}">{slide.html}{scripts}</div>'
+    )
+
+
+def render_slide_document(deck: Deck, slide: Slide, *, asset_base: str = "") -> str:
+    """One slide as a complete HTML document of exactly 1280x720, for an iframe's srcdoc."""
+    title = f"{slide.title or 'Slide'} · {deck.title}"
+    head = _head(title, deck.styles, asset_base)
+    return f'{head}<body class="sg-single">{_page(slide)}</body></html>'
+
+
+def render_deck_document(deck: Deck, *, asset_base: str = "") -> str:
+    """Every slide of the deck, in order, in one document (screen: stacked pages; print: one
+    1280x720 page per slide)."""
+    pages = "\n".join(_page(slide) for slide in deck.slides)
+    head = _head(deck.title, deck.styles, asset_base, _DECK_CSS)
+    return f'{head}<body class="sg-deck">\n{pages}\n</body></html>'
