@@ -1,0 +1,302 @@
+"""`slidegen deploy` as an ordered list of named steps over one `DeployContext`.
+
+    build → auth → plan → upload → app → deploy → permissions → verify
+
+Each step is a plain function of the context; `DEPLOY_STEPS` is the sequence. A later feature
+(e.g. the Lakebase database) adds its step by inserting into a copy of the list and passing it
+to `run_deploy(steps=...)`; no step needs to know about the others beyond the context fields.
+
+The plan is computed from reads only. With `dry_run` every step after `plan` reports what it
+would do and returns before any write, so a dry run sends no write request at all. A package
+with a file over 10 MB is refused in `build`, which runs before the first request.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from databricks.sdk import WorkspaceClient
+from databricks.sdk.errors import NotFound
+
+from slidegen.deployer import apps
+from slidegen.deployer.client import make_client
+from slidegen.deployer.envfile import EnvFile, load_env_file
+from slidegen.deployer.manifest import LocalFile, UploadPlan, plan_upload, scan_package
+from slidegen.deployer.report import Reporter
+from slidegen.deployer.uploader import (
+    DEFAULT_JOBS,
+    RemoteState,
+    UploadResult,
+    execute_plan,
+    inspect_remote,
+)
+
+__all__ = ["DEPLOY_STEPS", "DeployContext", "DeployOptions", "Step", "build_step", "run_deploy"]
+
+
+@dataclass(frozen=True)
+class DeployOptions:
+    env: str
+    profile: str | None = None
+    dry_run: bool = False
+    clean: bool = False
+    exact_permissions: bool = False
+    package: Path | None = None  # deploy this built folder instead of building
+    export_frontend: bool = True
+    jobs: int = DEFAULT_JOBS
+    root: Path | None = None  # project root holding deploy/ (tests use a temporary one)
+    verify: bool = True
+
+
+@dataclass
+class DeployContext:
+    options: DeployOptions
+    report: Reporter
+    waits: apps.Waits
+    env_file: EnvFile
+    client: WorkspaceClient | None = None
+    current_user: str = ""
+    folder: str = ""
+    package_dir: Path | None = None
+    local: dict[str, LocalFile] = field(default_factory=dict)
+    remote: RemoteState | None = None
+    upload_plan: UploadPlan | None = None
+    app_plan: apps.AppPlan | None = None
+    permission_plan: apps.PermissionPlan | None = None
+    upload: UploadResult | None = None
+    deployment_id: str | None = None
+    url: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)  # for steps added later
+
+    @property
+    def w(self) -> WorkspaceClient:
+        assert self.client is not None, "the auth step runs first"
+        return self.client
+
+
+Step = tuple[str, str, Callable[[DeployContext], None]]
+
+
+def auth_step(ctx: DeployContext) -> None:
+    if ctx.client is None:
+        ctx.client = make_client(ctx.options.profile)
+    me = ctx.w.current_user.me()
+    ctx.current_user = me.user_name or ""
+    ctx.folder = ctx.env_file.folder(ctx.current_user)
+    ctx.report.info(f"as {ctx.current_user} on {ctx.w.config.host}")
+    ctx.report.set(user=ctx.current_user, host=ctx.w.config.host, folder=ctx.folder)
+
+
+def _build_package(env: str, out_dir: Path, app_env: dict[str, Any], export: bool) -> Path:
+    """Seam to the spine's `build_package` (its export flag was named `export_frontend` in the
+    agreed interface and `export` in the implementation; accept either)."""
+    from slidegen.cli.packaging import build_package
+
+    flag = (
+        "export_frontend"
+        if "export_frontend" in inspect.signature(build_package).parameters
+        else "export"
+    )
+    result = build_package(env, out_dir, app_yaml_env=app_env, **{flag: export})
+    return result.out_dir
+
+
+def build_step(ctx: DeployContext) -> None:
+    if ctx.options.package is not None:
+        ctx.package_dir = ctx.options.package.resolve()
+        ctx.report.info(f"using the built package {ctx.package_dir}")
+    else:
+        out = Path(tempfile.mkdtemp(prefix=f"slidegen-{ctx.options.env}-"))
+        ctx.package_dir = _build_package(
+            ctx.options.env, out / "package", ctx.env_file.app_env(), ctx.options.export_frontend
+        )
+    ctx.local = scan_package(ctx.package_dir)  # refuses a file over 10 MB
+    total = sum(f.size for f in ctx.local.values())
+    ctx.report.info(f"{len(ctx.local)} files, {total / 1024 / 1024:.1f} MB")
+    info = ctx.package_dir / "DEPLOYMENT_INFO"
+    if info.is_file():
+        try:
+            ctx.report.set(build=json.loads(info.read_text()))
+        except ValueError:
+            ctx.report.warn("DEPLOYMENT_INFO is not JSON")
+
+
+def plan_step(ctx: DeployContext) -> None:
+    if ctx.options.clean:
+        ctx.remote = RemoteState(exists=False, manifest=None)
+        ctx.report.info(f"--clean: {ctx.folder} will be removed and uploaded afresh")
+    else:
+        ctx.remote = inspect_remote(ctx.w, ctx.folder)
+    remote = ctx.remote
+    ctx.upload_plan = plan_upload(
+        ctx.local, remote.manifest, folder_exists=remote.exists, remote_dirs=remote.dirs
+    )
+    unmanaged = sorted(remote.files - set(ctx.local))
+    if unmanaged:
+        ctx.report.warn(
+            f"{len(unmanaged)} file(s) in {ctx.folder} were not uploaded by slidegen "
+            "and are left in place (use --clean to remove them)"
+        )
+    ctx.app_plan = apps.plan_app(ctx.w, ctx.env_file)
+    ctx.permission_plan = apps.plan_permissions(
+        ctx.w, ctx.env_file, exact=ctx.options.exact_permissions, current_user=ctx.current_user
+    )
+    plan = ctx.upload_plan
+    ctx.report.info(
+        f"upload {len(plan.new)} new + {len(plan.changed)} changed, delete "
+        f"{len(plan.removed)}, {plan.unchanged} unchanged"
+    )
+    ctx.report.info(
+        f"app {ctx.env_file.name}: {ctx.app_plan.action}"
+        + (f" ({', '.join(sorted(ctx.app_plan.changes))})" if ctx.app_plan.changes else "")
+    )
+    ctx.report.set(
+        plan={
+            "upload": plan.summary(),
+            "app": ctx.app_plan.as_json(),
+            "permissions": ctx.permission_plan.as_json(),
+            "clean": ctx.options.clean,
+        }
+    )
+
+
+def upload_step(ctx: DeployContext) -> None:
+    plan, remote = ctx.upload_plan, ctx.remote
+    assert plan is not None and remote is not None and ctx.package_dir is not None
+    if ctx.options.dry_run:
+        if ctx.options.clean:
+            ctx.report.info(f"would remove {ctx.folder}")
+        for rel in plan.uploads:
+            ctx.report.info(f"would upload {rel}")
+        for rel in plan.removed:
+            ctx.report.info(f"would delete {rel}")
+        return
+    if ctx.options.clean:
+        try:
+            ctx.w.workspace.delete(ctx.folder, recursive=True)
+            ctx.report.info(f"removed {ctx.folder}")
+        except NotFound:
+            pass
+    with ctx.report.progress(len(plan.uploads), "uploading") as bar:
+        ctx.upload = execute_plan(
+            ctx.w,
+            ctx.folder,
+            ctx.package_dir,
+            ctx.local,
+            plan,
+            remote.manifest,
+            jobs=ctx.options.jobs,
+            on_progress=lambda _rel: bar.advance(),
+            meta={"app": ctx.env_file.name, "environment": ctx.options.env},
+        )
+    result = ctx.upload
+    ctx.report.info(
+        f"uploaded {len(result.uploaded)} file(s) ({result.bytes / 1024:.0f} KB), "
+        f"deleted {len(result.deleted)}, created {len(result.mkdirs)} folder(s) "
+        f"in {result.seconds:.2f} s"
+    )
+    ctx.report.set(
+        upload={
+            "uploaded": result.uploaded,
+            "deleted": result.deleted,
+            "mkdirs": result.mkdirs,
+            "bytes": result.bytes,
+            "seconds": round(result.seconds, 3),
+            "manifest_writes": result.manifest_writes,
+        }
+    )
+
+
+def app_step(ctx: DeployContext) -> None:
+    assert ctx.app_plan is not None
+    if ctx.options.dry_run:
+        plan = ctx.app_plan
+        if plan.deleting:
+            ctx.report.info(f"would wait for app {ctx.env_file.name} to finish deleting")
+        if plan.action == "create":
+            ctx.report.info(f"would create app {ctx.env_file.name}")
+        for name, (old, new) in sorted(plan.changes.items()):
+            ctx.report.info(f"would change {name}: {old!r} → {new!r}")
+        if plan.compute in ("STOPPED", "ERROR"):
+            ctx.report.info("would start the app's compute")
+        return
+    app = apps.ensure_app(ctx.w, ctx.env_file, ctx.app_plan, ctx.waits, ctx.report.info)
+    ctx.url = app.url
+    ctx.report.set(app=ctx.env_file.name, url=app.url)
+
+
+def deploy_step(ctx: DeployContext) -> None:
+    if ctx.options.dry_run:
+        ctx.report.info(f"would deploy {ctx.folder} (SNAPSHOT)")
+        return
+    deployment = apps.deploy_source(
+        ctx.w, ctx.env_file.name, ctx.folder, ctx.waits, ctx.report.info
+    )
+    ctx.deployment_id = deployment.deployment_id
+    ctx.report.set(deployment_id=deployment.deployment_id)
+
+
+def permissions_step(ctx: DeployContext) -> None:
+    plan = ctx.permission_plan
+    assert plan is not None
+    verb = "would " if ctx.options.dry_run else ""
+    for p in plan.ensure:
+        kind, who = p.principal
+        ctx.report.info(f"{verb}grant {p.level} to {kind.removesuffix('_name')} {who}")
+    for kind, who in plan.remove:
+        ctx.report.info(f"{verb}remove {kind.removesuffix('_name')} {who}")
+    if not ctx.options.dry_run:
+        apps.apply_permissions(ctx.w, ctx.env_file.name, plan)
+
+
+def verify_step(ctx: DeployContext) -> None:
+    if ctx.options.dry_run or not ctx.options.verify:
+        return
+    checked = apps.verify(ctx.w, ctx.env_file.name, ctx.waits, ctx.report.info)
+    ctx.url = checked.url
+    ctx.report.set(
+        url=checked.url,
+        health={"status": checked.status_code, "seconds": round(checked.seconds, 3)},
+    )
+
+
+DEPLOY_STEPS: list[Step] = [
+    ("build", "Build the package", build_step),
+    ("auth", "Connect to the workspace", auth_step),
+    ("plan", "Compare with the workspace", plan_step),
+    ("upload", "Upload changed files", upload_step),
+    ("app", "Create or update the app", app_step),
+    ("deploy", "Deploy", deploy_step),
+    ("permissions", "Apply permissions", permissions_step),
+    ("verify", "Verify the app answers", verify_step),
+]
+
+
+def run_deploy(
+    options: DeployOptions,
+    report: Reporter,
+    *,
+    client: WorkspaceClient | None = None,
+    waits: apps.Waits | None = None,
+    steps: list[Step] | None = None,
+) -> DeployContext:
+    """Run the steps in order; the first failure propagates (nothing after it runs)."""
+    env_file = load_env_file(options.env, options.root)
+    ctx = DeployContext(
+        options=options,
+        report=report,
+        waits=waits or apps.Waits(),
+        env_file=env_file,
+        client=client,
+    )
+    report.set(env=options.env, app=env_file.name, dry_run=options.dry_run)
+    for name, title, run in steps or DEPLOY_STEPS:
+        with report.step(name, title):
+            run(ctx)
+    return ctx
