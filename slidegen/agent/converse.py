@@ -1,0 +1,219 @@
+"""The model loop of one run: stream the model's answer, run the Genie tool when asked, repeat.
+
+`Conversation.turn(messages)` streams one model answer through `ChatDatabricks.astream`, feeding
+its text to the `SlideSplitter` as it arrives, and executes tool calls (at most
+`AGENT_MAX_TOOL_CALLS` per run; after that the model is asked to write without tools). It returns
+the whole text the model wrote. Transport errors become `AgentFailure` with a message for the
+user (`describe_failure`); retries of 429/5xx happen below us, in the OpenAI client, with
+backoff and honouring Retry-After, up to `LLM_MAX_RETRIES`.
+
+Why a hand-written loop rather than a prebuilt LangChain agent: the run must stream slide HTML
+token by token to the splitter, bound the tool budget and Genie's wait, and translate every
+failure into one clear sentence; each of those is a few lines here and a fight with a framework.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import openai
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, ToolMessage
+from langchain_core.runnables import Runnable
+from langchain_core.tools import BaseTool, StructuredTool
+from pydantic import BaseModel, Field
+
+from slidegen.agent.events import AgentEvent, TextDelta, ToolCallStarted, ToolResult
+from slidegen.agent.genie import GenieError, GenieResult, GenieSession, format_for_model
+from slidegen.agent.stream import SlideChunk, SlideSplitter
+
+__all__ = ["AgentFailure", "Conversation", "describe_failure", "genie_tool"]
+
+log = logging.getLogger(__name__)
+
+TOOL_NAME = "query_genie_space"
+
+
+class AgentFailure(RuntimeError):
+    """A run cannot go on; `str()` is the message for the user."""
+
+
+class _GenieQuestion(BaseModel):
+    question: str = Field(
+        description="One plain-language question about the data, e.g. "
+        "'Monthly revenue by region for 2024'."
+    )
+
+
+def genie_tool(session: GenieSession, max_chars: int) -> BaseTool:
+    """The LangChain tool the model sees; its artifact is the structured `GenieResult`."""
+
+    async def query_genie_space(question: str) -> tuple[str, GenieResult | GenieError]:
+        try:
+            result = await asyncio.to_thread(session.ask, question)
+        except GenieError as error:
+            return f"Genie could not answer: {error}. Do not invent figures.", error
+        return format_for_model(result, max_chars=max_chars), result
+
+    return StructuredTool.from_function(
+        coroutine=query_genie_space,
+        name=TOOL_NAME,
+        description=(
+            "Ask the user's Genie data space a question in plain language; returns "
+            "the SQL it ran, the result table and a short answer."
+        ),
+        args_schema=_GenieQuestion,
+        response_format="content_and_artifact",
+    )
+
+
+def describe_failure(error: BaseException, *, endpoint: str, timeout_s: float) -> str:
+    """One sentence for the user about why the model call failed (no secrets, no traceback)."""
+    if isinstance(error, AgentFailure):
+        return str(error)
+    if isinstance(error, openai.APITimeoutError):
+        return f"The model endpoint '{endpoint}' did not answer within {timeout_s:g} s."
+    if isinstance(error, openai.RateLimitError):
+        return (
+            f"The model endpoint '{endpoint}' is rate-limited (HTTP 429) and retries ran "
+            "out; try again in a minute."
+        )
+    if isinstance(error, openai.NotFoundError):
+        return f"The serving endpoint '{endpoint}' does not exist or is not reachable."
+    if isinstance(error, openai.AuthenticationError | openai.PermissionDeniedError):
+        return f"The app is not allowed to query the serving endpoint '{endpoint}'."
+    if isinstance(error, openai.APIStatusError):
+        return (
+            f"The model endpoint '{endpoint}' failed (HTTP {error.status_code}: {_short(error)})."
+        )
+    if isinstance(error, openai.APIConnectionError):
+        return f"The model endpoint '{endpoint}' could not be reached: {_short(error)}."
+    if isinstance(error, httpx.HTTPError):
+        return f"The model's answer was cut off ({type(error).__name__}: {_short(error)})."
+    if isinstance(error, TimeoutError):
+        return f"The model did not finish within {timeout_s:g} s."
+    return f"The model call failed unexpectedly ({type(error).__name__})."
+
+
+def _short(error: BaseException) -> str:
+    body = getattr(error, "body", None)
+    if isinstance(body, dict) and isinstance(body.get("message"), str):
+        text = body["message"]
+    else:
+        text = str(error) or type(error).__name__
+    text = " ".join(text.split())
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
+def _text_of(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(p.get("text", "") if isinstance(p, dict) else str(p) for p in content)
+    return ""
+
+
+@dataclass
+class Conversation:
+    """Model + optional Genie tool + the run's event sink and slide splitter."""
+
+    model: BaseChatModel
+    emit: Callable[[AgentEvent], None]
+    on_slide: Callable[[SlideChunk], None]
+    tool: BaseTool | None = None
+    max_tool_calls: int = 4
+    splitter: SlideSplitter = field(default_factory=SlideSplitter)
+    tool_calls_made: int = 0
+    genie_results: list[GenieResult] = field(default_factory=list)
+    _bound: Runnable | None = None
+
+    def _runnable(self) -> Runnable:
+        if self.tool is None or self.tool_calls_made >= self.max_tool_calls:
+            return self.model
+        if self._bound is None:
+            self._bound = self.model.bind_tools([self.tool])
+        return self._bound
+
+    async def turn(self, messages: list[BaseMessage]) -> str:
+        """Run the model (and tools) until it answers without tool calls; return all its text.
+
+        `messages` is extended in place with the assistant and tool messages of this turn.
+        """
+        written: list[str] = []
+        while True:
+            answer = await self._stream_once(messages, written)
+            calls = answer.tool_calls
+            messages.append(AIMessage(content=answer.content, tool_calls=calls))
+            if not calls:
+                return "".join(written)
+            for call in calls:
+                messages.append(await self._run_tool(call))
+
+    async def _stream_once(self, messages: list[BaseMessage], written: list[str]) -> AIMessageChunk:
+        answer: AIMessageChunk | None = None
+        async for chunk in self._runnable().astream(messages):
+            if not isinstance(chunk, AIMessageChunk):
+                continue
+            answer = chunk if answer is None else answer + chunk
+            text = _text_of(chunk.content)
+            if text:
+                written.append(text)
+                for slide in self.splitter.feed(text):
+                    self.on_slide(slide)
+                self.emit(TextDelta(text, self.splitter.in_slide))
+        if answer is None:
+            raise AgentFailure("The model returned an empty answer.")
+        return answer
+
+    async def _run_tool(self, call: dict[str, Any]) -> ToolMessage:
+        call_id = call.get("id") or f"call_{self.tool_calls_made}"
+        args = call.get("args") or {}
+        question = str(args.get("question", "")).strip() if isinstance(args, dict) else ""
+        if call.get("name") != TOOL_NAME or self.tool is None:
+            return ToolMessage(
+                f"Unknown tool {call.get('name')!r}: only {TOOL_NAME} exists.",
+                tool_call_id=call_id,
+                status="error",
+            )
+        if self.tool_calls_made >= self.max_tool_calls:
+            return ToolMessage(
+                "The data-query budget for this request is used up: write the "
+                "answer with the data you already have.",
+                tool_call_id=call_id,
+                status="error",
+            )
+        self.tool_calls_made += 1
+        self.emit(ToolCallStarted(call_id, question))
+        try:
+            message = await self.tool.ainvoke({**call, "id": call_id, "type": "tool_call"})
+        except (ValueError, TypeError) as error:  # arguments that do not fit the schema
+            self.emit(ToolResult(call_id, question, error=f"invalid arguments: {error}"))
+            return ToolMessage(
+                f"Invalid arguments for {TOOL_NAME}: pass one 'question' string.",
+                tool_call_id=call_id,
+                status="error",
+            )
+        artifact = getattr(message, "artifact", None)
+        if isinstance(artifact, GenieResult):
+            self.genie_results.append(artifact)
+            self.emit(
+                ToolResult(
+                    call_id,
+                    question,
+                    artifact.sql,
+                    artifact.columns,
+                    artifact.rows,
+                    artifact.total_rows,
+                    artifact.text,
+                )
+            )
+        else:
+            error = str(artifact) if artifact is not None else _text_of(message.content)
+            self.emit(ToolResult(call_id, question, error=error))
+            log.info("genie tool call failed: %s", error)
+        return message

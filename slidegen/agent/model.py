@@ -1,0 +1,83 @@
+"""Workspace clients and the chat model: who the agent talks to, and as whom.
+
+- `app_workspace_client` is the app's own identity through the SDK's unified auth (env vars,
+  `--profile`, the Apps runtime's service principal). It handles the auth trap of Databricks
+  Apps: when both a token and OAuth client credentials are in the environment the SDK refuses
+  to choose ("more than one authorization method"); we then pick the service principal when
+  running as an App (`DATABRICKS_APP_NAME` is set) and the personal token otherwise. An explicit
+  `DATABRICKS_AUTH_TYPE` is honoured by the SDK and never overridden.
+- `user_workspace_client` acts as the signed-in user with the token the Apps proxy forwarded
+  (`X-Forwarded-Access-Token`), for Genie, so users only see data they may see.
+- `chat_model` is `ChatDatabricks` on the configured serving endpoint with our timeout and
+  retry budget (the OpenAI client retries 408/409/429/5xx with backoff, honouring Retry-After).
+
+Both clients get bounded SDK timeouts: the SDK's default retry window is 300 s, far too long for
+a user watching a spinner.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from databricks.sdk import WorkspaceClient
+from databricks_langchain import ChatDatabricks
+
+from slidegen.config import Settings
+
+__all__ = ["AgentConfigError", "app_workspace_client", "chat_model", "user_workspace_client"]
+
+log = logging.getLogger(__name__)
+
+_AMBIGUOUS_AUTH = "more than one authorization method"
+
+
+class AgentConfigError(RuntimeError):
+    """The workspace or model cannot be reached as configured; the message says what to fix."""
+
+
+def _bounds(settings: Settings) -> dict[str, Any]:
+    limit = max(settings.llm_timeout_s, settings.genie_timeout_s)
+    return {"http_timeout_seconds": limit, "retry_timeout_seconds": max(1, int(limit))}
+
+
+def app_workspace_client(settings: Settings, *, profile: str | None = None) -> WorkspaceClient:
+    """The app's own workspace client (env vars, a config profile, or the App's principal)."""
+    kwargs: dict[str, Any] = {**_bounds(settings)}
+    if profile:
+        kwargs["profile"] = profile
+    try:
+        return WorkspaceClient(**kwargs)
+    except ValueError as error:
+        if _AMBIGUOUS_AUTH not in str(error):
+            raise AgentConfigError(f"cannot configure the Databricks workspace: {error}") from None
+    auth_type = "oauth-m2m" if settings.databricks_app_name else "pat"
+    log.info("both a token and client credentials are configured; using auth_type=%s", auth_type)
+    try:
+        return WorkspaceClient(auth_type=auth_type, **kwargs)
+    except ValueError as error:
+        raise AgentConfigError(f"cannot configure the Databricks workspace: {error}") from None
+
+
+def user_workspace_client(app: WorkspaceClient, token: str, settings: Settings) -> WorkspaceClient:
+    """A client for the same workspace acting as the user who forwarded `token`."""
+    if not token.strip():
+        raise ValueError("the user's access token is empty")
+    # auth_type pins PAT auth even when the App's client id/secret are also in the environment.
+    return WorkspaceClient(host=app.config.host, token=token, auth_type="pat", **_bounds(settings))
+
+
+def chat_model(
+    settings: Settings, workspace: WorkspaceClient, endpoint: str | None = None
+) -> ChatDatabricks:
+    """`ChatDatabricks` on `endpoint` (default: the configured serving endpoint)."""
+    name = (endpoint or settings.serving_endpoint).strip()
+    if not name:
+        raise AgentConfigError("no serving endpoint configured (SERVING_ENDPOINT)")
+    return ChatDatabricks(
+        model=name,
+        workspace_client=workspace,
+        timeout=settings.llm_timeout_s,
+        max_retries=settings.llm_max_retries,
+        temperature=0.2,
+    )
