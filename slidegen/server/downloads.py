@@ -1,0 +1,118 @@
+"""Download routes for exports: `GET /api/export/{deck_id}.{fmt}`, fmt in html | pdf | pptx.
+
+Identity comes from the request's forwarded headers only (`identity_from_headers`): 403 without
+one in production, and the deck is loaded with the caller as owner, so another user's deck (or
+a deleted one) is a 404 that reveals nothing. `?print=1` on the HTML export serves it inline
+with a script that opens the browser's print dialog: the PDF path when the server has no
+Chromium (`pdf_available()` false), which still gives vector text at 1280x720 pages. Exports
+are produced off the event loop; a failing export answers 500 with a message, never a trace.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import unicodedata
+from urllib.parse import quote
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from slidegen.config import get_settings
+from slidegen.server.identity import identity_from_headers
+
+__all__ = ["content_disposition", "download_routes", "safe_filename"]
+
+log = logging.getLogger("slidegen.downloads")
+
+MEDIA_TYPES = {
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
+_PRINT_SCRIPT = (
+    b"<script>window.addEventListener('load',function(){setTimeout(function()"
+    b"{window.print();},300);});</script>"
+)
+
+
+def safe_filename(title: str, fmt: str) -> str:
+    """A portable file name from a deck title: "Q3 review: EMEA" -> "Q3 review - EMEA.pptx"."""
+    text = unicodedata.normalize("NFKC", title).replace(":", " -")
+    text = re.sub(r'[\\/*?"<>|\x00-\x1f]+', " ", text)
+    text = " ".join(text.split()).strip(" .")[:120] or "deck"
+    return f"{text}.{fmt}"
+
+
+def content_disposition(filename: str, *, inline: bool = False) -> str:
+    """RFC 6266: an ASCII fallback plus the UTF-8 name (`filename*`)."""
+    ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "")
+    kind = "inline" if inline else "attachment"
+    return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+
+
+def _error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"error": code, "message": message}, status_code=status)
+
+
+async def export_deck(request: Request) -> Response:
+    from slidegen.server.services import get_store
+    from slidegen.store import DeckNotFoundError
+
+    fmt = request.path_params["fmt"]
+    deck_id = request.path_params["deck_id"]
+    user = identity_from_headers(request.headers, get_settings())
+    if user is None:
+        return _error(
+            403,
+            "not_signed_in",
+            "This request has no X-Forwarded-User header: open the app through Databricks Apps.",
+        )
+    if fmt not in MEDIA_TYPES:
+        return _error(404, "unknown_format", "Exports are html, pdf or pptx.")
+    try:
+        record = await asyncio.to_thread(get_store().get_deck, user.user_id, deck_id)
+    except DeckNotFoundError:
+        return _error(404, "deck_not_found", "No such deck.")
+    deck = record.deck
+    printing = fmt == "html" and request.query_params.get("print") == "1"
+    try:
+        body = await _render(fmt, deck)
+    except ValueError as error:  # PdfExportError and friends: a message written for the user
+        return _error(422, "export_refused", str(error))
+    except Exception as error:
+        log.exception("export failed", extra={"user_id": user.user_id, "format": fmt})
+        return _error(
+            500,
+            "export_failed",
+            f"The {fmt.upper()} export failed ({type(error).__name__}); try another format.",
+        )
+    if printing:
+        body = body.replace(b"</body>", _PRINT_SCRIPT + b"</body>", 1)
+    return Response(
+        body,
+        media_type=MEDIA_TYPES[fmt],
+        headers={
+            "Content-Disposition": content_disposition(
+                safe_filename(deck.title, fmt), inline=printing
+            ),
+            "Cache-Control": "private, no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+async def _render(fmt: str, deck: object) -> bytes:
+    from slidegen import export
+
+    if fmt == "html":
+        return await asyncio.to_thread(export.deck_to_html, deck)
+    if fmt == "pptx":
+        return await asyncio.to_thread(export.deck_to_pptx, deck)
+    return await export.deck_to_pdf_async(deck)
+
+
+def download_routes() -> list[Route]:
+    return [Route("/api/export/{deck_id}.{fmt}", export_deck, methods=["GET"])]

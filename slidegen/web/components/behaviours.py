@@ -1,0 +1,210 @@
+# ruff: noqa: E501  (JavaScript source text: its lines are kept as written)
+"""Small client-side behaviours as hook-only components (no markup, no hand-written React app).
+
+Reflex 0.10's elements have no drag-and-drop triggers, and sending every key press to the server
+to find Ctrl+Z would be wasteful. Each component here is a Fragment that installs a few window
+listeners in a `useEffect` hook (the same pattern as Reflex's own `rx.window_event_listener`)
+and calls its event triggers only when something relevant happened:
+
+- `SlideDragDrop(on_move=...)`: HTML5 drag and drop between elements carrying
+  `data-slide-id` and `draggable`; calls `on_move(source_id, target_id, after)`.
+- `EditorShortcuts(on_undo=..., on_redo=...)`: Ctrl/Cmd+Z, Shift+Ctrl/Cmd+Z (and Ctrl+Y),
+  ignored while typing in a text field (the field's own undo wins there).
+- `PresenterKeys(on_next, on_prev, on_first, on_last, on_exit)`.
+- `FitToBox()`: keeps every `.sg-fit` box's `--sg-scale` CSS variable at the scale that fits a
+  1280x720 slide into it (ResizeObserver), so iframes render at full size and are scaled.
+- `SubmitOnEnter(target_id)`: Enter submits the textarea's form, Shift+Enter breaks the line.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+from reflex_base.components.component import field
+from reflex_base.vars.base import Var
+
+__all__ = ["EditorShortcuts", "FitToBox", "PresenterKeys", "SlideDragDrop", "SubmitOnEnter"]
+
+
+def _three_args(source: Var, target: Var, after: Var) -> tuple[Var[str], Var[str], Var[bool]]:
+    return (source.to(str), target.to(str), after.to(bool))
+
+
+def _no_args() -> tuple[()]:
+    return ()
+
+
+class _HookFragment(rx.Fragment):
+    """A Fragment whose event triggers are called from a JS hook, not rendered as props."""
+
+    @classmethod
+    def create(cls, *children: Any, **props: Any) -> Any:
+        from reflex_base.components.memoize_helpers import get_memoized_event_triggers
+
+        component = super().create(*children, **props)
+        memo = get_memoized_event_triggers(component)
+        if memo:
+            component.event_triggers = {**component.event_triggers, **memo}
+        return component
+
+    def _exclude_props(self) -> list[str]:
+        return [*super()._exclude_props(), *self.event_triggers.keys()]
+
+    def _trigger(self, name: str) -> str:
+        trigger = self.event_triggers.get(name)
+        return str(Var.create(trigger)) if trigger is not None else "(() => {})"
+
+
+class SlideDragDrop(_HookFragment):
+    on_move: rx.EventHandler[_three_args] = field(doc="(source_id, target_id, after)")
+
+    def add_hooks(self) -> list[str | Var[Any]]:
+        return [
+            Var(f"""
+useEffect(() => {{
+  const move = {self._trigger("on_move")};
+  let source = null;
+  const card = (e) => e.target && e.target.closest ? e.target.closest('[data-slide-id]') : null;
+  const clear = () => document.querySelectorAll('.sg-drop-before,.sg-drop-after,.sg-dragging')
+    .forEach(el => el.classList.remove('sg-drop-before', 'sg-drop-after', 'sg-dragging'));
+  const isAfter = (el, e) => {{ const r = el.getBoundingClientRect(); return e.clientY > r.top + r.height / 2; }};
+  const onStart = (e) => {{
+    const el = card(e); if (!el || !el.getAttribute('draggable')) return;
+    source = el.dataset.slideId;
+    e.dataTransfer.effectAllowed = 'move';
+    e.dataTransfer.setData('text/x-slidegen-slide', source);
+    el.classList.add('sg-dragging');
+  }};
+  const onOver = (e) => {{
+    const el = card(e); if (!el || !source) return;
+    e.preventDefault(); e.dataTransfer.dropEffect = 'move';
+    const after = isAfter(el, e);
+    el.classList.toggle('sg-drop-after', after); el.classList.toggle('sg-drop-before', !after);
+  }};
+  const onLeave = (e) => {{ const el = card(e); if (el) el.classList.remove('sg-drop-before', 'sg-drop-after'); }};
+  const onDrop = (e) => {{
+    const el = card(e); const from = source; source = null;
+    if (!el || !from) {{ clear(); return; }}
+    e.preventDefault();
+    const target = el.dataset.slideId; const after = isAfter(el, e);
+    clear();
+    if (target !== from) move(from, target, after);
+  }};
+  const onEnd = () => {{ source = null; clear(); }};
+  document.addEventListener('dragstart', onStart);
+  document.addEventListener('dragover', onOver);
+  document.addEventListener('dragleave', onLeave);
+  document.addEventListener('drop', onDrop);
+  document.addEventListener('dragend', onEnd);
+  return () => {{
+    document.removeEventListener('dragstart', onStart);
+    document.removeEventListener('dragover', onOver);
+    document.removeEventListener('dragleave', onLeave);
+    document.removeEventListener('drop', onDrop);
+    document.removeEventListener('dragend', onEnd);
+  }};
+}}, []);""")
+        ]
+
+
+_TYPING = """const typing = (t) => t && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName));"""
+
+
+class EditorShortcuts(_HookFragment):
+    on_undo: rx.EventHandler[_no_args] = field(doc="Ctrl/Cmd+Z")
+    on_redo: rx.EventHandler[_no_args] = field(doc="Shift+Ctrl/Cmd+Z or Ctrl+Y")
+
+    def add_hooks(self) -> list[str | Var[Any]]:
+        return [
+            Var(f"""
+useEffect(() => {{
+  const undo = {self._trigger("on_undo")};
+  const redo = {self._trigger("on_redo")};
+  {_TYPING}
+  const onKey = (e) => {{
+    if (!(e.ctrlKey || e.metaKey) || e.altKey || typing(e.target)) return;
+    const k = (e.key || '').toLowerCase();
+    if (k === 'z' && !e.shiftKey) {{ e.preventDefault(); undo(); }}
+    else if ((k === 'z' && e.shiftKey) || k === 'y') {{ e.preventDefault(); redo(); }}
+  }};
+  window.addEventListener('keydown', onKey);
+  return () => window.removeEventListener('keydown', onKey);
+}}, []);""")
+        ]
+
+
+class PresenterKeys(_HookFragment):
+    on_next: rx.EventHandler[_no_args] = field(doc="→ ↓ Space PageDown")
+    on_prev: rx.EventHandler[_no_args] = field(doc="← ↑ PageUp Backspace")
+    on_first: rx.EventHandler[_no_args] = field(doc="Home")
+    on_last: rx.EventHandler[_no_args] = field(doc="End")
+    on_exit: rx.EventHandler[_no_args] = field(doc="Escape")
+
+    def add_hooks(self) -> list[str | Var[Any]]:
+        return [
+            Var(f"""
+useEffect(() => {{
+  const keys = {{
+    ArrowRight: {self._trigger("on_next")}, ArrowDown: {self._trigger("on_next")},
+    PageDown: {self._trigger("on_next")}, ' ': {self._trigger("on_next")},
+    Enter: {self._trigger("on_next")},
+    ArrowLeft: {self._trigger("on_prev")}, ArrowUp: {self._trigger("on_prev")},
+    PageUp: {self._trigger("on_prev")}, Backspace: {self._trigger("on_prev")},
+    Home: {self._trigger("on_first")}, End: {self._trigger("on_last")},
+    Escape: {self._trigger("on_exit")},
+  }};
+  const onKey = (e) => {{
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    const fn = keys[e.key]; if (!fn) return;
+    e.preventDefault(); fn();
+  }};
+  window.addEventListener('keydown', onKey);
+  // Keys pressed while an iframe has focus never reach this window: keep focus here.
+  const refocus = () => setTimeout(() => {{ if (document.activeElement && document.activeElement.tagName === 'IFRAME') document.activeElement.blur(); window.focus(); }}, 0);
+  window.addEventListener('blur', refocus);
+  return () => {{ window.removeEventListener('keydown', onKey); window.removeEventListener('blur', refocus); }};
+}}, []);""")
+        ]
+
+
+class FitToBox(rx.Fragment):
+    def add_hooks(self) -> list[str | Var[Any]]:
+        return [
+            Var("""
+useEffect(() => {
+  const fit = (el) => {
+    const w = el.clientWidth, h = el.clientHeight;
+    const s = el.dataset.fit === 'contain' ? Math.min(w / 1280, h / 720) : w / 1280;
+    if (s > 0) el.style.setProperty('--sg-scale', String(s));
+  };
+  const ro = new ResizeObserver((entries) => entries.forEach((e) => fit(e.target)));
+  const seen = new WeakSet();
+  const scan = () => document.querySelectorAll('.sg-fit').forEach((el) => {
+    if (!seen.has(el)) { seen.add(el); ro.observe(el); fit(el); }
+  });
+  scan();
+  const mo = new MutationObserver(scan);
+  mo.observe(document.body, { childList: true, subtree: true });
+  return () => { ro.disconnect(); mo.disconnect(); };
+}, []);""")
+        ]
+
+
+class SubmitOnEnter(rx.Fragment):
+    target_id: str = field(default="", is_javascript_property=False)
+
+    def add_hooks(self) -> list[str | Var[Any]]:
+        target = self.target_id.replace("'", "")
+        return [
+            Var(f"""
+useEffect(() => {{
+  const onKey = (e) => {{
+    if (e.key !== 'Enter' || e.shiftKey || e.isComposing || !e.target || e.target.id !== '{target}') return;
+    e.preventDefault();
+    const form = e.target.form; if (form && e.target.value.trim()) form.requestSubmit();
+  }};
+  document.addEventListener('keydown', onKey);
+  return () => document.removeEventListener('keydown', onKey);
+}}, []);""")
+        ]

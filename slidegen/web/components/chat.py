@@ -1,0 +1,132 @@
+"""The chat column: messages, the streaming answer, Genie queries folded, the composer."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from slidegen.web.components.behaviours import SubmitOnEnter
+from slidegen.web.states import ChatState, DeckState
+from slidegen.web.states.chat import ChatMessage, QueryView
+
+__all__ = ["chat_panel"]
+
+
+def _query(q: rx.Var[QueryView]) -> rx.Component:
+    return rx.el.details(
+        rx.el.summary(
+            "Genie query · ",
+            q["rows"].length(),
+            " rows shown",
+            rx.cond(q["more"] > 0, rx.text.span(" (", q["more"], " more)"), ""),
+        ),
+        rx.el.pre(q["sql"]),
+        rx.el.table(
+            rx.el.thead(rx.el.tr(rx.foreach(q["columns"], lambda c: rx.el.th(c)))),
+            rx.el.tbody(
+                rx.foreach(q["rows"], lambda row: rx.el.tr(rx.foreach(row, lambda v: rx.el.td(v))))
+            ),
+        ),
+        class_name="sg-query",
+    )
+
+
+def _message(m: rx.Var[ChatMessage]) -> rx.Component:
+    return rx.box(
+        rx.cond(
+            m["role"] == "assistant",
+            rx.markdown(m["text"].to(str), use_raw=False),
+            rx.text(m["text"], white_space="pre-wrap"),
+        ),
+        rx.foreach(m["queries"].to(list[QueryView]), _query),
+        class_name="sg-msg sg-msg-" + m["role"].to(str),
+    )
+
+
+def _running() -> rx.Component:
+    return rx.cond(
+        ChatState.generating,
+        rx.box(
+            rx.cond(
+                ChatState.answer != "", rx.text(ChatState.answer, white_space="pre-wrap", size="2")
+            ),
+            rx.foreach(ChatState.queries, _query),
+            rx.hstack(
+                rx.spinner(size="1"),
+                rx.text(ChatState.status, size="1", color_scheme="gray", id="chat-status"),
+                align="center",
+                padding_top="4px",
+            ),
+            class_name="sg-msg sg-msg-assistant",
+        ),
+    )
+
+
+def _scope() -> rx.Component:
+    return rx.cond(
+        DeckState.selected.length() > 0,
+        rx.hstack(
+            rx.icon("crosshair", size=14),
+            rx.text("The chat edits only ", DeckState.selection_label, size="1", id="chat-scope"),
+            rx.spacer(),
+            rx.link("Clear", size="1", on_click=DeckState.clear_selection, href="#"),
+            align="center",
+            padding="4px 2px",
+            color="var(--accent-11)",
+        ),
+        rx.text(
+            "Nothing selected: the chat writes the whole deck. Select slides to edit only those.",
+            size="1",
+            color_scheme="gray",
+            padding="4px 2px",
+        ),
+    )
+
+
+def chat_panel() -> rx.Component:
+    return rx.box(
+        rx.box(
+            # column-reverse keeps the newest message in view as the log grows.
+            rx.box(
+                rx.foreach(ChatState.messages, _message),
+                _running(),
+                display="flex",
+                flex_direction="column",
+            ),
+            class_name="sg-log",
+            id="chat-log",
+        ),
+        rx.box(
+            _scope(),
+            rx.form(
+                rx.el.textarea(
+                    id="chat-input",
+                    name="prompt",
+                    rows=3,
+                    placeholder="Ask for a deck, or for changes to the selected "
+                    "slides… (Enter sends, Shift+Enter new line)",
+                ),
+                rx.hstack(
+                    rx.spacer(),
+                    rx.cond(
+                        ChatState.generating,
+                        rx.button(
+                            rx.icon("square", size=14),
+                            "Stop",
+                            type="button",
+                            color_scheme="red",
+                            variant="soft",
+                            on_click=ChatState.stop,
+                            id="chat-stop",
+                        ),
+                        rx.button(rx.icon("send", size=14), "Send", type="submit", id="chat-send"),
+                    ),
+                    padding_top="6px",
+                ),
+                on_submit=ChatState.send,
+                reset_on_submit=True,
+            ),
+            SubmitOnEnter.create(target_id="chat-input"),
+            class_name="sg-composer",
+        ),
+        class_name="sg-chat",
+    )

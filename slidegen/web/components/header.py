@@ -1,0 +1,240 @@
+"""The top bar: deck switcher, title, undo/redo, history, present, exports, the user."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from slidegen.web.components.behaviours import EditorShortcuts
+from slidegen.web.components.links import export_url
+from slidegen.web.states import DeckState, HistoryState, SessionState
+from slidegen.web.states.session import DeckSummary
+
+__all__ = ["header", "notices"]
+
+
+def _deck_item(d: rx.Var[DeckSummary]) -> rx.Component:
+    return rx.menu.item(
+        rx.hstack(
+            rx.cond(d["id"] == DeckState.deck_id, rx.icon("check", size=14), rx.box(width="14px")),
+            rx.text(d["title"], truncate=True, max_width="260px"),
+            rx.spacer(),
+            rx.text(d["updated"], size="1", color_scheme="gray"),
+            width="100%",
+            align="center",
+        ),
+        on_select=SessionState.open_deck(d["id"]),
+    )
+
+
+def deck_switcher() -> rx.Component:
+    return rx.menu.root(
+        rx.menu.trigger(
+            rx.button(
+                rx.icon("layers", size=15),
+                "Decks",
+                rx.icon("chevron-down", size=14),
+                variant="soft",
+                id="deck-menu",
+            )
+        ),
+        rx.menu.content(
+            rx.menu.item(
+                rx.icon("plus", size=14), "New deck", on_select=SessionState.new_deck, id="deck-new"
+            ),
+            rx.menu.item(
+                rx.icon("copy", size=14),
+                "Duplicate this deck",
+                on_select=SessionState.duplicate_deck(DeckState.deck_id),
+            ),
+            rx.menu.item(
+                rx.icon("trash-2", size=14),
+                "Delete this deck",
+                color="red",
+                on_select=SessionState.delete_deck(DeckState.deck_id),
+                id="deck-delete",
+            ),
+            rx.menu.separator(),
+            rx.text("Your decks", size="1", color_scheme="gray", padding="4px 12px"),
+            rx.foreach(SessionState.decks, _deck_item),
+            min_width="360px",
+        ),
+    )
+
+
+def _title() -> rx.Component:
+    return rx.el.input(
+        default_value=DeckState.title,
+        key=DeckState.deck_id + DeckState.title,
+        id="deck-title",
+        aria_label="Deck title",
+        on_blur=DeckState.rename_to,
+        style={
+            "font-size": "16px",
+            "font-weight": "600",
+            "border": "1px solid transparent",
+            "background": "transparent",
+            "padding": "4px 6px",
+            "border-radius": "6px",
+            "min-width": "240px",
+            "color": "var(--gray-12)",
+        },
+        class_name="sg-title-input",
+    )
+
+
+def _exports() -> rx.Component:
+    return rx.menu.root(
+        rx.menu.trigger(
+            rx.button(rx.icon("download", size=15), "Export", variant="soft", id="export-menu")
+        ),
+        rx.menu.content(
+            rx.menu.item(
+                rx.link(
+                    "Standalone HTML",
+                    href=export_url(DeckState.deck_id, "html"),
+                    id="export-html",
+                    underline="none",
+                )
+            ),
+            rx.menu.item(
+                rx.link(
+                    "PowerPoint (.pptx)",
+                    href=export_url(DeckState.deck_id, "pptx"),
+                    id="export-pptx",
+                    underline="none",
+                )
+            ),
+            rx.menu.item(
+                rx.cond(
+                    SessionState.pdf_available,
+                    rx.link(
+                        "PDF",
+                        href=export_url(DeckState.deck_id, "pdf"),
+                        id="export-pdf",
+                        underline="none",
+                    ),
+                    # No server-side Chromium: the standalone HTML opens with the print dialog
+                    # (1280x720 pages), and the browser saves it as a vector PDF.
+                    rx.link(
+                        "PDF (print dialog)",
+                        href=export_url(DeckState.deck_id, "html", "print=1"),
+                        is_external=True,
+                        id="export-pdf",
+                        underline="none",
+                    ),
+                )
+            ),
+        ),
+    )
+
+
+def header() -> rx.Component:
+    return rx.hstack(
+        rx.hstack(
+            rx.icon("presentation", size=20, color="var(--accent-9)"),
+            rx.text("slidegen", weight="bold"),
+            align="center",
+        ),
+        deck_switcher(),
+        _title(),
+        rx.text(DeckState.slide_count, " slides", size="1", color_scheme="gray", id="slide-count"),
+        rx.spacer(),
+        rx.tooltip(
+            rx.icon_button(
+                rx.icon("undo-2", size=16),
+                variant="soft",
+                id="undo",
+                on_click=DeckState.undo,
+                disabled=~DeckState.can_undo,
+                aria_label="Undo",
+            ),
+            content="Undo (Ctrl+Z)",
+        ),
+        rx.tooltip(
+            rx.icon_button(
+                rx.icon("redo-2", size=16),
+                variant="soft",
+                id="redo",
+                on_click=DeckState.redo,
+                disabled=~DeckState.can_redo,
+                aria_label="Redo",
+            ),
+            content="Redo (Shift+Ctrl+Z)",
+        ),
+        rx.button(
+            rx.icon("history", size=15),
+            "History",
+            variant="soft",
+            on_click=HistoryState.toggle,
+            id="history-toggle",
+        ),
+        _exports(),
+        rx.link(
+            rx.button(rx.icon("play", size=15), "Present", id="present"),
+            href="/present/" + DeckState.deck_id,
+        ),
+        rx.tooltip(
+            rx.avatar(fallback=SessionState.user_name[:2].upper(), size="2", radius="full"),
+            content=SessionState.user_email,
+        ),
+        EditorShortcuts.create(on_undo=DeckState.undo, on_redo=DeckState.redo),
+        padding="8px 14px",
+        border_bottom="1px solid var(--gray-5)",
+        align="center",
+        background="var(--color-panel-solid)",
+        spacing="3",
+    )
+
+
+def _notice_body() -> rx.Component:
+    return rx.hstack(
+        rx.text(DeckState.notice, id="deck-notice"),
+        rx.spacer(),
+        rx.link("Dismiss", on_click=DeckState.dismiss_notice, href="#"),
+    )
+
+
+def notices() -> rx.Component:
+    """Deck notices (conflicts, errors), the undo-delete offer and the storage warning."""
+    return rx.box(
+        rx.cond(
+            SessionState.storage_notice != "",
+            rx.callout(
+                SessionState.storage_notice,
+                icon="triangle-alert",
+                color_scheme="amber",
+                size="1",
+                id="storage-notice",
+            ),
+        ),
+        rx.cond(
+            SessionState.deleted_id != "",
+            rx.callout(
+                rx.hstack(
+                    rx.text("Deleted “", SessionState.deleted_title, "”."),
+                    rx.link("Undo", on_click=SessionState.undo_delete, href="#", id="undo-delete"),
+                    rx.link(
+                        "Dismiss",
+                        on_click=SessionState.dismiss_deleted,
+                        href="#",
+                        color_scheme="gray",
+                    ),
+                ),
+                icon="trash-2",
+                size="1",
+            ),
+        ),
+        rx.cond(
+            DeckState.notice != "",
+            rx.cond(
+                DeckState.notice_error,
+                rx.callout(_notice_body(), icon="circle-alert", color_scheme="red", size="1"),
+                rx.callout(_notice_body(), icon="info", color_scheme="blue", size="1"),
+            ),
+        ),
+        rx.cond(
+            SessionState.error != "",
+            rx.callout(SessionState.error, icon="circle-alert", color_scheme="red", size="1"),
+        ),
+        padding_x="14px",
+    )

@@ -1,0 +1,160 @@
+"""The slide panel: every slide live in a sandboxed iframe, selection, reorder, per-slide actions.
+
+Each card is keyed by its slide id, so a reorder moves the existing iframes instead of reloading
+them. A transparent overlay above each iframe takes the clicks and drags (events inside an
+iframe never reach the page), and the iframe itself gets `sandbox="allow-scripts"` only: its
+scripts run (charts) in an opaque origin that cannot act as the user against the app.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from slidegen.web.components.behaviours import FitToBox, SlideDragDrop
+from slidegen.web.states import DeckState, EditorState
+
+__all__ = ["notes_bar", "slide_frame", "slide_panel"]
+
+
+def slide_frame(
+    doc: rx.Var[str], title: rx.Var[str] | str = "slide", *, interactive: bool = False
+) -> rx.Component:
+    """A 1280x720 slide document scaled to the width of its box."""
+    return rx.box(
+        rx.el.iframe(
+            src_doc=doc, sandbox="allow-scripts", title=title, tab_index=-1, loading="lazy"
+        ),
+        class_name="sg-fit",
+        style={"pointer-events": "auto"} if interactive else {},
+    )
+
+
+def _icon_button(icon: str, label: str, on_click: object, **props: object) -> rx.Component:
+    return rx.tooltip(
+        rx.icon_button(
+            rx.icon(icon, size=15),
+            size="1",
+            variant="ghost",
+            on_click=on_click,
+            aria_label=label,
+            **props,
+        ),
+        content=label,
+    )
+
+
+def slide_card(slide_id: rx.Var[str], index: rx.Var[int]) -> rx.Component:
+    selected = DeckState.selected.contains(slide_id)
+    return rx.box(
+        rx.box(
+            rx.icon("grip-vertical", size=16, class_name="sg-handle"),
+            rx.text(index + 1, weight="bold", size="2", color_scheme="gray"),
+            rx.text(DeckState.titles[slide_id], size="2", truncate=True, flex="1"),
+            rx.hstack(
+                _icon_button(
+                    "arrow-up", "Move up", DeckState.nudge(slide_id, -1), disabled=index == 0
+                ),
+                _icon_button(
+                    "arrow-down",
+                    "Move down",
+                    DeckState.nudge(slide_id, 1),
+                    disabled=index == DeckState.slide_count - 1,
+                ),
+                _icon_button(
+                    "code", "Edit HTML", EditorState.start(slide_id), class_name="sg-edit"
+                ),
+                _icon_button(
+                    "copy", "Duplicate", DeckState.duplicate(slide_id), class_name="sg-duplicate"
+                ),
+                _icon_button(
+                    "trash-2",
+                    "Delete",
+                    DeckState.delete(slide_id),
+                    color_scheme="red",
+                    class_name="sg-delete",
+                ),
+                spacing="1",
+                class_name="sg-actions",
+            ),
+            class_name="sg-card-bar",
+        ),
+        rx.box(
+            rx.el.iframe(
+                src_doc=DeckState.docs[slide_id],
+                sandbox="allow-scripts",
+                title=DeckState.titles[slide_id],
+                tab_index=-1,
+            ),
+            rx.box(
+                class_name="sg-overlay",
+                on_click=DeckState.select(slide_id),
+                on_double_click=EditorState.start(slide_id),
+            ),
+            class_name="sg-fit",
+        ),
+        key=slide_id,
+        draggable=~DeckState.busy,
+        class_name=rx.cond(selected, "sg-card sg-selected", "sg-card"),
+        custom_attrs={"data-slide-id": slide_id, "data-index": index},
+    )
+
+
+def notes_bar() -> rx.Component:
+    """Speaker notes of the focused slide, saved when the field loses focus."""
+    return rx.cond(
+        DeckState.focused != "",
+        rx.box(
+            rx.text(
+                "Speaker notes · slide ", DeckState.focused_number, size="1", color_scheme="gray"
+            ),
+            rx.el.textarea(
+                default_value=DeckState.notes[DeckState.focused],
+                key=DeckState.focused + "-" + DeckState.version.to_string(),
+                placeholder="What to say on this slide…",
+                rows=3,
+                id="notes-input",
+                on_blur=lambda value: DeckState.save_notes(DeckState.focused, value),
+                class_name="sg-code",
+                style={"min-height": "64px", "white-space": "pre-wrap", "font-family": "inherit"},
+            ),
+            position="sticky",
+            bottom="0",
+            padding="8px 0",
+            background="var(--gray-2)",
+            max_width="960px",
+            margin="0 auto",
+        ),
+    )
+
+
+def _empty_state() -> rx.Component:
+    return rx.center(
+        rx.vstack(
+            rx.icon("presentation", size=40, color="var(--gray-8)"),
+            rx.heading("No slides yet", size="4"),
+            rx.text(
+                "Describe the deck you need in the chat, e.g. “Eight slides on Q3 sales by "
+                "region, with a chart”.",
+                color_scheme="gray",
+                size="2",
+                max_width="380px",
+                align="center",
+            ),
+            align="center",
+        ),
+        height="60vh",
+    )
+
+
+def slide_panel() -> rx.Component:
+    return rx.box(
+        SlideDragDrop.create(on_move=DeckState.move),
+        FitToBox.create(),
+        rx.cond(
+            DeckState.slide_count > 0,
+            rx.box(rx.foreach(DeckState.order, slide_card), class_name="sg-slides", id="slides"),
+            rx.cond(DeckState.busy, rx.center(rx.spinner(size="3"), height="40vh"), _empty_state()),
+        ),
+        notes_bar(),
+        class_name="sg-panel",
+    )

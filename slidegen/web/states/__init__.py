@@ -1,0 +1,24 @@
+"""Reflex state classes: a per-tab *view* of the signed-in user's decks (the store is the truth).
+
+`USER_STATES` lists every state that holds user data; `slidegen.web.guard.OwnerGuard` resets
+them all when a connection's user differs from the user the view was built for.
+"""
+
+from slidegen.web.states.chat import ChatState
+from slidegen.web.states.deck import DeckState
+from slidegen.web.states.editor import EditorState
+from slidegen.web.states.history import HistoryState
+from slidegen.web.states.present import PresentState
+from slidegen.web.states.session import SessionState
+
+USER_STATES = (SessionState, DeckState, ChatState, EditorState, HistoryState, PresentState)
+
+__all__ = [
+    "USER_STATES",
+    "ChatState",
+    "DeckState",
+    "EditorState",
+    "HistoryState",
+    "PresentState",
+    "SessionState",
+]

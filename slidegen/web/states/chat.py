@@ -1,0 +1,280 @@
+"""The chat: the user's prompts, the assistant's streamed answer, Genie queries, Stop.
+
+A turn runs as a Reflex *background* event, so the tab stays responsive and the state lock is
+taken only for each small update (`async with self`). What streams is kept small on purpose
+(a changed var is resent whole): the running answer lives in `answer` (a short string) and
+finished messages are appended to `messages` once, at the end of the turn. Slides the agent
+completes are shown one by one through `DeckState` (one new `docs` entry each).
+
+Without a selection, a prompt (re)generates the deck; with slides selected, it edits only those
+(the agent gets exactly those slides) and the chat says which. Stop cancels the task that
+consumes the agent's stream; the agent saves nothing unless it finishes, so the deck stays as
+it was. Every failure ends as a chat message that says what to do next.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any, TypedDict
+
+import reflex as rx
+
+from slidegen.web.auth import asset_base, connection_user
+from slidegen.web.states.common import blocking, store, user_message
+from slidegen.web.view import slide_document
+
+__all__ = ["ChatMessage", "ChatState", "QueryView"]
+
+log = logging.getLogger("slidegen.web.chat")
+
+MAX_PROMPT_CHARS = 20_000  # the agent's own limit
+MAX_ROWS_SHOWN = 8
+
+# Tasks consuming an agent stream, by client token: Stop cancels the one of its tab. A tab's
+# events arrive over its one websocket, so its Stop reaches the worker that runs its turn.
+_RUNNING: dict[str, asyncio.Task[Any]] = {}
+
+
+class QueryView(TypedDict):
+    sql: str
+    columns: list[str]
+    rows: list[list[str]]
+    more: int
+    text: str
+
+
+class ChatMessage(TypedDict):
+    role: str  # "user" | "assistant" | "error" | "info"
+    text: str
+    queries: list[QueryView]
+
+
+def _query_view(result: Any) -> QueryView:
+    columns = [str(c) for c in (getattr(result, "columns", None) or [])]
+    rows = list(getattr(result, "rows", None) or [])
+    total = int(getattr(result, "total_rows", 0) or len(rows))
+    return {
+        "sql": str(getattr(result, "sql", "") or ""),
+        "columns": columns,
+        "rows": [["" if v is None else str(v) for v in row] for row in rows[:MAX_ROWS_SHOWN]],
+        "more": max(0, total - min(len(rows), MAX_ROWS_SHOWN)),
+        "text": str(getattr(result, "error", None) or getattr(result, "text", "") or ""),
+    }
+
+
+def _message(role: str, text: str, queries: list[QueryView] | None = None) -> ChatMessage:
+    return {"role": role, "text": text, "queries": queries or []}
+
+
+class ChatState(rx.State):
+    messages: list[ChatMessage] = []
+    answer: str = ""
+    queries: list[QueryView] = []
+    status: str = ""
+    generating: bool = False
+    scope: str = ""
+
+    async def _load_history(self) -> None:
+        """The open deck's persisted chat (after a reload, or when switching decks)."""
+        from slidegen.web.states.deck import DeckState
+
+        user = connection_user(self)
+        deck = await self.get_state(DeckState)
+        self.answer, self.queries, self.status = "", [], ""
+        if user is None or not deck.deck_id:
+            self.messages = []
+            return
+        try:
+            items = await blocking(store().list_chat_messages, user.user_id, deck.deck_id)
+        except Exception as error:  # history is a convenience: never block the editor on it
+            log.warning("chat history unavailable: %s", type(error).__name__)
+            items = []
+        self.messages = [
+            _message(
+                "error" if getattr(m, "role", "") == "error" else str(m.role),
+                str(getattr(m, "content", "") or ""),
+            )
+            for m in items
+            if getattr(m, "role", "") in ("user", "assistant", "error")
+        ]
+
+    @rx.event
+    async def send(self, form: dict[str, Any]) -> Any:
+        from slidegen.web.states.deck import DeckState
+
+        prompt = str(form.get("prompt", "")).strip()
+        if not prompt or self.generating:
+            return None
+        user = connection_user(self)
+        deck = await self.get_state(DeckState)
+        if user is None or not deck.deck_id:
+            return None
+        if len(prompt) > MAX_PROMPT_CHARS:
+            self.messages = [
+                *self.messages,
+                _message(
+                    "error",
+                    f"That message is {len(prompt)} characters long; the limit is "
+                    f"{MAX_PROMPT_CHARS}. Shorten it and send again.",
+                ),
+            ]
+            return None
+        selected = [s for s in deck.order if s in deck.selected]
+        new = [_message("user", prompt)]
+        if selected:
+            self.scope = f"Editing only {deck.selection_label}"
+            new.append(_message("info", f"{self.scope}; the other slides stay as they are."))
+        else:
+            self.scope = ""
+        self.messages = [*self.messages, *new]
+        self.answer, self.queries = "", []
+        self.status = "Thinking…"
+        self.generating = True
+        deck.busy = True
+        return ChatState.run_turn(prompt, selected)
+
+    @rx.event
+    async def stop(self) -> None:
+        task = _RUNNING.get(self.router.session.client_token)
+        if task is not None and not task.done():
+            task.cancel()
+            self.status = "Stopping…"
+
+    @rx.event(background=True)
+    async def run_turn(self, prompt: str, selected: list[str]) -> None:
+        from slidegen.web.states.deck import DeckState
+
+        token = self.router.session.client_token
+        user = connection_user(self)
+        async with self:
+            deck = await self.get_state(DeckState)
+            deck_id, base_version = deck.deck_id, deck.version
+        if user is None or not deck_id:
+            return
+        consumer = asyncio.create_task(self._consume(user, deck_id, base_version, prompt, selected))
+        _RUNNING[token] = consumer
+        outcome: ChatMessage | None = None
+        try:
+            outcome = await consumer
+        except asyncio.CancelledError:
+            if not consumer.cancelled():
+                raise  # the whole task is being cancelled (shutdown): let it go
+            outcome = _message(
+                "info", "Stopped. The deck is unchanged; send a new message to try again."
+            )
+        except Exception as error:  # a bug or an unexpected failure: tell, keep the deck
+            log.exception("chat turn failed")
+            outcome = _message(
+                "error",
+                f"Something went wrong ({user_message(error)}). The deck is unchanged; try again.",
+            )
+        finally:
+            if _RUNNING.get(token) is consumer:
+                del _RUNNING[token]
+        async with self:
+            await self._finish(outcome)
+
+    async def _finish(self, outcome: ChatMessage | None) -> None:
+        from slidegen.web.states.deck import DeckState
+
+        deck = await self.get_state(DeckState)
+        if outcome is not None:
+            if outcome["role"] != "assistant" and self.answer.strip():
+                # Keep what was said before the failure or the Stop.
+                self.messages = [
+                    *self.messages,
+                    _message("assistant", self.answer.strip(), self.queries),
+                ]
+            self.messages = [*self.messages, outcome]
+        self.answer, self.queries, self.status, self.scope = "", [], "", ""
+        self.generating = False
+        deck.busy = False
+        # The store is the truth: show exactly what was saved (or the unchanged deck).
+        await deck._open(deck.deck_id)
+
+    async def _consume(
+        self, user: Any, deck_id: str, base_version: int, prompt: str, selected: list[str]
+    ) -> ChatMessage:
+        """Read the agent's events into the view; return the closing chat message."""
+        from slidegen import agent
+
+        origin = asset_base(self)
+        if selected:
+            events = agent.run_edit(
+                agent.EditRequest(
+                    user=user, deck_id=deck_id, slide_ids=tuple(selected), instruction=prompt
+                ),
+                store=store(),
+            )
+        else:
+            events = agent.run_generation(
+                agent.GenerateRequest(user=user, prompt=prompt, deck_id=deck_id), store=store()
+            )
+        streamed: list[str] = []
+        async for event in events:
+            async with self:
+                if not self.generating:
+                    # The tab's view was reset (another user on this token): stop here.
+                    return _message("info", "Stopped.")
+                if isinstance(event, agent.TextDelta):
+                    # Slide HTML arrives as SlideReady; only the prose between slides is shown.
+                    if not event.in_slide:
+                        self.answer = (self.answer + event.text)[-4000:]
+                elif isinstance(event, agent.ToolCallStarted):
+                    self.status = f"Asking Genie: {event.question[:120]}"
+                elif isinstance(event, agent.ToolResult):
+                    if event.error:
+                        self.queries = [*self.queries, _query_view(event)]
+                        self.status = "Genie could not answer; writing without that data…"
+                    else:
+                        self.queries = [*self.queries, _query_view(event)]
+                        self.status = "Writing slides…"
+                elif isinstance(event, agent.Retrying):
+                    self.status = "The answer was unusable; asking the model once more…"
+                elif isinstance(event, agent.SlideReady):
+                    deck_state = await self.get_state(self._deck_cls())
+                    self._show_slide(deck_state, event, bool(selected), streamed, origin)
+                    self.status = (
+                        f"Rewrote {len(streamed)} of {len(selected)} slides…"
+                        if selected
+                        else f"Wrote slide {len(streamed)}…"
+                    )
+                elif isinstance(event, agent.Finished):
+                    return _message("assistant", event.message or "Done.", self.queries)
+                elif isinstance(event, agent.Failed):
+                    return _message("error", event.message)
+        return _message(
+            "error", "The assistant stopped without finishing. The deck is unchanged; try again."
+        )
+
+    @staticmethod
+    def _deck_cls() -> Any:
+        from slidegen.web.states.deck import DeckState
+
+        return DeckState
+
+    def _show_slide(
+        self, deck: Any, event: Any, editing: bool, streamed: list[str], origin: str
+    ) -> None:
+        """Put one just-written slide on screen (a preview: the agent saves at the end)."""
+        slide = event.slide
+        doc = slide_document(_DeckShim(deck), slide, origin)
+        if editing:
+            # An edit keeps the replaced slide's id: the new look takes its place.
+            streamed.append(slide.id)
+            deck._put_doc(slide.id, doc, slide.title)
+            return
+        if not streamed:
+            deck._begin_stream()
+        streamed.append(slide.id)
+        deck._append_streamed(slide.id, doc, slide.title or f"Slide {len(streamed)}")
+
+
+class _DeckShim:
+    """The deck fields a slide document needs, while the new deck is not saved yet."""
+
+    def __init__(self, deck_state: Any) -> None:
+        self.id = deck_state.deck_id
+        self.owner = ""
+        self.styles = deck_state._styles

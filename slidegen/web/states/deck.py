@@ -1,0 +1,368 @@
+"""The open deck as the editor shows it, and every editing action on it.
+
+Size matters here (issue #4156: a changed var is resent whole), so the view is split by how
+often each part changes:
+- `order` (slide ids) changes on reorder/insert/delete; a reorder sends only this list;
+- `docs` (slide id -> srcdoc) changes only when some slide's content changes;
+- `titles` / `notes` are small per-slide dicts; `selected` is a list of ids.
+Each is assigned only when its value really changed (`_assign`), because Reflex resends any
+assigned var even when equal.
+
+Every action re-reads the deck from the store with the connection's user as owner, applies a
+pure operation from `slidegen.deck`, and saves a new version with `base_version` = the version
+this tab shows. If another tab saved first the store refuses (`StaleVersionError`): the newer
+version is loaded and the user is told that their change was not applied.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import reflex as rx
+
+from slidegen.web.auth import asset_base, connection_user
+from slidegen.web.states.common import blocking, store, user_message
+from slidegen.web.view import deck_view
+
+__all__ = ["DeckState"]
+
+log = logging.getLogger("slidegen.web.deck")
+
+CONFLICT_MESSAGE = (
+    "This deck was changed in another tab or window, so your last change was not applied. "
+    "The newer version is shown now: check it and make your change again."
+)
+
+
+def change_kind(name: str) -> Any:
+    """The store's `ChangeKind` member for `name` (e.g. "reorder")."""
+    from slidegen.store import ChangeKind
+
+    return ChangeKind(name)
+
+
+class DeckState(rx.State):
+    deck_id: str = ""
+    version: int = 0
+    title: str = ""
+    order: list[str] = []
+    titles: dict[str, str] = {}
+    docs: dict[str, str] = {}
+    notes: dict[str, str] = {}
+    selected: list[str] = []
+    focused: str = ""
+    can_undo: bool = False
+    can_redo: bool = False
+    notice: str = ""
+    notice_error: bool = False
+    # True while the agent writes into this deck: editing actions wait for it to finish.
+    busy: bool = False
+    _anchor: str = ""
+    _styles: str = ""
+
+    # ----------------------------------------------------------------- derived values
+    @rx.var
+    def slide_count(self) -> int:
+        return len(self.order)
+
+    @rx.var
+    def focused_number(self) -> int:
+        return self.order.index(self.focused) + 1 if self.focused in self.order else 0
+
+    @rx.var
+    def selection_label(self) -> str:
+        if not self.selected:
+            return ""
+        positions = sorted(self.order.index(s) + 1 for s in self.selected if s in self.order)
+        if len(positions) == 1:
+            return f"slide {positions[0]}"
+        return "slides " + ", ".join(str(p) for p in positions)
+
+    # ----------------------------------------------------------------- loading
+    def _assign(self, name: str, value: Any) -> None:
+        if getattr(self, name) != value:
+            setattr(self, name, value)
+
+    def _show(self, record: Any) -> None:
+        """Make the view show `record` (a store DeckRecord), sending only what changed."""
+        deck = record.deck
+        view = deck_view(deck, asset_base(self))
+        self._styles = deck.styles
+        self._assign("deck_id", deck.id)
+        self._assign("version", int(record.version))
+        self._assign("title", deck.title)
+        self._assign("order", view.order)
+        self._assign("titles", view.titles)
+        self._assign("docs", view.docs)
+        self._assign("notes", view.notes)
+        self._assign("can_undo", bool(getattr(record, "can_undo", record.version > 1)))
+        self._assign("can_redo", bool(getattr(record, "can_redo", False)))
+        kept = [s for s in self.selected if s in view.docs]
+        self._assign("selected", kept)
+        if self.focused not in view.docs:
+            self._assign("focused", kept[-1] if kept else "")
+
+    # While the agent writes: slides appear one by one before the deck is saved.
+    def _begin_stream(self) -> None:
+        """A generation's first slide is ready: the panel now shows the new slides only."""
+        self._assign("order", [])
+        self._assign("titles", {})
+        self._assign("docs", {})
+        self._assign("notes", {})
+        self._assign("selected", [])
+        self._assign("focused", "")
+
+    def _append_streamed(self, slide_id: str, doc: str, title: str) -> None:
+        self.docs = {**self.docs, slide_id: doc}
+        self.titles = {**self.titles, slide_id: title}
+        self.order = [*self.order, slide_id]
+
+    def _put_doc(self, slide_id: str, doc: str, title: str) -> None:
+        if slide_id in self.docs:
+            self.docs = {**self.docs, slide_id: doc}
+            if title:
+                self.titles = {**self.titles, slide_id: title}
+
+    def _clear(self) -> None:
+        for name, empty in (
+            ("deck_id", ""),
+            ("version", 0),
+            ("title", ""),
+            ("order", []),
+            ("titles", {}),
+            ("docs", {}),
+            ("notes", {}),
+            ("selected", []),
+            ("focused", ""),
+            ("can_undo", False),
+            ("can_redo", False),
+        ):
+            self._assign(name, empty)
+
+    def _say(self, message: str, *, error: bool = False) -> None:
+        self.notice = message
+        self.notice_error = error
+
+    async def _open(self, deck_id: str) -> bool:
+        """Load `deck_id` of the connection's user; False (view cleared) if it is not theirs."""
+        from slidegen.store import DeckNotFoundError
+
+        user = connection_user(self)
+        if user is None:
+            self._clear()
+            return False
+        try:
+            record = await blocking(store().get_deck, user.user_id, deck_id)
+        except DeckNotFoundError:
+            self._clear()
+            return False
+        switched = record.deck.id != self.deck_id
+        if switched:
+            self._assign("selected", [])
+            self._assign("focused", "")
+            self._anchor = ""
+            self._assign("notice", "")
+        self._show(record)
+        if switched:
+            from slidegen.web.states.chat import ChatState
+
+            await (await self.get_state(ChatState))._load_history()
+        return True
+
+    @rx.event
+    async def reload(self) -> None:
+        if self.deck_id:
+            await self._open(self.deck_id)
+
+    @rx.event
+    def dismiss_notice(self) -> None:
+        self._say("")
+
+    # ----------------------------------------------------------------- selection
+    @rx.event
+    def select(self, slide_id: str, info: dict[str, Any] | None = None) -> None:
+        """Click selects one; Ctrl/Cmd-click toggles one; Shift-click selects a range."""
+        if slide_id not in self.order:
+            return
+        info = info or {}
+        if info.get("shift_key") and self._anchor in self.order:
+            a, b = sorted((self.order.index(self._anchor), self.order.index(slide_id)))
+            chosen = self.order[a : b + 1]
+        elif info.get("ctrl_key") or info.get("meta_key"):
+            chosen = list(self.selected)
+            if slide_id in chosen:
+                chosen.remove(slide_id)
+            else:
+                chosen.append(slide_id)
+            self._anchor = slide_id
+        else:
+            chosen = [] if self.selected == [slide_id] else [slide_id]
+            self._anchor = slide_id
+        self._assign("selected", [s for s in self.order if s in chosen])
+        self._assign("focused", slide_id if slide_id in chosen else (chosen[-1] if chosen else ""))
+
+    @rx.event
+    def clear_selection(self) -> None:
+        self._assign("selected", [])
+        self._assign("focused", "")
+
+    # ----------------------------------------------------------------- changes
+    async def _change(self, op: Callable[[Any], Any], kind: str, summary: str) -> bool:
+        """Apply `op` (Deck -> Deck) to the stored deck and save it as a new version."""
+        from slidegen.store import DeckNotFoundError, StaleVersionError
+
+        user = connection_user(self)
+        if user is None or not self.deck_id:
+            return False
+        if self.busy:
+            self._say("The assistant is still writing this deck: wait for it or press Stop.")
+            return False
+        st = store()
+        try:
+            record = await blocking(st.get_deck, user.user_id, self.deck_id)
+            if record.version != self.version:
+                raise StaleVersionError(CONFLICT_MESSAGE)
+            deck = op(record.deck)
+            saved = await blocking(
+                st.save_deck,
+                user.user_id,
+                deck,
+                base_version=self.version,
+                kind=change_kind(kind),
+                summary=summary,
+                actor=user.user_id,
+            )
+        except StaleVersionError:
+            await self._open(self.deck_id)
+            self._say(CONFLICT_MESSAGE, error=True)
+            return False
+        except DeckNotFoundError:
+            self._clear()
+            self._say("This deck no longer exists (it was deleted in another tab).", error=True)
+            return False
+        except (ValueError, KeyError) as error:  # domain errors name the problem
+            self._say(user_message(error), error=True)
+            return False
+        self._show(saved)
+        self._say("")
+        return True
+
+    @rx.event
+    async def move(self, slide_id: str, target_id: str, after: bool = False) -> None:
+        """Drop `slide_id` before (or after) `target_id` (drag and drop)."""
+        if slide_id == target_id or slide_id not in self.order or target_id not in self.order:
+            return
+        rest = [s for s in self.order if s != slide_id]
+        to_index = rest.index(target_id) + (1 if after else 0)
+        await self._move_to(slide_id, to_index)
+
+    @rx.event
+    async def nudge(self, slide_id: str, delta: int) -> None:
+        """Move one place up (-1) or down (+1): the keyboard/button alternative to dragging."""
+        if slide_id in self.order:
+            to_index = max(0, min(len(self.order) - 1, self.order.index(slide_id) + delta))
+            await self._move_to(slide_id, to_index)
+
+    async def _move_to(self, slide_id: str, to_index: int) -> None:
+        from slidegen.deck import move_slide
+
+        if self.order.index(slide_id) == to_index:
+            return
+        await self._change(
+            lambda d: move_slide(d, slide_id, to_index),
+            "reorder",
+            f"Moved slide {self.order.index(slide_id) + 1} to {to_index + 1}",
+        )
+
+    @rx.event
+    async def duplicate(self, slide_id: str) -> None:
+        from slidegen.deck import duplicate_slide
+
+        if slide_id in self.order:
+            n = self.order.index(slide_id) + 1
+            await self._change(
+                lambda d: duplicate_slide(d, slide_id), "duplicate", f"Duplicated slide {n}"
+            )
+
+    @rx.event
+    async def delete(self, slide_id: str) -> None:
+        await self._delete([slide_id])
+
+    @rx.event
+    async def delete_selected(self) -> None:
+        await self._delete(list(self.selected))
+
+    async def _delete(self, ids: list[str]) -> None:
+        from slidegen.deck import delete_slides
+
+        ids = [s for s in ids if s in self.order]
+        if not ids:
+            return
+        numbers = ", ".join(str(self.order.index(s) + 1) for s in ids)
+        label = f"slide {numbers}" if len(ids) == 1 else f"slides {numbers}"
+        if await self._change(lambda d: delete_slides(d, ids), "delete", f"Deleted {label}"):
+            self._say(f"Deleted {label}. Undo (Ctrl+Z) brings it back.")
+
+    @rx.event
+    async def save_notes(self, slide_id: str, text: str) -> None:
+        from slidegen.deck import set_notes
+
+        if slide_id in self.order and self.notes.get(slide_id, "") != text:
+            n = self.order.index(slide_id) + 1
+            await self._change(
+                lambda d: set_notes(d, slide_id, text), "notes", f"Speaker notes of slide {n}"
+            )
+
+    @rx.event
+    async def rename_to(self, title: str) -> None:
+        await self.rename({"title": title})
+
+    @rx.event
+    async def rename(self, form: dict[str, Any]) -> None:
+        from slidegen.deck import rename_deck
+
+        title = " ".join(str(form.get("title", "")).split())
+        if not title or title == self.title:
+            return
+        if await self._change(
+            lambda d: rename_deck(d, title), "rename", f"Renamed to “{title[:60]}”"
+        ):
+            from slidegen.web.states.session import SessionState
+
+            await (await self.get_state(SessionState))._refresh_decks()
+
+    # ----------------------------------------------------------------- undo / redo
+    async def _step(self, method: str) -> None:
+        from slidegen.store import DeckNotFoundError, StaleVersionError
+
+        user = connection_user(self)
+        if user is None or not self.deck_id or self.busy:
+            return
+        try:
+            record = await blocking(
+                getattr(store(), method), user.user_id, self.deck_id, base_version=self.version
+            )
+        except StaleVersionError:
+            await self._open(self.deck_id)
+            self._say(CONFLICT_MESSAGE, error=True)
+            return
+        except DeckNotFoundError:
+            self._clear()
+            return
+        except ValueError as error:  # nothing to undo / redo
+            self._say(user_message(error))
+            return
+        if record is None:
+            return
+        self._show(record)
+        self._say("")
+
+    @rx.event
+    async def undo(self) -> None:
+        await self._step("undo")
+
+    @rx.event
+    async def redo(self) -> None:
+        await self._step("redo")
