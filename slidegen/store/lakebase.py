@@ -48,6 +48,7 @@ from typing import Any, Literal
 
 import sqlalchemy as sa
 from databricks.sdk import WorkspaceClient
+from databricks.sdk.config import Config
 
 from slidegen.config import Settings
 
@@ -128,9 +129,12 @@ def lakebase_target(settings: Settings) -> LakebaseTarget | None:
 
 
 def app_workspace_client(**config: Any) -> WorkspaceClient:
-    """A WorkspaceClient with the SDK's unified auth, resolving the token + client-secret trap."""
+    """A WorkspaceClient with the SDK's unified auth, resolving the token + client-secret trap.
+
+    `config` holds `databricks.sdk.config.Config` attributes (timeouts, host, ...).
+    """
     try:
-        return WorkspaceClient(**config)
+        return WorkspaceClient(config=Config(**config))
     except ValueError as error:
         if "more than one authorization method" not in str(error) or "auth_type" in config:
             raise
@@ -140,7 +144,7 @@ def app_workspace_client(**config: Any) -> WorkspaceClient:
         "both a personal access token and an OAuth client are configured; using the OAuth "
         "client (the app's service principal). Set DATABRICKS_AUTH_TYPE to choose otherwise."
     )
-    return WorkspaceClient(auth_type="oauth-m2m", **config)
+    return WorkspaceClient(config=Config(auth_type="oauth-m2m", **config))
 
 
 # --- credentials ------------------------------------------------------------------------------
@@ -165,6 +169,8 @@ def minter_for(
     clock: Callable[[], float] = time.time,
 ) -> Callable[[], Credential]:
     """A function that mints one fresh credential for `target` through the SDK."""
+    # Before the first call: the SDK logs the response (token included) inside the call.
+    TokenRedactor.install()
     if target.kind == "endpoint":
         endpoint = target.name or ""
 
@@ -393,7 +399,8 @@ def create_lakebase_engine(
             f"PGSSLMODE={target.sslmode} is not allowed in production: "
             "Lakebase requires TLS (use require)"
         )
-    w = workspace_client or app_workspace_client()
+    # Bounded: a new connection waits on this call, and the SDK would retry a 503 for 5 minutes.
+    w = workspace_client or app_workspace_client(retry_timeout_seconds=30, http_timeout_seconds=15)
     resolved = _resolve(target, w)
     cache = CredentialCache(
         minter_for(target, w, resolved.instance_name, clock),
