@@ -26,6 +26,8 @@ runtime does not inject the instance name, so PG*-only configuration finds the i
 Identity is the SDK's unified auth (`app_workspace_client`). Inside an app the runtime sets
 DATABRICKS_CLIENT_ID/SECRET; if DATABRICKS_TOKEN is set as well, the SDK refuses with "more than
 one authorization method": we then choose the app's service principal (oauth-m2m) explicitly.
+The PostgreSQL role is PGUSER, else the service principal's client id (the role Databricks
+creates when the database is attached to the app), else the current user's name.
 
 Tokens never reach a log line: `Credential` hides its token from `repr`, we never log it, and
 `TokenRedactor` scrubs credential tokens from the SDK's own DEBUG request/response dumps
@@ -128,23 +130,27 @@ def lakebase_target(settings: Settings) -> LakebaseTarget | None:
 # --- identity -------------------------------------------------------------------------------
 
 
-def app_workspace_client(**config: Any) -> WorkspaceClient:
+def app_workspace_client(settings: Settings, **config: Any) -> WorkspaceClient:
     """A WorkspaceClient with the SDK's unified auth, resolving the token + client-secret trap.
 
-    `config` holds `databricks.sdk.config.Config` attributes (timeouts, host, ...).
+    `config` holds `databricks.sdk.config.Config` attributes (timeouts, profile, ...). When both
+    a token and OAuth client credentials are configured the SDK refuses to choose; inside a
+    Databricks App we then act as the app's service principal (oauth-m2m: a stray
+    DATABRICKS_TOKEN must not make the app act as that token's owner), elsewhere as the
+    developer's token (pat). An explicit DATABRICKS_AUTH_TYPE is the SDK's and never overridden.
     """
     try:
         return WorkspaceClient(config=Config(**config))
     except ValueError as error:
         if "more than one authorization method" not in str(error) or "auth_type" in config:
             raise
-    # The Apps runtime always provides the service principal; a stray DATABRICKS_TOKEN (from a
-    # .env or an app.yaml) must not make the app act as whoever owns that token.
+    auth_type = "oauth-m2m" if settings.databricks_app_name else "pat"
     log.warning(
-        "both a personal access token and an OAuth client are configured; using the OAuth "
-        "client (the app's service principal). Set DATABRICKS_AUTH_TYPE to choose otherwise."
+        "both a token and OAuth client credentials are configured; using auth_type=%s "
+        "(set DATABRICKS_AUTH_TYPE to choose)",
+        auth_type,
     )
-    return WorkspaceClient(config=Config(auth_type="oauth-m2m", **config))
+    return WorkspaceClient(config=Config(auth_type=auth_type, **config))
 
 
 # --- credentials ------------------------------------------------------------------------------
@@ -400,7 +406,9 @@ def create_lakebase_engine(
             "Lakebase requires TLS (use require)"
         )
     # Bounded: a new connection waits on this call, and the SDK would retry a 503 for 5 minutes.
-    w = workspace_client or app_workspace_client(retry_timeout_seconds=30, http_timeout_seconds=15)
+    w = workspace_client or app_workspace_client(
+        settings, retry_timeout_seconds=30, http_timeout_seconds=15
+    )
     resolved = _resolve(target, w)
     cache = CredentialCache(
         minter_for(target, w, resolved.instance_name, clock),
