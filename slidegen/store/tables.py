@@ -1,0 +1,76 @@
+"""Table definitions (SQLAlchemy Core) for decks, their versions and chat messages.
+
+The migrations in `migrations/versions/` create exactly these tables; a test compares them.
+Tables carry no schema name: a PostgreSQL schema is selected per connection (`search_path`,
+see `engine.py`), so the same definitions serve SQLite, PostgreSQL and Lakebase.
+
+`deck_versions` is append-only: one row per change, holding the whole deck as zlib-compressed
+JSON (`content_format = "json+zlib"`). A 200-slide deck of ~4 KB slides is ~800 KB of HTML and
+~100 KB compressed; reading any version is one primary-key lookup and a decompress (milliseconds,
+see bench/b7_large_decks.py). `owner` is repeated on every row so that every query can filter
+by it directly.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+__all__ = ["chat_messages", "deck_versions", "decks", "metadata"]
+
+metadata = sa.MetaData()
+
+_ID = sa.String(32)
+_OWNER = sa.String(255)
+_TS = sa.DateTime(timezone=True)
+
+decks = sa.Table(
+    "decks",
+    metadata,
+    sa.Column("id", _ID, primary_key=True),
+    sa.Column("owner", _OWNER, nullable=False),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("head_version", sa.Integer, nullable=False),
+    sa.Column("slide_count", sa.Integer, nullable=False),
+    sa.Column("created_at", _TS, nullable=False),
+    sa.Column("updated_at", _TS, nullable=False),
+    sa.Column("deleted_at", _TS, nullable=True),
+    sa.Index("ix_decks_owner_updated", "owner", "updated_at"),
+)
+
+deck_versions = sa.Table(
+    "deck_versions",
+    metadata,
+    sa.Column("deck_id", _ID, sa.ForeignKey("decks.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("owner", _OWNER, nullable=False),
+    sa.Column("created_at", _TS, nullable=False),
+    sa.Column("actor", _OWNER, nullable=False),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("summary", sa.String(500), nullable=False),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("slide_count", sa.Integer, nullable=False),
+    # Undo/redo pointers (versions of the same deck); see store.py for the semantics.
+    sa.Column("undo_to", sa.Integer, nullable=True),
+    sa.Column("redo_to", sa.Integer, nullable=True),
+    sa.Column("content_format", sa.String(16), nullable=False),
+    sa.Column("content", sa.LargeBinary, nullable=False),
+)
+
+chat_messages = sa.Table(
+    "chat_messages",
+    metadata,
+    sa.Column(
+        "id",
+        sa.BigInteger().with_variant(sa.Integer, "sqlite"),
+        primary_key=True,
+        autoincrement=True,
+    ),
+    sa.Column("deck_id", _ID, sa.ForeignKey("decks.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("owner", _OWNER, nullable=False),
+    sa.Column("created_at", _TS, nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("content", sa.Text, nullable=False),
+    sa.Column("trace_id", sa.String(128), nullable=True),
+    sa.Column("meta", sa.Text, nullable=True),
+    sa.Index("ix_chat_messages_deck", "deck_id", "id"),
+)
