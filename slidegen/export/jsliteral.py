@@ -512,10 +512,12 @@ class _ValueReader:
                     result[key], i = self._element(i + 1, end)
                 elif s._is(i, "punct", ",") or s._is(i, "punct", "}"):
                     result[key] = self._resolve(key)  # shorthand `{ data }`
-                else:  # a method `onClick(e) { ... }` or a getter: code, not data
+                elif s._is(i, "punct", "("):  # a method `onClick(e) { ... }`: code, not data
                     stop = s.expression_end(i)
                     result[key] = JSExpression(s.text(i - 1, stop))
                     i = stop
+                else:
+                    raise JSLiteralError(f"expected ':' after {key!r} at offset {s._offset(i)}")
             if s._is(i, "punct", ","):
                 i += 1
             elif not s._is(i, "punct", "}"):

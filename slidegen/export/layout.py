@@ -5,7 +5,8 @@ positions come from document order and estimates, not from a rendered page: the 
 top, content stacked below it, columns side by side. Text and table heights are estimated from
 character counts and font size; charts and images share whatever height is left. When the
 estimated content is taller than the page, every font is scaled down by one factor (not below
-half) so that nothing runs off the slide.
+half) so that nothing runs off the slide; past that, boxes are squeezed to the page and the
+writer asks PowerPoint to shrink the text into them.
 """
 
 from __future__ import annotations
@@ -121,9 +122,14 @@ def _stack(blocks: list[Block], box: Box, scale: float, out: list[Placed]) -> No
     if flex and spare > 0:
         for i in flex:
             heights[i] += spare / len(flex)
+    elif spare < 0:
+        # Even at the smallest font scale the content is too tall: every block gives up the
+        # same share, and the writer shrinks text to its box (PowerPoint's own fontScale).
+        gaps = GAP * max(len(blocks) - 1, 0)
+        factor = max(box.h - gaps, 1.0) / sum(heights)
+        heights = [h * factor for h in heights]
     y = box.y
     for block, h in zip(blocks, heights, strict=True):
-        h = min(h, box.y + box.h - y) if flex else h
         if isinstance(block, Columns):
             col_w = _column_width(box.w, len(block.columns))
             for k, column in enumerate(block.columns):

@@ -37,7 +37,7 @@ from slidegen.export.blocks import (
 from slidegen.export.charts import ChartFailure, ChartSpec, SlideCharts, extract_charts
 from slidegen.export.colors import RGB, parse_css_color
 from slidegen.export.css import StyleSheet
-from slidegen.export.layout import INDENT_PX, Box, layout_slide
+from slidegen.export.layout import INDENT_PX, Box, layout_slide, text_height
 
 __all__ = ["deck_to_pptx"]
 
@@ -119,6 +119,9 @@ def _write_text(out: PptxSlide, paragraphs: list[Paragraph], box: Box, scale: fl
     frame = shape.text_frame
     frame.word_wrap = True
     frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE
+    needed = text_height(TextBlock(paragraphs), box.w, scale)
+    if needed > box.h * 1.02:
+        _shrink_on_open(frame, box.h / needed)
     for k, paragraph in enumerate(paragraphs):
         target = frame.paragraphs[0] if k == 0 else frame.add_paragraph()
         _fill_paragraph(target, paragraph, scale)
@@ -126,6 +129,16 @@ def _write_text(out: PptxSlide, paragraphs: list[Paragraph], box: Box, scale: fl
             target.space_before = Pt(paragraph.size_px * scale * PT_PER_PX * 0.3)
         if paragraph.bullet:
             _set_bullet(target, paragraph, scale)
+
+
+def _shrink_on_open(frame: object, ratio: float) -> None:
+    """Write the font scale PowerPoint itself records for shrink-on-overflow text."""
+    body_pr = frame._txBody.bodyPr  # type: ignore[attr-defined]
+    autofit = body_pr.find(qn("a:normAutofit"))
+    if autofit is None:
+        autofit = etree.SubElement(body_pr, qn("a:normAutofit"))
+    autofit.set("fontScale", str(max(25_000, min(100_000, int(ratio * 100_000)))))
+    autofit.set("lnSpcReduction", "10000" if ratio < 0.9 else "0")
 
 
 def _fill_paragraph(target: object, paragraph: Paragraph, scale: float) -> None:
