@@ -198,11 +198,13 @@ class EnvFile(_Strict):
 
 
 def deploy_dir(root: Path | None = None) -> Path:
+    """`<root>/deploy`; by default the checkout this module runs from, else the working folder."""
     if root is not None:
         return root / "deploy"
-    from slidegen.cli.packaging import project_root
-
-    return project_root() / "deploy"
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / "deploy").is_dir():
+        return checkout / "deploy"
+    return Path.cwd() / "deploy"
 
 
 def env_file_path(env: str, root: Path | None = None) -> Path:

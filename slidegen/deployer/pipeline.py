@@ -72,6 +72,7 @@ class DeployContext:
     upload: UploadResult | None = None
     deployment_id: str | None = None
     url: str | None = None
+    confirm: Callable[[str], None] = field(default=lambda question: None)
     extra: dict[str, Any] = field(default_factory=dict)  # for steps added later
 
     @property
@@ -164,6 +165,13 @@ def plan_step(ctx: DeployContext) -> None:
             "clean": ctx.options.clean,
         }
     )
+    removals = ctx.permission_plan.remove
+    if not ctx.options.dry_run and (ctx.options.clean or removals):
+        what = [f"remove {ctx.folder} and upload everything again"] if ctx.options.clean else []
+        if removals:
+            names = ", ".join(name for _, name in removals)
+            what.append(f"remove {len(removals)} permission entries ({names})")
+        ctx.confirm(f"This will {' and '.join(what)}. Continue?")
 
 
 def upload_step(ctx: DeployContext) -> None:
@@ -285,8 +293,13 @@ def run_deploy(
     client: WorkspaceClient | None = None,
     waits: apps.Waits | None = None,
     steps: list[Step] | None = None,
+    confirm: Callable[[str], None] | None = None,
 ) -> DeployContext:
-    """Run the steps in order; the first failure propagates (nothing after it runs)."""
+    """Run the steps in order; the first failure propagates (nothing after it runs).
+
+    `confirm(question)` raises to stop before a destructive change (--clean, --exact removals);
+    by default such changes go ahead (the CLI passes a real prompt).
+    """
     env_file = load_env_file(options.env, options.root)
     ctx = DeployContext(
         options=options,
@@ -295,6 +308,8 @@ def run_deploy(
         env_file=env_file,
         client=client,
     )
+    if confirm is not None:
+        ctx.confirm = confirm
     report.set(env=options.env, app=env_file.name, dry_run=options.dry_run)
     for name, title, run in steps or DEPLOY_STEPS:
         with report.step(name, title):

@@ -144,7 +144,7 @@ class RichReporter(Reporter):
 
     def finish(self, ok: bool, error: str | None = None) -> None:
         if error:
-            self.console.print(f"[red]error:[/red] {error}", highlight=False)
+            self.console.print(f"[red]error:[/red] {error}", highlight=False, soft_wrap=True)
         elif ok and self.result.get("url"):
             self.console.print(f"[green]done[/green]: {self.result['url']}", highlight=False)
 
