@@ -30,6 +30,7 @@ from pydantic import BaseModel, Field
 
 from slidegen.agent.events import AgentEvent, TextDelta, ToolCallStarted, ToolResult
 from slidegen.agent.genie import GenieError, GenieResult, GenieSession, format_for_model
+from slidegen.agent.model import AgentConfigError
 from slidegen.agent.stream import SlideChunk, SlideSplitter
 
 __all__ = ["AgentFailure", "Conversation", "describe_failure", "genie_tool"]
@@ -74,7 +75,7 @@ def genie_tool(session: GenieSession, max_chars: int) -> BaseTool:
 
 def describe_failure(error: BaseException, *, endpoint: str, timeout_s: float) -> str:
     """One sentence for the user about why the model call failed (no secrets, no traceback)."""
-    if isinstance(error, AgentFailure):
+    if isinstance(error, AgentFailure | AgentConfigError):
         return str(error)
     if isinstance(error, openai.APITimeoutError):
         return f"The model endpoint '{endpoint}' did not answer within {timeout_s:g} s."

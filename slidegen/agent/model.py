@@ -21,6 +21,7 @@ import logging
 from typing import Any
 
 from databricks.sdk import WorkspaceClient
+from databricks.sdk.config import Config
 from databricks_langchain import ChatDatabricks
 
 from slidegen.config import Settings
@@ -47,14 +48,14 @@ def app_workspace_client(settings: Settings, *, profile: str | None = None) -> W
     if profile:
         kwargs["profile"] = profile
     try:
-        return WorkspaceClient(**kwargs)
+        return WorkspaceClient(config=Config(**kwargs))
     except ValueError as error:
         if _AMBIGUOUS_AUTH not in str(error):
             raise AgentConfigError(f"cannot configure the Databricks workspace: {error}") from None
     auth_type = "oauth-m2m" if settings.databricks_app_name else "pat"
     log.info("both a token and client credentials are configured; using auth_type=%s", auth_type)
     try:
-        return WorkspaceClient(auth_type=auth_type, **kwargs)
+        return WorkspaceClient(config=Config(auth_type=auth_type, **kwargs))
     except ValueError as error:
         raise AgentConfigError(f"cannot configure the Databricks workspace: {error}") from None
 
@@ -64,7 +65,8 @@ def user_workspace_client(app: WorkspaceClient, token: str, settings: Settings) 
     if not token.strip():
         raise ValueError("the user's access token is empty")
     # auth_type pins PAT auth even when the App's client id/secret are also in the environment.
-    return WorkspaceClient(host=app.config.host, token=token, auth_type="pat", **_bounds(settings))
+    config = Config(host=app.config.host, token=token, auth_type="pat", **_bounds(settings))
+    return WorkspaceClient(config=config)
 
 
 def chat_model(

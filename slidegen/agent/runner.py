@@ -62,6 +62,7 @@ __all__ = [
     "AgentStore",
     "EditRequest",
     "GenerateRequest",
+    "UnsavedRecord",
     "run_edit",
     "run_generation",
 ]
@@ -128,6 +129,14 @@ class EditRequest:
     endpoint: str | None = None
 
 
+@dataclass(frozen=True)
+class UnsavedRecord:
+    """What `Finished.record` holds when the agent runs without a store (`slidegen generate`)."""
+
+    deck: Deck
+    version: None = None
+
+
 class _EditOutputError(ValueError):
     """The model's edit answer does not hold exactly the wanted slides."""
 
@@ -166,7 +175,11 @@ async def _event_stream(
 
 
 class Agent:
-    """The agent with its dependencies: settings, the store and the app's workspace client."""
+    """The agent with its dependencies: settings, the store and the app's workspace client.
+
+    Without a store (headless use) nothing is persisted: generation works and `Finished.record`
+    is an `UnsavedRecord`; editing or regenerating an existing deck needs a store.
+    """
 
     def __init__(
         self,
@@ -233,6 +246,10 @@ class Agent:
             ]
             text = await conversation.turn(messages)
             deck = self._new_deck(deck_id, owner, prompt, text, placements, existing)
+            if self.store is None:
+                return UnsavedRecord(
+                    deck
+                ), f"Created a deck of {len(deck.slides)} slides: {deck.title}."
             record = self.store.save_deck(
                 owner,
                 deck,
@@ -466,6 +483,8 @@ class Agent:
     def _note(
         self, owner: str, deck_id: str, message: str, trace: RunTrace, meta: dict[str, Any] | None
     ) -> None:
+        if self.store is None:
+            return
         try:
             self.store.add_chat_message(
                 owner, deck_id, "assistant", message, trace_id=trace.trace_id, meta=meta or None
@@ -475,6 +494,9 @@ class Agent:
 
     def _load(self, owner: str, deck_id: str, emit: Callable[[AgentEvent], None]) -> Any:
         """The deck's record, or None after emitting `Failed` when it is not the owner's."""
+        if self.store is None:
+            emit(Failed("Editing an existing deck needs the deck store."))
+            return None
         missing = tuple(e for e in (_store_error("DeckNotFoundError"), LookupError) if e)
         try:
             record = self.store.get_deck(owner, deck_id)
@@ -518,6 +540,8 @@ class Agent:
         )
 
     def _remembered_conversation(self, owner: str, deck_id: str, space_id: str) -> str | None:
+        if self.store is None:
+            return None
         for message in reversed(list(self.store.list_chat_messages(owner, deck_id))):
             meta = getattr(message, "meta", None) or {}
             if meta.get("genie_space_id") == space_id and meta.get("genie_conversation_id"):
@@ -581,7 +605,7 @@ def _store_error(name: str) -> type[BaseException] | None:
 async def run_generation(
     request: GenerateRequest,
     *,
-    store: AgentStore,
+    store: AgentStore | None,
     settings: Settings | None = None,
     workspace: WorkspaceClient | None = None,
 ) -> AsyncIterator[AgentEvent]:

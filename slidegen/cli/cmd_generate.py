@@ -1,0 +1,141 @@
+"""`slidegen generate "PROMPT"`: the agent, headless, writing the deck to a file.
+
+Runs the same agent as the app (serving endpoint, Genie tool, streaming) against the configured
+workspace: SDK unified auth from environment variables or `--profile`. Progress goes to stderr
+(one line per Genie query and per finished slide); the deck is written as standalone HTML
+(default), PPTX or PDF. Nothing is stored in the app's database: this is a one-off run.
+Exit status 1 with a one-line reason on any failure; nothing is written then.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+__all__ = ["register"]
+
+
+class Format(StrEnum):
+    HTML = "html"
+    PPTX = "pptx"
+    PDF = "pdf"
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    return typer.Exit(code=1)
+
+
+def _default_path(title: str, fmt: Format) -> Path:
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60] or "deck"
+    return Path(f"{slug}.{fmt.value}")
+
+
+def _export(deck: object, fmt: Format) -> bytes:
+    from slidegen.export import deck_to_html, deck_to_pdf, deck_to_pptx
+
+    if fmt is Format.PPTX:
+        return deck_to_pptx(deck)  # type: ignore[arg-type]
+    if fmt is Format.PDF:
+        return deck_to_pdf(deck)  # type: ignore[arg-type]
+    return deck_to_html(deck)  # type: ignore[arg-type]
+
+
+async def _run(
+    prompt: str, genie_space: str | None, endpoint: str | None, profile: str | None, quiet: bool
+) -> object:
+    from slidegen.agent import (
+        Agent,
+        Failed,
+        Finished,
+        GenerateRequest,
+        SlideReady,
+        ToolCallStarted,
+        ToolResult,
+    )
+    from slidegen.config import get_settings
+    from slidegen.server.identity import UserContext
+
+    settings = get_settings()
+    user = UserContext(
+        user_id="cli", email="cli@localhost", display_name="slidegen CLI", request_id="cli"
+    )
+    agent = Agent(None, settings, profile=profile)
+    request = GenerateRequest(user, prompt, genie_space_id=genie_space, endpoint=endpoint)
+
+    def say(text: str) -> None:
+        if not quiet:
+            typer.echo(text, err=True)
+
+    async for event in agent.generate(request):
+        if isinstance(event, ToolCallStarted):
+            say(f"asking Genie: {event.question}")
+        elif isinstance(event, ToolResult):
+            say(
+                f"  Genie: {event.error}"
+                if event.error
+                else f"  Genie returned {event.total_rows} rows"
+            )
+        elif isinstance(event, SlideReady):
+            say(f"slide {event.index + 1}: {event.slide.title or '(untitled)'}")
+        elif isinstance(event, Failed):
+            raise _fail(event.message)
+        elif isinstance(event, Finished):
+            say(event.message)
+            return event.record.deck
+    raise _fail("the agent stopped without a result")
+
+
+def generate(
+    prompt: Annotated[str, typer.Argument(help="What the deck should be about.")],
+    genie_space: Annotated[
+        str | None,
+        typer.Option("--genie-space", help="Genie space id for data questions [$GENIE_SPACE_ID]."),
+    ] = None,
+    endpoint: Annotated[
+        str | None, typer.Option(help="Model serving endpoint [$SERVING_ENDPOINT].")
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="File to write [a name made from the deck title]."),
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.HTML,
+    profile: Annotated[
+        str | None,
+        typer.Option(help="Databricks config profile (~/.databrickscfg) [SDK unified auth]."),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
+) -> None:
+    """Generate a deck from PROMPT with the agent and write it to a file."""
+    from slidegen.config import SettingsError
+
+    if not prompt.strip():
+        raise _fail("the prompt is empty")
+    if out is not None and out.exists() and out.is_dir():
+        raise _fail(f"{out} is a directory")
+    try:
+        deck = asyncio.run(_run(prompt, genie_space, endpoint, profile, quiet))
+    except SettingsError as error:
+        raise _fail(str(error)) from None
+    except KeyboardInterrupt:
+        raise _fail("interrupted; nothing written") from None
+    try:
+        data = _export(deck, fmt)
+    except Exception as error:  # an export failure is reported, not a traceback
+        raise _fail(f"could not export the deck as {fmt.value}: {error}") from None
+    path = out or _default_path(deck.title, fmt)  # type: ignore[attr-defined]
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    except OSError as error:
+        raise _fail(f"cannot write {path}: {error.strerror or error}") from None
+    typer.echo(str(path))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("generate")(generate)
