@@ -283,7 +283,7 @@ class DeckState(rx.State):
         if slide_id in self.order:
             n = self.order.index(slide_id) + 1
             await self._change(
-                lambda d: duplicate_slide(d, slide_id), "duplicate", f"Duplicated slide {n}"
+                lambda d: duplicate_slide(d, slide_id), "duplicate_slide", f"Duplicated slide {n}"
             )
 
     @rx.event
@@ -302,7 +302,7 @@ class DeckState(rx.State):
             return
         numbers = ", ".join(str(self.order.index(s) + 1) for s in ids)
         label = f"slide {numbers}" if len(ids) == 1 else f"slides {numbers}"
-        if await self._change(lambda d: delete_slides(d, ids), "delete", f"Deleted {label}"):
+        if await self._change(lambda d: delete_slides(d, ids), "delete_slide", f"Deleted {label}"):
             self._say(f"Deleted {label}. Undo (Ctrl+Z) brings it back.")
 
     @rx.event

@@ -35,7 +35,8 @@ class PresentState(rx.State):
     async def on_load(self) -> None:
         from slidegen.store import DeckNotFoundError
 
-        deck_id = str(self.router.page.params.get("deck", ""))
+        # The route is /present/<deck>; the path is the one source that needs no route-arg var.
+        deck_id = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
         user = connection_user(self)
         self.missing = False
         if user is None or not deck_id:
@@ -50,7 +51,7 @@ class PresentState(rx.State):
         self.presenting = deck.id
         self.title = deck.title
         self.docs = [slide_document(deck, s, asset_base(self)) for s in deck.slides]
-        start = self.router.page.params.get("slide", "")
+        start = self.router.url.query_parameters.get("slide", "")
         valid = str(start).isdigit() and 0 < int(start) <= len(deck.slides)
         self.index = int(start) - 1 if valid else 0
 

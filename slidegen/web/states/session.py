@@ -79,7 +79,7 @@ class SessionState(rx.State):
             return
         self.error = ""
         deck = await self.get_state(DeckState)
-        wanted = self.router.page.params.get("deck", "") or deck.deck_id
+        wanted = self.router.url.query_parameters.get("deck", "") or deck.deck_id
         ids = [d["id"] for d in self.decks]
         if wanted not in ids:
             wanted = ids[0] if ids else ""
