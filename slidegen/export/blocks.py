@@ -13,9 +13,10 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4 import BeautifulSoup, Comment, NavigableString, PageElement, Tag
 
 from slidegen.export.colors import RGB, first_color, parse_css_color
 from slidegen.export.css import StyleSheet, font_size_px
@@ -317,6 +318,11 @@ class _Reader:
 
     # --- blocks ---------------------------------------------------------------------------------
     def blocks(self, container: Tag, style: TextStyle) -> list[Block]:
+        """Blocks of a container's children, in order."""
+        return self.blocks_of(container.children, style)
+
+    def blocks_of(self, children: Iterable[PageElement], style: TextStyle) -> list[Block]:
+        """Blocks of a sequence of sibling nodes sharing the parent style `style`."""
         out: list[Block] = []
         pending: list[Run] = []
 
@@ -326,7 +332,7 @@ class _Reader:
                 _add_text(out, [Paragraph(runs=runs, align=style.align)])
             pending.clear()
 
-        for child in container.children:
+        for child in children:
             if isinstance(child, Comment):
                 continue
             if isinstance(child, NavigableString):
@@ -363,17 +369,20 @@ class _Reader:
                 image = _image(child)
                 if image:
                     out.append(image)
-            elif self._is_columns(child):
-                columns = [
-                    self.blocks(c, self.style(c, child_style))
+            elif per_row := self._columns_per_row(child):
+                # each child is one column, whether a wrapper div or a canvas/table itself
+                cells = [
+                    cell
                     for c in child.children
                     if isinstance(c, Tag) and c.name not in _SKIP
+                    if (cell := self.blocks_of([c], child_style))
                 ]
-                columns = [c for c in columns if c]
-                if len(columns) > 1:
-                    out.append(Columns(columns))
-                elif columns:
-                    out.extend(columns[0])
+                for start in range(0, len(cells), per_row):
+                    row = cells[start : start + per_row]
+                    if len(row) > 1:
+                        out.append(Columns(row))
+                    elif row:
+                        out.extend(row[0])
             else:
                 for block in self.blocks(child, child_style):
                     if isinstance(block, TextBlock):
@@ -392,22 +401,27 @@ class _Reader:
             return False
         return element.find(lambda t: t.name not in _INLINE and t.name not in _SKIP) is not None
 
-    def _is_columns(self, element: Tag) -> bool:
-        """A flex row or a multi-column grid with at least two element children."""
+    def _columns_per_row(self, element: Tag) -> int:
+        """Columns per row of a flex row or multi-column grid; 0 when it is not one."""
         own = self.sheet.own_style(element)
         display = own.get("display", "").lower()
         children = [c for c in element.children if isinstance(c, Tag) and c.name not in _SKIP]
-        if len(children) < 2 or any(c.name in _INLINE or c.name in _PARAGRAPHS for c in children):
-            return False
+        if len(children) < 2 or any(c.name in _INLINE for c in children):
+            return 0
         if display in ("flex", "inline-flex"):
-            direction = own.get("flex-direction", "row").lower()
-            return direction.startswith("row") and own.get("flex-wrap", "") != "wrap-reverse"
+            if not own.get("flex-direction", "row").lower().startswith("row"):
+                return 0
+            wraps = own.get("flex-wrap", "").lower().startswith("wrap") or "wrap" in own.get(
+                "flex-flow", ""
+            )
+            # a wrapping row of many cards reads as rows of three; widths are not known here
+            return 3 if wraps and len(children) > 4 else len(children)
         if display in ("grid", "inline-grid"):
             template = own.get("grid-template-columns", "")
             tracks = re.findall(r"repeat\(\s*(\d+)", template)
             count = int(tracks[0]) if tracks else len(_TRACK.findall(template))
-            return count > 1
-        return False
+            return count if count > 1 else 0
+        return 0
 
     def list_items(self, element: Tag, style: TextStyle, level: int) -> list[Paragraph]:
         bullet = "number" if element.name == "ol" else "bullet"

@@ -45,6 +45,11 @@ CHROMIUM_ARGS = (
     "--disable-dev-shm-usage",
 )
 TIMEOUT_MS = 60_000
+# Each export starts its own Chromium (~150 MB): at most this many at once per process, callers
+# beyond that wait up to QUEUE_TIMEOUT_S for a slot, then get a clear "busy" error.
+MAX_CONCURRENT = 2
+QUEUE_TIMEOUT_S = 120.0
+_SLOTS = threading.BoundedSemaphore(MAX_CONCURRENT)
 
 # Runs before any page script: when Chart.js assigns window.Chart, turn animation off so the
 # first frame is the final one.
@@ -97,13 +102,33 @@ async def deck_to_pdf_async(deck: Deck, *, chromium_path: str = DEFAULT_CHROMIUM
         raise PdfExportError(f"deck {deck.title!r} has no slides to export")
     if not pdf_available(chromium_path):
         raise PdfExportError(
-            f"PDF export needs Playwright and Chromium at {chromium_path}; neither may be "
-            "missing (use the HTML export and the browser's print to PDF instead)"
+            f"PDF export needs Playwright and Chromium at {chromium_path}, which this machine "
+            "lacks; use the HTML export and the browser's print to PDF instead"
         )
+    document = deck_to_html(deck).decode("utf-8")
+    if not await _acquire_slot():
+        raise PdfExportError("the server is busy printing other decks; try again in a minute")
+    try:
+        return await _print(document, chromium_path)
+    finally:
+        _SLOTS.release()
+
+
+async def _acquire_slot() -> bool:
+    """Wait for a print slot without blocking the loop (a thread-level semaphore, since callers
+    come from several event loops). A caller cancelled while waiting never leaks the slot."""
+    waiting = asyncio.ensure_future(asyncio.to_thread(_SLOTS.acquire, timeout=QUEUE_TIMEOUT_S))
+    try:
+        return await asyncio.shield(waiting)
+    except asyncio.CancelledError:
+        waiting.add_done_callback(lambda done: done.result() and _SLOTS.release())
+        raise
+
+
+async def _print(document: str, chromium_path: str) -> bytes:
     from playwright.async_api import Error as PlaywrightError
     from playwright.async_api import async_playwright
 
-    document = deck_to_html(deck).decode("utf-8")
     try:
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(

@@ -269,3 +269,24 @@ def test_empty_deck_and_output_is_a_valid_package() -> None:
     data = deck_to_pptx(_deck())
     assert zipfile.ZipFile(io.BytesIO(data)).testzip() is None
     assert len(Presentation(io.BytesIO(data)).slides) == 0
+
+
+def test_grid_of_cards_wraps_into_rows_and_bare_canvases_are_columns() -> None:
+    cards = "".join(f'<div class="card"><h3>K{k}</h3><p>{k}0%</p></div>' for k in range(4))
+    html = f"""<div class="slide"><h1>KPIs</h1>
+      <div style="display:grid; grid-template-columns: repeat(2, 1fr)">{cards}</div>
+      <div class="cols"><canvas id="a"></canvas><canvas id="b"></canvas></div></div>"""
+    pie = "{type:'pie', data:{labels:['x','y'], datasets:[{data:[1,2]}]}}"
+    scripts = (
+        f"new Chart(document.getElementById('a'), {pie});",
+        f"new Chart(document.getElementById('b'), {pie});",
+    )
+    slide = _open(_deck(_slide(1, html, *scripts))).slides[0]
+    frames = [s for s in slide.shapes if s.has_text_frame and not s.is_placeholder]
+    assert [f.text_frame.text for f in frames] == ["K0\n00%", "K1\n10%", "K2\n20%", "K3\n30%"]
+    positions = [(f.left, f.top) for f in frames]
+    assert positions[0][1] == positions[1][1] < positions[2][1] == positions[3][1]  # 2 rows
+    assert positions[0][0] == positions[2][0] < positions[1][0] == positions[3][0]  # 2 columns
+    charts = [s for s in slide.shapes if s.has_chart]
+    assert len(charts) == 2 and charts[0].top == charts[1].top
+    assert charts[0].left + charts[0].width <= charts[1].left
