@@ -200,7 +200,11 @@ def execute_plan(
 
     def write_manifest(files: dict[str, str]) -> None:
         data = Manifest(files, dict(meta or {})).to_bytes()
-        _with_retries(lambda: put_file(w, remote_path(folder, MANIFEST_NAME), data, MANIFEST_NAME))
+        target = remote_path(folder, MANIFEST_NAME)
+        try:
+            _with_retries(lambda: put_file(w, target, data, MANIFEST_NAME))
+        except Exception as error:
+            raise UploadError(f"{MANIFEST_NAME}: {describe_error(error)}") from error
         result.manifest_writes += 1
 
     if plan.uploads and previous is not None:
