@@ -60,14 +60,24 @@ def store_schema(settings: Settings, schema: str | None = None) -> str | None:
 def create_engine_for(settings: Settings, *, schema: str | None = None) -> sa.Engine:
     """The engine for the configured database, ready for the store (schema, pragmas)."""
     schema = store_schema(settings, schema)
-    from slidegen.store.lakebase import create_lakebase_engine, lakebase_target
+    if _may_be_lakebase(settings):
+        from slidegen.store.lakebase import create_lakebase_engine, lakebase_target
 
-    if lakebase_target(settings) is not None:
-        engine = create_lakebase_engine(settings)
-    else:
-        engine = _plain_engine(settings.database_url_or_default)
+        if lakebase_target(settings) is not None:
+            engine = create_lakebase_engine(settings)
+            configure_engine(engine, schema)
+            return engine
+    engine = _plain_engine(settings.database_url_or_default)
     configure_engine(engine, schema)
     return engine
+
+
+def _may_be_lakebase(settings: Settings) -> bool:
+    """Cheap pre-check so that SQLite/PostgreSQL users do not import the Databricks SDK (seconds
+    of start-up); `lakebase_target` makes the real decision."""
+    if settings.database_url:
+        return False
+    return bool(settings.lakebase_endpoint or settings.lakebase_instance_name or settings.pghost)
 
 
 def _plain_engine(url_text: str) -> sa.Engine:
