@@ -173,6 +173,7 @@ class ImageBlock:
 @dataclass
 class Columns:
     columns: list[list[Block]]
+    weights: list[float] | None = None  # relative widths; None: equal
 
 
 Block = TextBlock | TableBlock | ChartBlock | ImageBlock | Columns
@@ -371,18 +372,19 @@ class _Reader:
                     out.append(image)
             elif per_row := self._columns_per_row(child):
                 # each child is one column, whether a wrapper div or a canvas/table itself
+                kids = [c for c in child.children if isinstance(c, Tag) and c.name not in _SKIP]
+                weights = self._column_weights(child, kids, per_row)
                 cells = [
-                    cell
-                    for c in child.children
-                    if isinstance(c, Tag) and c.name not in _SKIP
+                    (cell, weights[k % per_row])
+                    for k, c in enumerate(kids)
                     if (cell := self.blocks_of([c], child_style))
                 ]
                 for start in range(0, len(cells), per_row):
                     row = cells[start : start + per_row]
                     if len(row) > 1:
-                        out.append(Columns(row))
+                        out.append(Columns([c for c, _ in row], [w for _, w in row]))
                     elif row:
-                        out.extend(row[0])
+                        out.extend(row[0][0])
             else:
                 for block in self.blocks(child, child_style):
                     if isinstance(block, TextBlock):
@@ -422,6 +424,29 @@ class _Reader:
             count = int(tracks[0]) if tracks else len(_TRACK.findall(template))
             return count if count > 1 else 0
         return 0
+
+    def _column_weights(self, element: Tag, kids: list[Tag], per_row: int) -> list[float]:
+        """Relative column widths: grid `fr`/`%`/`px` tracks, else the children's `flex`
+        grow factors or widths; equal when the CSS mixes kinds or says nothing."""
+        own = self.sheet.own_style(element)
+        if own.get("display", "").lower() in ("grid", "inline-grid"):
+            template = own.get("grid-template-columns", "")
+            weights = _weights(re.findall(r"([\d.]+)(fr|px|%)", template))
+            if "repeat(" not in template and len(weights) == per_row:
+                return weights
+            return [1.0] * per_row
+        grow: list[tuple[str, str]] = []
+        for kid in kids[:per_row]:
+            style = self.sheet.own_style(kid)
+            flex = style.get("flex", "").split()
+            if style.get("flex-grow"):
+                grow.append((style["flex-grow"], "fr"))
+            elif flex and re.fullmatch(r"[\d.]+", flex[0]):
+                grow.append((flex[0], "fr"))
+            elif match := re.fullmatch(r"([\d.]+)(px|%)", style.get("width", "").strip()):
+                grow.append((match.group(1), match.group(2)))
+        weights = _weights(grow)
+        return weights if len(weights) == per_row else [1.0] * per_row
 
     def list_items(self, element: Tag, style: TextStyle, level: int) -> list[Paragraph]:
         bullet = "number" if element.name == "ol" else "bullet"
@@ -473,6 +498,17 @@ class _Reader:
             if cells:
                 rows.append(cells)
         return TableBlock(rows=rows)
+
+
+def _weights(found: list[tuple[str, str]]) -> list[float]:
+    """Numbers of one unit kind as weights; [] when the units differ or a value is not positive."""
+    if not found or len({unit for _, unit in found}) != 1:
+        return []
+    try:
+        weights = [float(number) for number, _ in found]
+    except ValueError:
+        return []
+    return weights if all(w > 0 for w in weights) else []
 
 
 def _span(value: object) -> int:

@@ -100,8 +100,10 @@ def natural_height(block: Block, width: float, scale: float) -> float:
     if isinstance(block, TableBlock):
         return table_height(block, width, scale)
     if isinstance(block, Columns):
-        col_w = _column_width(width, len(block.columns))
-        return max(_stack_height(col, col_w, scale) for col in block.columns)
+        widths = column_widths(width, block)
+        return max(
+            _stack_height(col, w, scale) for col, w in zip(block.columns, widths, strict=True)
+        )
     return MIN_FLEX_H * scale
 
 
@@ -110,8 +112,12 @@ def _stack_height(blocks: list[Block], width: float, scale: float) -> float:
     return sum(heights) + GAP * max(len(blocks) - 1, 0)
 
 
-def _column_width(width: float, n: int) -> float:
-    return (width - COLUMN_GAP * (n - 1)) / n
+def column_widths(width: float, block: Columns) -> list[float]:
+    """Widths of the columns, in proportion to their weights (flex-grow, fr, % or px)."""
+    n = len(block.columns)
+    weights = block.weights if block.weights and len(block.weights) == n else [1.0] * n
+    total = sum(weights)
+    return [(width - COLUMN_GAP * (n - 1)) * w / total for w in weights]
 
 
 def _stack(blocks: list[Block], box: Box, scale: float, out: list[Placed]) -> None:
@@ -131,10 +137,10 @@ def _stack(blocks: list[Block], box: Box, scale: float, out: list[Placed]) -> No
     y = box.y
     for block, h in zip(blocks, heights, strict=True):
         if isinstance(block, Columns):
-            col_w = _column_width(box.w, len(block.columns))
-            for k, column in enumerate(block.columns):
-                x = box.x + k * (col_w + COLUMN_GAP)
+            x = box.x
+            for column, col_w in zip(block.columns, column_widths(box.w, block), strict=True):
                 _stack(column, Box(x, y, col_w, h), scale, out)
+                x += col_w + COLUMN_GAP
         else:
             out.append(Placed(block, Box(box.x, y, box.w, max(h, 1.0))))
         y += h + GAP

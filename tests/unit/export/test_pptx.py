@@ -290,3 +290,20 @@ def test_grid_of_cards_wraps_into_rows_and_bare_canvases_are_columns() -> None:
     charts = [s for s in slide.shapes if s.has_chart]
     assert len(charts) == 2 and charts[0].top == charts[1].top
     assert charts[0].left + charts[0].width <= charts[1].left
+
+
+@pytest.mark.parametrize(
+    ("container", "left", "right"),
+    [
+        ('style="display:grid; grid-template-columns: 2fr 1fr"', "", ""),
+        ('style="display:flex"', 'style="flex: 2"', 'style="flex: 1 1 0"'),
+        ('style="display:flex"', 'style="width: 66%"', 'style="width: 33%"'),
+    ],
+)
+def test_column_widths_follow_fr_flex_and_width(container: str, left: str, right: str) -> None:
+    html = f"""<div class="slide"><h1>W</h1>
+      <div {container}><div {left}><p>wide</p></div><div {right}><p>narrow</p></div></div></div>"""
+    slide = _open(_deck(_slide(1, html))).slides[0]
+    wide, narrow = [s for s in slide.shapes if s.has_text_frame and not s.is_placeholder]
+    assert wide.width / narrow.width == pytest.approx(2.0, rel=0.02)
+    assert wide.left + wide.width < narrow.left
