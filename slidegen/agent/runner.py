@@ -5,8 +5,9 @@
         ...  # TextDelta, ToolCallStarted, ToolResult, SlideReady…, then Finished or Failed
 
 Guarantees (each is tested against the emulator):
-- the deck changes only by ONE new version saved at the very end (`ChangeKind.GENERATE` or
-  `CHAT_EDIT`); any failure, timeout or cancellation saves nothing to the deck;
+- the deck changes only by ONE new version saved at the very end (`ChangeKind.GENERATE`,
+  `CHAT_EDIT`, or `CREATE` for a new deck); any failure, timeout or cancellation saves nothing
+  to the deck;
 - every run of an existing deck leaves chat messages: the user's request, then the assistant's
   summary or the failure, with the MLflow trace id and the Genie conversation id in `meta`;
   for a new deck the messages are written together with its first version;
@@ -16,7 +17,9 @@ Guarantees (each is tested against the emulator):
   stops Genie polling and leaves the deck untouched.
 
 The store is reached through the small `AgentStore` protocol below (the methods of
-`slidegen.store`), so this module does not depend on how decks are persisted.
+`slidegen.store.DeckStore` the agent uses); only the store's value types are imported.
+A new deck (`deck_id` None) is created with its generated content as its first version
+(`ChangeKind.CREATE`); a deck the UI created empty beforehand gets a `GENERATE` version.
 """
 
 from __future__ import annotations
@@ -56,6 +59,7 @@ from slidegen.deck import (
     slide_source,
 )
 from slidegen.server.identity import UserContext
+from slidegen.store.models import ChangeKind, DeckNotFoundError, StaleVersionError
 
 __all__ = [
     "Agent",
@@ -85,10 +89,20 @@ class AgentStore(Protocol):
         owner: str,
         deck: Deck,
         *,
-        base_version: int | None,
-        kind: Any,
+        base_version: int,
+        kind: ChangeKind,
         summary: str,
-        actor: str,
+        actor: str | None = None,
+    ) -> Any: ...
+
+    def create_deck(
+        self,
+        owner: str,
+        title: str,
+        *,
+        actor: str | None = None,
+        styles: str = "",
+        slides: tuple[Slide, ...] = (),
     ) -> Any: ...
 
     def add_chat_message(
@@ -246,21 +260,29 @@ class Agent:
             ]
             text = await conversation.turn(messages)
             deck = self._new_deck(deck_id, owner, prompt, text, placements, existing)
+            message = f"Created a deck of {len(deck.slides)} slides: {deck.title}."
             if self.store is None:
-                return UnsavedRecord(
-                    deck
-                ), f"Created a deck of {len(deck.slides)} slides: {deck.title}."
-            record = self.store.save_deck(
+                return UnsavedRecord(deck), message
+            if existing is not None:
+                record = self.store.save_deck(
+                    owner,
+                    deck,
+                    base_version=existing.version,
+                    kind=ChangeKind.GENERATE,
+                    summary=f"Generated {len(deck.slides)} slides",
+                    actor=request.user.email,
+                )
+                return record, message
+            # A new deck is born with its content: one version, no empty deck left on failure.
+            record = self.store.create_deck(
                 owner,
-                deck,
-                base_version=existing.version if existing else None,
-                kind=_change_kind("GENERATE"),
-                summary=f"Generated {len(deck.slides)} slides",
+                deck.title,
                 actor=request.user.email,
+                styles=deck.styles,
+                slides=deck.slides,
             )
-            if existing is None:
-                self.store.add_chat_message(owner, deck_id, "user", prompt)
-            return record, f"Created a deck of {len(deck.slides)} slides: {deck.title}."
+            self.store.add_chat_message(owner, record.deck.id, "user", prompt)
+            return record, message
 
         await self._run(
             request.user,
@@ -379,7 +401,7 @@ class Agent:
                 owner,
                 new_deck,
                 base_version=existing.version,
-                kind=_change_kind("CHAT_EDIT"),
+                kind=ChangeKind.CHAT_EDIT,
                 summary=f"Edited slide{'s' if len(ids) > 1 else ''} {numbers}",
                 actor=request.user.email,
             )
@@ -461,12 +483,14 @@ class Agent:
                 return
             meta = self._genie_meta(session)
             trace.finish(outputs={"message": message})
-            self._note(user.user_id, deck_id, message, trace, meta)
+            saved_id = record.deck.id
+            if saved_id != deck_id:  # a new deck got its id from the store
+                trace.tag("slidegen.deck_id", saved_id)
+            self._note(user.user_id, saved_id, message, trace, meta)
             emit(Finished(record, message, trace.trace_id, meta))
 
     def _failure_message(self, error: BaseException, endpoint: str) -> str:
-        stale = _store_error("StaleVersionError")
-        if stale is not None and isinstance(error, stale):
+        if isinstance(error, StaleVersionError):
             return "The deck was changed elsewhere while this ran; nothing was saved. Try again."
         if isinstance(error, TimeoutError) and not isinstance(error, AgentFailure):
             detail = (
@@ -497,10 +521,9 @@ class Agent:
         if self.store is None:
             emit(Failed("Editing an existing deck needs the deck store."))
             return None
-        missing = tuple(e for e in (_store_error("DeckNotFoundError"), LookupError) if e)
         try:
             record = self.store.get_deck(owner, deck_id)
-        except missing:
+        except DeckNotFoundError:
             record = None
         if record is None:
             emit(Failed(f"Deck {deck_id} was not found."))
@@ -587,19 +610,6 @@ def _replacements(text: str, ids: tuple[str, ...]) -> dict[str, Slide]:
             f"expected {len(ids)} slides with the given ids, got {len(got)}{detail}"
         )
     return {s.id: s for s in parsed.slides}
-
-
-def _change_kind(name: str) -> Any:
-    from slidegen.store import ChangeKind
-
-    return ChangeKind[name]
-
-
-def _store_error(name: str) -> type[BaseException] | None:
-    import slidegen.store as store
-
-    found = getattr(store, name, None)
-    return found if isinstance(found, type) and issubclass(found, BaseException) else None
 
 
 async def run_generation(

@@ -55,6 +55,14 @@ class RunTrace:
     trace_id: str | None = None
     _span: Any = None
 
+    def tag(self, key: str, value: str) -> None:
+        """Add a tag to the trace (inside the run's span context only)."""
+        if self._span is None:
+            return
+        import mlflow
+
+        mlflow.update_current_trace(tags={key: value})
+
     def finish(self, *, outputs: Any = None, error: str | None = None) -> None:
         if self._span is None:
             return

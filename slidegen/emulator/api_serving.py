@@ -150,6 +150,11 @@ class _EventStream(Response):
         for index, event in enumerate(events):
             if self.drop_after is not None and index >= self.drop_after:
                 return  # the server returns mid-body: the client sees an incomplete response
+            if index == self.script.hold_after_chunks:
+                held_until = time.monotonic() + 30  # never hold a stream forever
+                while not self.script.release.is_set() and time.monotonic() < held_until:
+                    await asyncio.sleep(0.005)
+                start = time.monotonic() - index / rate if rate > 0 else start
             if rate > 0 and index < len(deltas):
                 delay = start + index / rate - time.monotonic()
                 if delay > 0:

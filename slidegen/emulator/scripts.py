@@ -133,6 +133,10 @@ class ModelScript:
     tokens_per_s: float = 0.0
     chars_per_token: int = 4
     endpoints: set[str] | None = None
+    # Streams pause after `hold_after_chunks` delta chunks until `release` is set (tests use it
+    # to look at the client while the model is provably still writing).
+    hold_after_chunks: int | None = None
+    release: threading.Event = field(default_factory=threading.Event)
     requests: list[ChatRequest] = field(default_factory=list)
     streams: list[StreamRecord] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
