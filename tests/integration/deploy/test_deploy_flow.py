@@ -294,3 +294,19 @@ def test_notebook_looking_sources_still_become_files(
     obj = workspace(emulator.emulator).get(f"{FOLDER}/slidegen/notes.py")
     assert obj is not None and obj.object_type == "FILE"
     assert workspace(emulator.emulator).get(f"{FOLDER}/slidegen/notes") is None
+
+
+def test_deploy_of_the_real_package_built_by_build_package(
+    emulator: EmulatorServer, client: WorkspaceClient
+) -> None:
+    """The spine's build (frontend export skipped) with deploy/dev.yaml: app.yaml's env binds
+    the serving endpoint resource, which the emulated platform checks at deployment."""
+    opts = DeployOptions(env="dev", export_frontend=False)
+    ctx = run_deploy(opts, JsonReporter(io.StringIO()), client=client, waits=FAST)
+    folder = "/Users/deployer@example.com/apps/slidegen-dev"
+    files = workspace(emulator.emulator).files_under(folder)
+    assert {"app.yaml", "requirements.txt", "DEPLOYMENT_INFO", "slidegen/__init__.py"} <= set(files)
+    assert not any(rel.startswith("slidegen/emulator/") for rel in files)
+    assert {obj.object_type for obj in files.values()} == {"FILE"}
+    assert b"valueFrom: serving-endpoint" in files["app.yaml"].content
+    assert client.apps.get("slidegen-dev").active_deployment.deployment_id == ctx.deployment_id
