@@ -90,7 +90,25 @@ def _download_routes() -> list[BaseRoute]:
     return list(download_routes())
 
 
-def build_api() -> Starlette:
-    """The Starlette app that answers every `/api/...` path."""
+_PUBLIC_PATHS = frozenset({"/api/health"})
+
+
+class _SignedInOnly:
+    """Every `/api/*` path but the public ones answers 403 to a request with no user."""
+
+    def __init__(self, app: Starlette) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope.get("path") not in _PUBLIC_PATHS:
+            answer = require_user(Request(scope))
+            if isinstance(answer, JSONResponse):
+                await answer(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def build_api() -> _SignedInOnly:
+    """The ASGI app that answers every `/api/...` path."""
     routes: list[BaseRoute] = [Route("/api/health", health, methods=["GET"]), *_download_routes()]
-    return Starlette(routes=routes)
+    return _SignedInOnly(Starlette(routes=routes))

@@ -15,16 +15,7 @@ log = logging.getLogger("slidegen.startup")
 async def open_store_at_startup() -> None:
     """Migrate and connect before the first request instead of during it."""
     from slidegen.server.services import get_store
-    from slidegen.store.durability import storage_info
+    from slidegen.store.durability import log_storage_durability
 
-    settings = get_settings()
     await asyncio.to_thread(get_store)
-    info = storage_info(settings)
-    if settings.is_production and not info.get("durable", False):
-        log.warning(
-            "decks are stored in a local file that the Databricks Apps filesystem does not keep "
-            "across restarts or redeploys; configure Lakebase (see README)",
-            extra={"storage": info},
-        )
-    else:
-        log.info("store ready", extra={"storage": info})
+    log_storage_durability(get_settings(), log)

@@ -14,7 +14,11 @@ from typing import Any
 
 import socketio
 
-__all__ = ["ReflexSocket", "event_name"]
+__all__ = ["NAMESPACE", "ReflexSocket", "event_name"]
+
+# The browser connects to ".../_event" with socket.io path "/_event", which socket.io also
+# reads as the namespace: Reflex's handlers live in namespace "/_event".
+NAMESPACE = "/_event"
 
 
 def event_name(state_cls: Any, handler: str) -> str:
@@ -32,7 +36,7 @@ class ReflexSocket:
         self.updates: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self.bytes_received = 0
         self.client = socketio.AsyncClient(reconnection=False)
-        self.client.on("event", self._on_event)
+        self.client.on("event", self._on_event, namespace=NAMESPACE)
 
     async def _on_event(self, data: Any) -> None:
         raw = data if isinstance(data, str) else json.dumps(data)
@@ -45,6 +49,7 @@ class ReflexSocket:
             headers=self.headers,
             transports=["websocket"],
             socketio_path="/_event",
+            namespaces=[NAMESPACE],
             wait_timeout=timeout,
         )
         return self
@@ -57,6 +62,7 @@ class ReflexSocket:
                 "payload": payload or {},
                 "router_data": {"pathname": path, "asPath": path, "query": {}},
             },
+            namespace=NAMESPACE,
         )
 
     async def next_update(self, timeout: float = 10) -> dict[str, Any]:
@@ -70,6 +76,10 @@ class ReflexSocket:
             update = await self.next_update(max(0.01, deadline - loop.time()))
             if predicate(update):
                 return update
+
+    async def emit_raw(self, data: dict[str, Any]) -> None:
+        """Send an event dict exactly as given (for tests of what the server ignores)."""
+        await self.client.emit("event", data, namespace=NAMESPACE)
 
     async def close(self) -> None:
         await self.client.disconnect()
