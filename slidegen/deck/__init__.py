@@ -1,6 +1,6 @@
 """Slides and decks: the domain values, parsing model output, rendering, pure operations.
 
-Pure Python plus BeautifulSoup; nothing here imports Reflex, the store or the network.
+Pure Python plus lxml; nothing here imports Reflex, the store or the network.
 """
 
 from slidegen.deck.model import (

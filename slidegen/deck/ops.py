@@ -143,9 +143,7 @@ def edit_slide_html(deck: Deck, slide_id: str, html: str) -> Deck:
         parsed = parse_single_slide(html, keep_id=slide_id)
     except DeckParseError as error:
         raise DeckOperationError(f"slide {index + 1}: {error}") from None
-    return replace_slides(
-        deck, {slide_id: dataclasses.replace(parsed, notes=deck.slides[index].notes)}
-    )
+    return replace_slides(deck, {slide_id: parsed})  # keeps the notes unless the HTML has some
 
 
 def rename_deck(deck: Deck, title: str) -> Deck:

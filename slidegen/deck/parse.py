@@ -16,6 +16,7 @@ them (code fences, "Here is your deck:", unclosed tags, a missing `<html>`). Rul
 - Slide ids: a valid `data-slide-id="s_…"` on the container is kept (the agent hands slides to
   the model with their ids so that edits map back), unless an earlier slide already has it;
   otherwise a fresh id. The attribute itself is not kept in the stored HTML.
+- Speaker notes written as `<aside class="notes">` inside a slide become `Slide.notes`.
 - Everything is sanitised (`slidegen.deck.sanitize`). Limits are enforced with errors that name
   the slide and the limit.
 
@@ -36,6 +37,7 @@ from lxml.html import HtmlElement
 
 from slidegen.deck.model import (
     MAX_DECK_INPUT_BYTES,
+    MAX_NOTES_CHARS,
     MAX_SLIDE_BYTES,
     MAX_SLIDES_PER_DECK,
     MAX_TITLE_CHARS,
@@ -227,7 +229,18 @@ def _is_empty(element: HtmlElement) -> bool:
     return not element.text_content().strip() and next(element.iter(*_MEDIA), None) is None
 
 
+def _take_notes(element: HtmlElement) -> str:
+    """Speaker notes written the reveal.js way (`<aside class="notes">`) leave the slide HTML."""
+    notes = []
+    for aside in list(element.iter("aside")):
+        if "notes" in (aside.get("class") or "").split() and aside is not element:
+            notes.append(" ".join(aside.text_content().split()))
+            aside.drop_tree()
+    return "\n".join(n for n in notes if n)[:MAX_NOTES_CHARS]
+
+
 def _make_slide(element: HtmlElement, scripts: list[str], slide_id: str, label: str) -> Slide:
+    notes = _take_notes(element)
     sanitize_tree(element)
     element.attrib.pop("data-slide-id", None)
     classes = (element.get("class") or "").split()
@@ -235,7 +248,7 @@ def _make_slide(element: HtmlElement, scripts: list[str], slide_id: str, label: 
         element.set("class", " ".join(["slide", *classes]))
     element.tail = None
     html = lxml.html.tostring(element, encoding="unicode", with_tail=False)
-    slide = Slide(id=slide_id, html=html, scripts=tuple(scripts))
+    slide = Slide(id=slide_id, html=html, scripts=tuple(scripts), notes=notes)
     if slide.size_bytes > MAX_SLIDE_BYTES:
         raise DeckParseError(
             f"{label} is {slide.size_bytes // 1000} KB of HTML and scripts; "

@@ -134,3 +134,14 @@ def test_set_styles_sanitises(deck: Deck) -> None:
 def test_deck_dict_round_trip(deck: Deck) -> None:
     deck = set_notes(set_styles(deck, "h1{}"), _slide(0).id, "n")
     assert Deck.from_dict(deck.to_dict()) == deck
+
+
+def test_edit_keeps_notes_unless_the_html_brings_its_own(deck: Deck) -> None:
+    target = _slide(0).id
+    deck = set_notes(deck, target, "old notes")
+    kept = edit_slide_html(deck, target, '<div class="slide"><h1>E</h1></div>')
+    assert kept.slides[0].notes == "old notes"
+    new = edit_slide_html(
+        deck, target, '<div class="slide"><h1>E</h1><aside class="notes">new</aside></div>'
+    )
+    assert new.slides[0].notes == "new"

@@ -169,3 +169,13 @@ def test_single_slide_moves_outside_styles_inside() -> None:
 def test_title_uses_first_h1_to_h3_and_collapses_whitespace() -> None:
     slide = parse_single_slide('<div class="slide"><h4>no</h4><h3>  Big \n <i>Idea</i></h3></div>')
     assert slide.title == "Big Idea"
+
+
+def test_reveal_style_notes_become_speaker_notes() -> None:
+    parsed = parse_deck_html(
+        '<section><h1>A</h1><aside class="notes">Say  hello\n first</aside></section>'
+        "<section><h1>B</h1><aside>not notes</aside></section>"
+    )
+    first, second = parsed.slides
+    assert first.notes == "Say hello first" and "aside" not in first.html
+    assert second.notes == "" and "<aside>not notes</aside>" in second.html
