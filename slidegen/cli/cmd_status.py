@@ -28,6 +28,15 @@ def _show(status: dict, console: Console) -> None:
                 f"{d['id']} {d['state']} {d['created'] or ''} commit {commit}"
                 + (f" - {d['message']}" if d["state"] == "FAILED" else ""),
             )
+    db = status.get("database")
+    if db:
+        where = f"{db['instance']}/{db['database']}" + (
+            f" schema {db['schema']}" if db["schema"] else ""
+        )
+        table.add_row(
+            "database",
+            f"Lakebase {where} " + (f"({db['state']})" if db["attached"] else "(not attached)"),
+        )
     for p in status["permissions"]:
         table.add_row(
             "permission",

@@ -33,9 +33,11 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import sqlalchemy as sa
+import yaml
 from databricks.sdk import WorkspaceClient
 from databricks.sdk.errors import NotFound
 from databricks.sdk.service import apps as sdk_apps
@@ -172,6 +174,13 @@ def database_step(ctx: DeployContext) -> None:
         }
     )
     wiring = ", ".join(f"{k}={v}" for k, v in section.app_env().items())
+    missing = _unwired(ctx.package_dir, section)
+    if missing:
+        # A package built elsewhere (--package) may lack the wiring the build adds.
+        ctx.report.warn(
+            f"the package's app.yaml does not set {', '.join(missing)}: the "
+            "deployed store will not find the database (rebuild with this env file)"
+        )
     if ctx.options.dry_run:
         if plan.create_instance:
             ctx.report.info(
@@ -193,6 +202,19 @@ def database_step(ctx: DeployContext) -> None:
             ctx.w, section.instance, ctx.waits.app_timeout_s, ctx.waits.poll_s
         )
     ctx.report.info(f"Lakebase instance {section.instance} is AVAILABLE; app env: {wiring}")
+
+
+def _unwired(package_dir: Path | None, section: DatabaseSection) -> list[str]:
+    """Variables of `section.app_env()` the package's app.yaml does not set."""
+    manifest = package_dir / "app.yaml" if package_dir else None
+    if manifest is None or not manifest.is_file():
+        return []
+    try:
+        entries = (yaml.safe_load(manifest.read_text()) or {}).get("env") or []
+    except yaml.YAMLError:
+        return list(section.app_env())
+    names = {e.get("name") for e in entries if isinstance(e, dict)}
+    return [name for name in section.app_env() if name not in names]
 
 
 def _quote(identifier: str) -> str:

@@ -21,6 +21,8 @@ from databricks.sdk.service import apps as sdk_apps
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic import StringConstraints as Str
 
+from slidegen.deployer.database import DatabaseSection
+
 __all__ = [
     "EnvFile",
     "EnvFileError",
@@ -144,12 +146,16 @@ class EnvFile(_Strict):
     resources: list[Resource] = Field(default_factory=list)
     user_api_scopes: list[str] = Field(default_factory=list)
     env: dict[EnvName, str | int | float | bool | EnvValue] = Field(default_factory=dict)
+    # Lakebase for the store (slidegen/deployer/database.py): attached as a resource, env wired.
+    database: DatabaseSection | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> EnvFile:
         if not self.workspace_folder.startswith("/"):
             raise ValueError("workspace_folder must be an absolute workspace path")
         keys = [r.name for r in self.resources]
+        if self.database is not None:
+            keys.append(self.database.resource)
         duplicates = sorted({k for k in keys if keys.count(k) > 1})
         if duplicates:
             raise ValueError(f"resource names must be unique: {duplicates}")
@@ -173,7 +179,10 @@ class EnvFile(_Strict):
 
     def app_env(self) -> dict[str, str | dict[str, str]]:
         """The `env` overrides in the shape `build_package(app_yaml_env=...)` takes."""
-        out: dict[str, str | dict[str, str]] = {}
+        # The database wiring first, so that an explicit `env` entry overrides it.
+        out: dict[str, str | dict[str, str]] = dict(
+            self.database.app_env() if self.database else {}
+        )
         for var, value in self.env.items():
             if isinstance(value, EnvValue):
                 out[var] = {"valueFrom": value.value_from}
@@ -192,7 +201,8 @@ class EnvFile(_Strict):
             "name": self.name,
             "description": self.description,
             "compute_size": self.compute_size,
-            "resources": [r.as_api() for r in self.resources],
+            "resources": [r.as_api() for r in self.resources]
+            + ([self.database.resource_api()] if self.database else []),
             "user_api_scopes": list(self.user_api_scopes),
         }
 

@@ -19,6 +19,7 @@ from databricks.sdk.service import apps as sdk_apps
 from databricks.sdk.service.workspace import ExportFormat
 
 from slidegen.deployer import apps
+from slidegen.deployer.database import database_status
 from slidegen.deployer.envfile import EnvFile
 
 __all__ = ["AppNotFound", "RollbackError", "app_status", "delete_app", "rollback"]
@@ -106,6 +107,7 @@ def app_status(w: WorkspaceClient, env: EnvFile) -> dict[str, Any]:
         "active_deployment": _describe_deployment(w, app.active_deployment),
         "pending_deployment": _describe_deployment(w, app.pending_deployment),
         "permissions": permissions,
+        "database": database_status(w, app, env.database),
     }
 
 

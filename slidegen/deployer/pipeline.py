@@ -26,6 +26,7 @@ from databricks.sdk.errors import NotFound
 
 from slidegen.deployer import apps
 from slidegen.deployer.client import make_client
+from slidegen.deployer.database import database_step, schema_step
 from slidegen.deployer.envfile import EnvFile, load_env_file
 from slidegen.deployer.manifest import LocalFile, UploadPlan, plan_upload, scan_package
 from slidegen.deployer.report import Reporter
@@ -278,8 +279,11 @@ DEPLOY_STEPS: list[Step] = [
     ("build", "Build the package", build_step),
     ("auth", "Connect to the workspace", auth_step),
     ("plan", "Compare with the workspace", plan_step),
+    # Both are no-ops without a `database` section (slidegen/deployer/database.py).
+    ("database", "Check the Lakebase instance", database_step),
     ("upload", "Upload changed files", upload_step),
     ("app", "Create or update the app", app_step),
+    ("schema", "Prepare the database schema", schema_step),
     ("deploy", "Deploy", deploy_step),
     ("permissions", "Apply permissions", permissions_step),
     ("verify", "Verify the app answers", verify_step),
