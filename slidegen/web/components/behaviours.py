@@ -68,7 +68,8 @@ useEffect(() => {{
   const card = (e) => e.target && e.target.closest ? e.target.closest('[data-slide-id]') : null;
   const clear = () => document.querySelectorAll('.sg-drop-before,.sg-drop-after,.sg-dragging')
     .forEach(el => el.classList.remove('sg-drop-before', 'sg-drop-after', 'sg-dragging'));
-  const isAfter = (el, e) => {{ const r = el.getBoundingClientRect(); return e.clientY > r.top + r.height / 2; }};
+  // Cards flow left to right in a grid: the drop side is the horizontal half under the pointer.
+  const isAfter = (el, e) => {{ const r = el.getBoundingClientRect(); return e.clientX > r.left + r.width / 2; }};
   const onStart = (e) => {{
     const el = card(e); if (!el || !el.getAttribute('draggable')) return;
     source = el.dataset.slideId;

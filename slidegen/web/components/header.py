@@ -76,9 +76,26 @@ def _title() -> rx.Component:
             "padding": "4px 6px",
             "border-radius": "6px",
             "min-width": "240px",
+            "width": "min(36vw, 520px)",
             "color": "var(--gray-12)",
         },
         class_name="sg-title-input",
+    )
+
+
+def _download(label: str, fmt: str, element_id: str, query: str = "") -> rx.Component:
+    # The menu item *is* the link (as_child): a link inside an item would be unmounted by the
+    # menu closing on pointer-up, before its click. A plain <a download>, not rx.link, which
+    # would route client-side instead of fetching the file.
+    return rx.menu.item(
+        rx.el.a(
+            label,
+            href=export_url(DeckState.deck_id, fmt, query),
+            id=element_id,
+            download="" if not query else None,
+            target="_blank" if query else None,
+        ),
+        as_child=True,
     )
 
 
@@ -88,41 +105,14 @@ def _exports() -> rx.Component:
             rx.button(rx.icon("download", size=15), "Export", variant="soft", id="export-menu")
         ),
         rx.menu.content(
-            rx.menu.item(
-                rx.link(
-                    "Standalone HTML",
-                    href=export_url(DeckState.deck_id, "html"),
-                    id="export-html",
-                    underline="none",
-                )
-            ),
-            rx.menu.item(
-                rx.link(
-                    "PowerPoint (.pptx)",
-                    href=export_url(DeckState.deck_id, "pptx"),
-                    id="export-pptx",
-                    underline="none",
-                )
-            ),
-            rx.menu.item(
-                rx.cond(
-                    SessionState.pdf_available,
-                    rx.link(
-                        "PDF",
-                        href=export_url(DeckState.deck_id, "pdf"),
-                        id="export-pdf",
-                        underline="none",
-                    ),
-                    # No server-side Chromium: the standalone HTML opens with the print dialog
-                    # (1280x720 pages), and the browser saves it as a vector PDF.
-                    rx.link(
-                        "PDF (print dialog)",
-                        href=export_url(DeckState.deck_id, "html", "print=1"),
-                        is_external=True,
-                        id="export-pdf",
-                        underline="none",
-                    ),
-                )
+            _download("Standalone HTML", "html", "export-html"),
+            _download("PowerPoint (.pptx)", "pptx", "export-pptx"),
+            rx.cond(
+                SessionState.pdf_available,
+                _download("PDF", "pdf", "export-pdf"),
+                # No server-side Chromium: the standalone HTML opens with the print dialog
+                # (1280x720 pages); the browser saves it as a PDF that keeps text as text.
+                _download("PDF (print dialog)", "html", "export-pdf", "print=1"),
             ),
         ),
     )

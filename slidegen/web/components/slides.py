@@ -49,7 +49,9 @@ def slide_card(slide_id: rx.Var[str], index: rx.Var[int]) -> rx.Component:
         rx.box(
             rx.icon("grip-vertical", size=16, class_name="sg-handle"),
             rx.text(index + 1, weight="bold", size="2", color_scheme="gray"),
-            rx.text(DeckState.titles[slide_id], size="2", truncate=True, flex="1"),
+            rx.text(
+                DeckState.titles[slide_id], size="2", truncate=True, flex="1", class_name="sg-title"
+            ),
             rx.hstack(
                 _icon_button(
                     "arrow-up", "Move up", DeckState.nudge(slide_id, -1), disabled=index == 0
@@ -114,14 +116,13 @@ def notes_bar() -> rx.Component:
                 rows=3,
                 id="notes-input",
                 on_blur=lambda value: DeckState.save_notes(DeckState.focused, value),
-                class_name="sg-code",
-                style={"min-height": "64px", "white-space": "pre-wrap", "font-family": "inherit"},
+                class_name="sg-notes",
             ),
             position="sticky",
             bottom="0",
             padding="8px 0",
             background="var(--gray-2)",
-            max_width="960px",
+            max_width="1500px",
             margin="0 auto",
         ),
     )

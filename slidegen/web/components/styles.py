@@ -26,14 +26,15 @@ html, body { height: 100%; }
 .sg-composer textarea { width: 100%; resize: none; border: 1px solid var(--gray-6); border-radius: 8px;
   padding: 8px; font: inherit; font-size: 14px; background: var(--color-surface); }
 .sg-panel { flex: 1; min-width: 0; overflow-y: auto; padding: 16px 24px 80px; }
-.sg-slides { max-width: 960px; margin: 0 auto; display: flex; flex-direction: column; gap: 14px; }
+.sg-slides { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: 14px;
+  max-width: 1500px; margin: 0 auto; }
 .sg-card { border-radius: 10px; border: 2px solid transparent; background: var(--color-panel-solid);
   box-shadow: 0 1px 3px rgba(0,0,0,.12); padding: 6px; transition: border-color .1s; }
 .sg-card:hover { border-color: var(--gray-6); }
 .sg-card.sg-selected { border-color: var(--accent-9); box-shadow: 0 0 0 3px var(--accent-5); }
 .sg-card.sg-dragging { opacity: .4; }
-.sg-card.sg-drop-before { box-shadow: 0 -4px 0 0 var(--accent-9); }
-.sg-card.sg-drop-after { box-shadow: 0 4px 0 0 var(--accent-9); }
+.sg-card.sg-drop-before { box-shadow: -5px 0 0 0 var(--accent-9); }
+.sg-card.sg-drop-after { box-shadow: 5px 0 0 0 var(--accent-9); }
 .sg-card-bar { display: flex; align-items: center; gap: 6px; padding: 2px 4px 6px; }
 .sg-card-bar .sg-actions { opacity: .35; transition: opacity .1s; }
 .sg-card:hover .sg-actions, .sg-card.sg-selected .sg-actions { opacity: 1; }
@@ -58,6 +59,9 @@ html, body { height: 100%; }
 .sg-code { width: 100%; height: 100%; min-height: 360px; font-family: ui-monospace, Menlo, Consolas, monospace;
   font-size: 12.5px; line-height: 1.45; border: 1px solid var(--gray-6); border-radius: 6px; padding: 10px;
   resize: none; tab-size: 2; white-space: pre; background: var(--gray-1); color: var(--gray-12); }
+.sg-notes { width: 100%; min-height: 64px; max-height: 160px; resize: vertical; font: inherit;
+  font-size: 14px; border: 1px solid var(--gray-6); border-radius: 6px; padding: 8px;
+  background: var(--color-surface); color: var(--gray-12); }
 .sg-history-row { border-radius: 6px; padding: 6px 8px; border: 1px solid var(--gray-4); }
 .sg-history-row.sg-current { border-color: var(--accent-7); background: var(--accent-2); }
 """

@@ -1,0 +1,219 @@
+"""The editor in a real browser against the packaged app: generate, edit, reorder, undo, history,
+present and export, as one user's session (tests run in file order and build on each other)."""
+
+from __future__ import annotations
+
+import io
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import shot
+
+DECK = """<title>Q3 revenue review</title>
+<style>.slide { font-family: sans-serif; padding: 60px; } .slide h1 { font-size: 60px; }</style>
+<div class="slide"><h1>Q3 revenue review</h1><p>Prepared for the board</p></div>
+<div class="slide"><h2>Revenue by region</h2><canvas id="c" width="900" height="420"></canvas>
+<script>new Chart(document.getElementById('c'), {type: 'bar', data: {labels: ['EMEA', 'AMER',
+'APAC'], datasets: [{label: 'Revenue ($M)', data: [12, 19, 7]}]}});</script></div>
+<div class="slide"><h2>Top accounts</h2><table><tr><th>Account</th><th>Revenue</th></tr>
+<tr><td>Acme</td><td>4.1</td></tr><tr><td>Globex</td><td>3.3</td></tr></table></div>
+<div class="slide"><h2>Risks</h2><ul><li>FX exposure</li><li>Hiring pace</li></ul></div>
+<div class="slide"><h2>Next steps</h2><ol><li>Decide</li><li>Build</li></ol></div>
+"""
+TITLES = ["Q3 revenue review", "Revenue by region", "Top accounts", "Risks", "Next steps"]
+
+
+def card_titles(page: Any) -> list[str]:
+    return [t.strip() for t in page.locator(".sg-card .sg-title").all_inner_texts()]
+
+
+def wait_titles(page: Any, expected: list[str], timeout: float = 15) -> None:
+    deadline = time.monotonic() + timeout
+    while card_titles(page) != expected:
+        if time.monotonic() > deadline:
+            assert card_titles(page) == expected
+        time.sleep(0.1)
+
+
+def wait_counter(page: Any, text: str) -> None:
+    page.wait_for_function(
+        f"document.querySelector('#present-counter').innerText.trim() === '{text}'"
+    )
+
+
+def deck_id(page: Any) -> str:
+    href = page.locator("a[href^='/present/']").first.get_attribute("href")
+    return href.rsplit("/", 1)[-1]
+
+
+@pytest.fixture(scope="module")
+def page(new_page: Any, app: Any) -> Any:
+    page = new_page("alice-e2e")
+    page.goto(app.url)
+    page.wait_for_selector("#chat-input")
+    return page
+
+
+def test_generate_shows_slides_one_by_one(page: Any, emulator: Any) -> None:
+    from slidegen.emulator.scripts import ModelReply, model_script
+
+    script = model_script(emulator.emulator)
+    script.replies.append(ModelReply(text=DECK))
+    script.tokens_per_s = 250  # about 4 s for the deck: slow enough to watch it arrive
+    shot(page, "01-empty-deck")
+    page.fill("#chat-input", "A Q3 revenue review for the board")
+    page.keyboard.press("Enter")
+    seen: set[int] = set()
+    deadline = time.monotonic() + 30
+    while page.locator("#chat-stop").count() or not seen:
+        seen.add(page.locator(".sg-card").count())
+        if 0 < len(seen - {0}) == 2 and page.locator("#chat-stop").count():
+            shot(page, "02-generating")
+        assert time.monotonic() < deadline, "generation did not finish"
+        time.sleep(0.05)
+    script.tokens_per_s = 0
+    wait_titles(page, TITLES)
+    # Slides appeared progressively: some count strictly between none and all was on screen.
+    assert any(0 < n < len(TITLES) for n in seen), seen
+    assert page.locator(".sg-msg-assistant").count() >= 1
+    assert page.locator("#slide-count").inner_text() == "5 slides"
+    # Each slide is a sandboxed iframe that may run scripts but has no same-origin access.
+    sandbox = page.locator(".sg-card iframe").first.get_attribute("sandbox")
+    assert sandbox == "allow-scripts"
+    chart = page.frame_locator(".sg-card >> nth=1 >> iframe").locator("canvas")
+    assert chart.count() == 1
+    shot(page, "03-generated")
+
+
+def test_select_two_slides_and_edit_them_by_chat(page: Any) -> None:
+    cards = page.locator(".sg-card .sg-overlay")
+    cards.nth(1).click()
+    cards.nth(3).click(modifiers=["Control"])
+    assert page.locator(".sg-card.sg-selected").count() == 2
+    assert "slides 2, 4" in page.locator("#chat-scope").inner_text()
+    shot(page, "04-two-selected")
+    page.fill("#chat-input", "Make these punchier")
+    page.locator("#chat-send").click()
+    wait_titles(
+        page,
+        ["Q3 revenue review", "Revised slide", "Top accounts", "Revised slide", "Next steps"],
+        timeout=30,
+    )
+    log = page.locator("#chat-log").inner_text()
+    assert "Editing only slides 2, 4" in log
+
+
+def test_reorder_by_dragging(page: Any) -> None:
+    page.locator(".sg-overlay").first.click()  # selection does not matter for dragging
+    before = card_titles(page)
+    first = page.locator(".sg-card").nth(0)
+    third = page.locator(".sg-card").nth(2)
+    box = third.bounding_box()
+    first.drag_to(third, target_position={"x": box["width"] * 0.8, "y": box["height"] / 2})
+    wait_titles(page, [before[1], before[2], before[0], before[3], before[4]])
+
+
+def test_edit_html_invalid_is_refused_valid_is_saved(page: Any) -> None:
+    before = card_titles(page)
+    page.locator(".sg-card").nth(0).locator(".sg-edit").click()
+    editor = page.locator("#html-editor")
+    editor.wait_for()
+    editor.fill("<p>this is not a slide</p>")
+    page.locator("#html-error").wait_for()
+    page.locator("#html-save").click()
+    page.locator("#html-error").wait_for()
+    shot(page, "05-html-invalid")
+    assert card_titles(page) == before  # nothing saved
+    editor.fill('<div class="slide"><h1>Hand edited</h1><p>by a human</p></div>')
+    page.locator("#html-ok").wait_for()
+    assert "Hand edited" in page.frame_locator("[role=dialog] iframe").locator("h1").inner_text()
+    page.locator("#html-save").click()
+    wait_titles(page, ["Hand edited", *before[1:]])
+
+
+def test_undo_and_redo_with_keys_and_buttons(page: Any) -> None:
+    after = card_titles(page)
+    page.locator("body").click(position={"x": 700, "y": 880})  # focus outside any text field
+    page.keyboard.press("Control+z")
+    wait_titles(page, ["Revised slide", *after[1:]])
+    page.keyboard.press("Control+Shift+z")
+    wait_titles(page, after)
+    page.locator("#undo").click()
+    wait_titles(page, ["Revised slide", *after[1:]])
+    page.locator("#redo").click()
+    wait_titles(page, after)
+
+
+def test_restore_a_version_from_history(page: Any) -> None:
+    current = card_titles(page)
+    page.locator("#history-toggle").click()
+    rows = page.locator("#history-list .sg-history-row")
+    rows.first.wait_for()
+    generated = page.locator("#history-list .sg-history-row", has_text="generate").first
+    generated.get_by_role("button", name="Preview").click()
+    page.locator("#history-preview iframe").first.wait_for()
+    shot(page, "06-history-preview")
+    generated.locator(".sg-restore").click()
+    wait_titles(page, TITLES)
+    assert page.locator("#history-list .sg-history-row").first.inner_text().count("restore")
+    page.keyboard.press("Escape")
+    # Non-destructive: the version before the restore is one undo away.
+    page.locator("#undo").click()
+    wait_titles(page, current)
+    page.locator("#redo").click()
+    wait_titles(page, TITLES)
+
+
+def test_present_and_navigate(page: Any, app: Any) -> None:
+    deck = deck_id(page)
+    page.goto(f"{app.url}/present/{deck}")
+    counter = page.locator("#present-counter")
+    counter.wait_for()
+    wait_counter(page, "1 / 5")
+    frame = page.frame_locator("#present-frame")
+    assert frame.locator("h1").inner_text() == "Q3 revenue review"
+    page.keyboard.press("ArrowRight")
+    wait_counter(page, "2 / 5")
+    frame.locator("canvas").wait_for()
+    time.sleep(1.2)  # let the chart animation finish for the screenshot
+    shot(page, "07-present-chart")
+    page.keyboard.press("End")
+    wait_counter(page, "5 / 5")
+    page.keyboard.press("PageUp")
+    wait_counter(page, "4 / 5")
+    page.keyboard.press("Escape")
+    page.wait_for_url(f"**/?deck={deck}")
+    page.wait_for_selector("#chat-input")
+    wait_titles(page, TITLES)
+
+
+def test_exports_download_and_open(page: Any, app: Any, tmp_path: Any) -> None:
+    import pypdf
+    from pptx import Presentation
+
+    deck = deck_id(page)
+    page.locator("#export-menu").click()
+    with page.expect_download() as info:
+        page.locator("#export-html").click()
+    download = info.value
+    assert download.suggested_filename == "Q3 revenue review.html"
+    html = Path(download.path()).read_text(encoding="utf-8")
+    assert all(title in html for title in TITLES)
+    assert html.count('class="sg-page"') == 5
+
+    pptx = page.request.get(f"{app.url}/api/export/{deck}.pptx")
+    assert pptx.status == 200
+    assert "Q3 revenue review.pptx" in pptx.headers["content-disposition"]
+    prs = Presentation(io.BytesIO(pptx.body()))
+    assert len(prs.slides) == 5
+    titles = [s.shapes.title.text_frame.text for s in prs.slides if s.shapes.title is not None]
+    assert titles[:2] == TITLES[:2]
+
+    pdf = page.request.get(f"{app.url}/api/export/{deck}.pdf", timeout=60_000)
+    assert pdf.status == 200, pdf.text()
+    reader = pypdf.PdfReader(io.BytesIO(pdf.body()))
+    assert len(reader.pages) == 5
+    assert "Top accounts" in reader.pages[2].extract_text()
