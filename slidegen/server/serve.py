@@ -78,6 +78,10 @@ def serve(
         )
         raise SystemExit(2)
     grace = int(float(os.environ.get("SLIDEGEN_SHUTDOWN_GRACE_S", "8")))
+    # Workers are forked: importing the app here once means each worker starts with Reflex,
+    # the pages and the store code already loaded instead of importing them all again.
+    import slidegen.slidegen  # noqa: F401
+
     log.info(
         "serving",
         extra={

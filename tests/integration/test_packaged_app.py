@@ -65,7 +65,7 @@ def test_the_package_holds_what_the_platform_needs(packaged_build: PackagedBuild
     out = packaged_build.out_dir
     manifest = yaml.safe_load((out / "app.yaml").read_text())
     assert set(manifest) == {"command", "env"}
-    assert manifest["command"][:3] == ["python", "-m", "slidegen"]
+    assert manifest["command"] == ["python", "-m", "slidegen.server"]
     assert {"name": "ENVIRONMENT", "value": "production"} in manifest["env"]
     info = json.loads((out / "DEPLOYMENT_INFO").read_text())
     assert {"version", "git_commit", "git_branch", "built_at"} <= set(info)
