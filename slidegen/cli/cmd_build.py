@@ -36,13 +36,15 @@ def build(
     typer.echo(str(result.out_dir))
 
 
-def _env_overrides(env: str) -> dict[str, object] | None:
-    """The `env` entries of deploy/<env>.yaml, when the deploy tool's loader is present."""
+def _env_overrides(env: str) -> dict[str, object]:
+    """The `env` entries of deploy/<env>.yaml, merged into the package's app.yaml."""
+    from slidegen.deployer.envfile import EnvFileError, load_env_file
+
     try:
-        from slidegen.deployer.envfile import load_env_file
-    except ImportError:
-        return None
-    return dict(load_env_file(env).app_env())
+        return dict(load_env_file(env).app_env())
+    except EnvFileError as error:
+        typer.echo(f"build failed: {error}", err=True)
+        raise typer.Exit(1) from None
 
 
 def register(app: typer.Typer) -> None:

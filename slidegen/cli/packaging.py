@@ -107,7 +107,7 @@ def _copy_tree(src: Path, dst: Path, *, skip_prefixes: tuple[str, ...] = ()) -> 
             shutil.copy2(path, target)
 
 
-def export_frontend(root: Path, api_port: int) -> Path:
+def run_frontend_export(root: Path, api_port: int) -> Path:
     """Run `reflex export --frontend-only` and return the exported static folder."""
     env = dict(os.environ)
     env.update(
@@ -174,12 +174,12 @@ def build_package(
     out_dir: Path | None = None,
     *,
     app_yaml_env: Mapping[str, str | Mapping[str, str]] | None = None,
-    export: bool = True,
+    export_frontend: bool = True,
     api_port: int = 8000,
 ) -> BuildResult:
     """Assemble the deployable package for `env` and return what it holds.
 
-    `export=False` skips the frontend export (for tests of the deploy flow that don't serve
+    `export_frontend=False` skips the frontend export (for tests of the deploy flow that don't serve
     pages); the package is otherwise complete.
     """
     root = project_root()
@@ -195,8 +195,8 @@ def build_package(
     if (root / "assets").is_dir():
         _copy_tree(root / "assets", out / "assets")
     shutil.copy2(root / "rxconfig.py", out / "rxconfig.py")
-    if export:
-        _copy_tree(export_frontend(root, api_port), out / "frontend")
+    if export_frontend:
+        _copy_tree(run_frontend_export(root, api_port), out / "frontend")
     (out / "app.yaml").write_text(_app_yaml(root, app_yaml_env))
     lock = root / "requirements.lock"
     if not lock.is_file():
