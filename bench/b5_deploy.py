@@ -50,7 +50,9 @@ def build(export: bool) -> Path:
     from slidegen.cli.packaging import build_package
 
     out = Path(tempfile.mkdtemp(prefix="b5-")) / "package"
-    result = build_package(ENV, out, app_yaml_env=load_env_file(ENV).app_env(), export_frontend=export)
+    result = build_package(
+        ENV, out, app_yaml_env=load_env_file(ENV).app_env(), export_frontend=export
+    )
     return result.out_dir
 
 

@@ -13,7 +13,6 @@ with a file over 10 MB is refused in `build`, which runs before the first reques
 
 from __future__ import annotations
 
-import inspect
 import json
 import tempfile
 from collections.abc import Callable
@@ -96,17 +95,10 @@ def auth_step(ctx: DeployContext) -> None:
 
 
 def _build_package(env: str, out_dir: Path, app_env: dict[str, Any], export: bool) -> Path:
-    """Seam to the spine's `build_package` (its export flag was named `export_frontend` in the
-    agreed interface and `export` in the implementation; accept either)."""
+    """Seam to the spine's `build_package` (slidegen/cli/packaging.py)."""
     from slidegen.cli.packaging import build_package
 
-    flag = (
-        "export_frontend"
-        if "export_frontend" in inspect.signature(build_package).parameters
-        else "export"
-    )
-    result = build_package(env, out_dir, app_yaml_env=app_env, **{flag: export})
-    return result.out_dir
+    return build_package(env, out_dir, app_yaml_env=app_env, export_frontend=export).out_dir
 
 
 def build_step(ctx: DeployContext) -> None:
