@@ -83,8 +83,7 @@ def test_generate_shows_slides_one_by_one(page: Any, emulator: Any) -> None:
     # Each slide is a sandboxed iframe that may run scripts but has no same-origin access.
     sandbox = page.locator(".sg-card iframe").first.get_attribute("sandbox")
     assert sandbox == "allow-scripts"
-    chart = page.frame_locator(".sg-card >> nth=1 >> iframe").locator("canvas")
-    assert chart.count() == 1
+    page.frame_locator(".sg-card >> nth=1 >> iframe").locator("canvas").wait_for()
     shot(page, "03-generated")
 
 
@@ -195,6 +194,8 @@ def test_exports_download_and_open(page: Any, app: Any, tmp_path: Any) -> None:
     from pptx import Presentation
 
     deck = deck_id(page)
+    direct = page.request.get(f"{app.url}/api/export/{deck}.html")
+    assert direct.status == 200, direct.text()[:500]
     page.locator("#export-menu").click()
     with page.expect_download() as info:
         page.locator("#export-html").click()
@@ -203,6 +204,7 @@ def test_exports_download_and_open(page: Any, app: Any, tmp_path: Any) -> None:
     html = Path(download.path()).read_text(encoding="utf-8")
     assert all(title in html for title in TITLES)
     assert html.count('class="sg-page"') == 5
+    page.keyboard.press("Escape")
 
     pptx = page.request.get(f"{app.url}/api/export/{deck}.pptx")
     assert pptx.status == 200

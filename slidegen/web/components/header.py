@@ -84,36 +84,46 @@ def _title() -> rx.Component:
 
 
 def _download(label: str, fmt: str, element_id: str, query: str = "") -> rx.Component:
-    # The menu item *is* the link (as_child): a link inside an item would be unmounted by the
-    # menu closing on pointer-up, before its click. A plain <a download>, not rx.link, which
-    # would route client-side instead of fetching the file.
-    return rx.menu.item(
-        rx.el.a(
+    # A link in a popover (the route answers `Content-Disposition: attachment`; a dropdown
+    # menu item would unmount on pointer-up, before the link's click).
+    return rx.el.a(
+        rx.button(
+            rx.icon("file-down", size=14),
             label,
-            href=export_url(DeckState.deck_id, fmt, query),
-            id=element_id,
-            download="" if not query else None,
-            target="_blank" if query else None,
+            variant="ghost",
+            width="100%",
+            justify="start",
+            tab_index=-1,
         ),
-        as_child=True,
+        href=export_url(DeckState.deck_id, fmt, query),
+        id=element_id,
+        target="_blank" if query else None,
+        style={"display": "block"},
+        # Reflex renders <a href> as a React Router link, which would treat the same-origin
+        # download URL as a page of the app: reloadDocument hands the click to the browser.
+        custom_attrs={"reloadDocument": True},
     )
 
 
 def _exports() -> rx.Component:
-    return rx.menu.root(
-        rx.menu.trigger(
+    return rx.popover.root(
+        rx.popover.trigger(
             rx.button(rx.icon("download", size=15), "Export", variant="soft", id="export-menu")
         ),
-        rx.menu.content(
-            _download("Standalone HTML", "html", "export-html"),
-            _download("PowerPoint (.pptx)", "pptx", "export-pptx"),
-            rx.cond(
-                SessionState.pdf_available,
-                _download("PDF", "pdf", "export-pdf"),
-                # No server-side Chromium: the standalone HTML opens with the print dialog
-                # (1280x720 pages); the browser saves it as a PDF that keeps text as text.
-                _download("PDF (print dialog)", "html", "export-pdf", "print=1"),
+        rx.popover.content(
+            rx.vstack(
+                _download("Standalone HTML", "html", "export-html"),
+                _download("PowerPoint (.pptx)", "pptx", "export-pptx"),
+                rx.cond(
+                    SessionState.pdf_available,
+                    _download("PDF", "pdf", "export-pdf"),
+                    # No server-side Chromium: the standalone HTML opens with the print dialog
+                    # (1280x720 pages); the browser saves a PDF that keeps text as text.
+                    _download("PDF (print dialog)", "html", "export-pdf", "print=1"),
+                ),
+                spacing="1",
             ),
+            width="220px",
         ),
     )
 
