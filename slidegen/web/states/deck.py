@@ -95,7 +95,10 @@ class DeckState(rx.State):
         self._assign("title", deck.title)
         self._assign("order", view.order)
         self._assign("titles", view.titles)
-        self._assign("docs", view.docs)
+        # Removing slides needs no new documents: stale entries stay (unused) until the next
+        # content change resends the dict, so a delete or an undo of a duplicate sends no HTML.
+        if any(self.docs.get(k) != v for k, v in view.docs.items()):
+            self.docs = view.docs
         self._assign("notes", view.notes)
         self._assign("can_undo", bool(getattr(record, "can_undo", record.version > 1)))
         self._assign("can_redo", bool(getattr(record, "can_redo", False)))
