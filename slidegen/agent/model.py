@@ -1,11 +1,8 @@
 """Workspace clients and the chat model: who the agent talks to, and as whom.
 
 - `app_workspace_client` is the app's own identity through the SDK's unified auth (env vars,
-  `--profile`, the Apps runtime's service principal). It handles the auth trap of Databricks
-  Apps: when both a token and OAuth client credentials are in the environment the SDK refuses
-  to choose ("more than one authorization method"); we then pick the service principal when
-  running as an App (`DATABRICKS_APP_NAME` is set) and the personal token otherwise. An explicit
-  `DATABRICKS_AUTH_TYPE` is honoured by the SDK and never overridden.
+  `--profile`, the Apps runtime's service principal), with the token + client-secret trap
+  resolved by `slidegen.workspace` (the service principal inside an App, the token elsewhere).
 - `user_workspace_client` acts as the signed-in user with the token the Apps proxy forwarded
   (`X-Forwarded-Access-Token`), for Genie, so users only see data they may see.
 - `chat_model` is `ChatDatabricks` on the configured serving endpoint with our timeout and
@@ -21,16 +18,15 @@ import logging
 from typing import Any
 
 from databricks.sdk import WorkspaceClient
-from databricks.sdk.config import Config
 from databricks_langchain import ChatDatabricks
 
 from slidegen.config import Settings
+from slidegen.workspace import user_workspace_client as shared_user_client
+from slidegen.workspace import workspace_client
 
 __all__ = ["AgentConfigError", "app_workspace_client", "chat_model", "user_workspace_client"]
 
 log = logging.getLogger(__name__)
-
-_AMBIGUOUS_AUTH = "more than one authorization method"
 
 
 class AgentConfigError(RuntimeError):
@@ -48,25 +44,14 @@ def app_workspace_client(settings: Settings, *, profile: str | None = None) -> W
     if profile:
         kwargs["profile"] = profile
     try:
-        return WorkspaceClient(config=Config(**kwargs))
-    except ValueError as error:
-        if _AMBIGUOUS_AUTH not in str(error):
-            raise AgentConfigError(f"cannot configure the Databricks workspace: {error}") from None
-    auth_type = "oauth-m2m" if settings.databricks_app_name else "pat"
-    log.info("both a token and client credentials are configured; using auth_type=%s", auth_type)
-    try:
-        return WorkspaceClient(config=Config(auth_type=auth_type, **kwargs))
+        return workspace_client(inside_app=bool(settings.databricks_app_name), **kwargs)
     except ValueError as error:
         raise AgentConfigError(f"cannot configure the Databricks workspace: {error}") from None
 
 
 def user_workspace_client(app: WorkspaceClient, token: str, settings: Settings) -> WorkspaceClient:
     """A client for the same workspace acting as the user who forwarded `token`."""
-    if not token.strip():
-        raise ValueError("the user's access token is empty")
-    # auth_type pins PAT auth even when the App's client id/secret are also in the environment.
-    config = Config(host=app.config.host, token=token, auth_type="pat", **_bounds(settings))
-    return WorkspaceClient(config=config)
+    return shared_user_client(app.config.host, token, **_bounds(settings))
 
 
 def chat_model(

@@ -11,6 +11,8 @@ from __future__ import annotations
 from databricks.sdk import WorkspaceClient
 from databricks.sdk.errors import DatabricksError
 
+from slidegen.workspace import workspace_client
+
 __all__ = ["AUTH_HELP", "AuthNotConfigured", "auth_headers", "describe_error", "make_client"]
 
 AUTH_HELP = """\
@@ -30,7 +32,10 @@ class AuthNotConfigured(RuntimeError):
 def make_client(profile: str | None = None) -> WorkspaceClient:
     """A client from `--profile` or the environment; `AuthNotConfigured` when there is none."""
     try:
-        client = WorkspaceClient(profile=profile) if profile else WorkspaceClient()
+        # A developer's machine, not an App: with a token and client credentials both set,
+        # the token wins (slidegen.workspace resolves the SDK's refusal to choose).
+        config = {"profile": profile} if profile else {}
+        client = workspace_client(inside_app=False, **config)
     except ValueError as error:
         # The SDK raises ValueError for every resolution failure: no credentials, an unknown
         # profile, or two competing methods. Its message names which; keep it after the help.

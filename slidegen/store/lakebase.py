@@ -50,9 +50,9 @@ from typing import Any, Literal
 
 import sqlalchemy as sa
 from databricks.sdk import WorkspaceClient
-from databricks.sdk.config import Config
 
 from slidegen.config import Settings
+from slidegen.workspace import workspace_client
 
 __all__ = [
     "DEFAULT_DATABASE",
@@ -131,26 +131,9 @@ def lakebase_target(settings: Settings) -> LakebaseTarget | None:
 
 
 def app_workspace_client(settings: Settings, **config: Any) -> WorkspaceClient:
-    """A WorkspaceClient with the SDK's unified auth, resolving the token + client-secret trap.
-
-    `config` holds `databricks.sdk.config.Config` attributes (timeouts, profile, ...). When both
-    a token and OAuth client credentials are configured the SDK refuses to choose; inside a
-    Databricks App we then act as the app's service principal (oauth-m2m: a stray
-    DATABRICKS_TOKEN must not make the app act as that token's owner), elsewhere as the
-    developer's token (pat). An explicit DATABRICKS_AUTH_TYPE is the SDK's and never overridden.
-    """
-    try:
-        return WorkspaceClient(config=Config(**config))
-    except ValueError as error:
-        if "more than one authorization method" not in str(error) or "auth_type" in config:
-            raise
-    auth_type = "oauth-m2m" if settings.databricks_app_name else "pat"
-    log.warning(
-        "both a token and OAuth client credentials are configured; using auth_type=%s "
-        "(set DATABRICKS_AUTH_TYPE to choose)",
-        auth_type,
-    )
-    return WorkspaceClient(config=Config(auth_type=auth_type, **config))
+    """The app's WorkspaceClient (SDK unified auth; the auth trap resolved as in
+    `slidegen.workspace`). `config` holds `databricks.sdk.config.Config` attributes."""
+    return workspace_client(inside_app=bool(settings.databricks_app_name), **config)
 
 
 # --- credentials ------------------------------------------------------------------------------
