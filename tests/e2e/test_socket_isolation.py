@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +68,9 @@ def test_replayed_token_under_other_headers_reaches_nothing(app: Any) -> None:
         return alice_seen, mallory_seen
 
     try:
-        alice_seen, mallory_seen = asyncio.run(scenario())
+        # Its own loop in a thread: the session's Playwright keeps one running on this thread.
+        with ThreadPoolExecutor(1) as pool:
+            alice_seen, mallory_seen = pool.submit(asyncio.run, scenario()).result()
         assert SECRET in alice_seen and deck_id in alice_seen  # the first user did get it
         assert SECRET not in mallory_seen
         assert deck_id not in mallory_seen

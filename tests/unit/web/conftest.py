@@ -8,7 +8,8 @@ transport: the store, the deck domain and the guard middleware are the real ones
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -40,6 +41,15 @@ def make_deck(store: Any, owner: str, n: int = 4, title: str = "Test deck") -> A
     return store.create_deck(owner, title, styles=parsed.styles, slides=parsed.slides)
 
 
+_LOOP_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="state-tests")
+
+
+def run(coro: Coroutine[Any, Any, Any]) -> Any:
+    """Run a coroutine to completion on its own loop (in a worker thread: a session-wide
+    Playwright, when the browser tests ran first, keeps a loop running on the main thread)."""
+    return _LOOP_THREAD.submit(asyncio.run, coro).result()
+
+
 class Tab:
     """One browser tab: a root state whose router carries the connection's headers."""
 
@@ -60,15 +70,15 @@ class Tab:
         )
 
     def state(self, cls: Any) -> Any:
-        return asyncio.run(self.root.get_state(cls))
+        return run(self.root.get_state(cls))
 
     def run(self, coro: Any) -> Any:
-        return asyncio.run(coro)
+        return run(coro)
 
     def guard(self) -> None:
         from slidegen.web.guard import OwnerGuard
 
-        asyncio.run(OwnerGuard().preprocess(app=None, state=self.root, event=None))
+        run(OwnerGuard().preprocess(app=None, state=self.root, event=None))
 
 
 def alice_headers() -> dict[str, str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.unit.web.conftest import Tab, alice_headers, bob_headers, make_deck
+from tests.unit.web.conftest import Tab, alice_headers, bob_headers, make_deck, run
 
 
 def _open(tab: Tab):
@@ -72,9 +72,7 @@ def test_reorder_dirties_the_order_and_not_the_slide_documents(store) -> None:
     ids = list(deck.order)
     version = deck.version
     deck._clean()
-    import asyncio
-
-    asyncio.run(deck.move(ids[0], ids[3], True))
+    run(deck.move(ids[0], ids[3], True))
     assert deck.order == [ids[1], ids[2], ids[3], ids[0], ids[4], ids[5]]
     assert deck.version == version + 1
     assert "order" in deck.dirty_vars
