@@ -224,6 +224,7 @@ def test_tokens_never_reach_a_log_line(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.DEBUG)  # everything, including the SDK's request/response dumps
+    caplog.set_level(logging.DEBUG, logger="databricks.sdk")  # even if logging config quietened it
     engine = create_lakebase_engine(lakebase_settings(), echo_pool="debug")
     logins = LoginRecorder().attach(engine)
     try:

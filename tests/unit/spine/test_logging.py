@@ -14,6 +14,20 @@ TOKEN = "dapi0123456789abcdef0123456789abcdef"
 JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhZGEifQ.c2lnbmF0dXJlc2lnbmF0dXJl"
 
 
+@pytest.fixture(autouse=True)
+def _restore_logging():
+    """configure_logging changes the root handlers and library levels: undo it after each test."""
+    names = ["", *logging.root.manager.loggerDict]
+    levels = {name: logging.getLogger(name).level for name in names}
+    yield
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if getattr(handler, "_slidegen", False):
+            root.removeHandler(handler)
+    for name, level in levels.items():
+        logging.getLogger(name).setLevel(level)
+
+
 @pytest.fixture
 def json_logs(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
     monkeypatch.setenv("LOG_FORMAT", "json")
@@ -27,11 +41,7 @@ def json_logs(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str
         captured = capsys.readouterr()
         return parse(captured.out), parse(captured.err)
 
-    yield read
-    root = logging.getLogger()
-    for handler in list(root.handlers):
-        if getattr(handler, "_slidegen", False):
-            root.removeHandler(handler)
+    return read
 
 
 def test_info_goes_to_stdout_and_warning_to_stderr_as_json(json_logs) -> None:
@@ -109,12 +119,6 @@ def test_text_format_is_one_line_with_fields(
 ) -> None:
     monkeypatch.setenv("LOG_FORMAT", "text")
     configure_logging(load_settings())
-    try:
-        logging.getLogger("slidegen.t").info("done", extra={"duration_ms": 3})
-        out = capsys.readouterr().out.strip().splitlines()[-1]
-        assert "INFO" in out and "slidegen.t: done" in out and "duration_ms=3" in out
-    finally:
-        root = logging.getLogger()
-        for handler in list(root.handlers):
-            if getattr(handler, "_slidegen", False):
-                root.removeHandler(handler)
+    logging.getLogger("slidegen.t").info("done", extra={"duration_ms": 3})
+    out = capsys.readouterr().out.strip().splitlines()[-1]
+    assert "INFO" in out and "slidegen.t: done" in out and "duration_ms=3" in out
