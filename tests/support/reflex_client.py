@@ -54,6 +54,12 @@ class ReflexSocket:
         )
         return self
 
+    @property
+    def local_port(self) -> int:
+        """This client's TCP port on its websocket (to find the server process that serves it)."""
+        sockname = self.client.eio.ws.get_extra_info("sockname")
+        return int(sockname[1])
+
     async def send(self, name: str, payload: dict[str, Any] | None = None, path: str = "/") -> None:
         await self.client.emit(
             "event",

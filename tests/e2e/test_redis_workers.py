@@ -1,0 +1,212 @@
+"""Several workers sharing Reflex state in Redis (the local Redis, a database number of its own).
+
+The packaged app is started as production does with `REDIS_URL` and two Granian workers. Over
+real websockets (the browser's protocol) the test proves that:
+- both workers serve connections (the server side of each connection is found in /proc and
+  belongs to a different worker process) and handle events;
+- a tab's state survives a reconnect that lands on the other worker: same client token, the
+  other process, the same deck and selection on hydrate, and its next edit is saved on top.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support.procnet import child_pids, serving_pid
+from tests.support.reflex_client import ReflexSocket, event_name
+
+HYDRATE = "reflex___state____state.hydrate"
+USER = "redis-workers-user"
+REDIS_DB = 11  # not the default database: nothing else of ours lives there
+TOKEN_RECORD = "token_manager_socket_record_"
+
+
+def _db_url(base: str, db: int) -> str:
+    return base.rsplit("/", 1)[0] + f"/{db}" if base.count("/") > 2 else f"{base}/{db}"
+
+
+@pytest.fixture(scope="module")
+def redis_app(packaged_build: Any, redis_url: str, tmp_path_factory: Any) -> Iterator[Any]:
+    from tests.support.app_server import start_packaged_app
+
+    url = _db_url(redis_url, REDIS_DB)
+    running = start_packaged_app(
+        packaged_build,
+        tmp_path_factory.mktemp("redis-run"),
+        env={
+            "ENVIRONMENT": "production",
+            "REDIS_URL": url,
+            "SLIDEGEN_WORKERS": "2",
+            "LOG_LEVEL": "WARNING",
+        },
+    )
+    running.redis_url = url  # type: ignore[attr-defined]
+    yield running
+    running.terminate()
+
+
+def _deck_delta(update: dict[str, Any]) -> dict[str, Any]:
+    merged: dict[str, Any] = {}
+    for key, value in (update.get("delta") or {}).items():
+        if key.endswith("deck____deck_state"):
+            merged.update(value)
+    return merged
+
+
+class Tab:
+    """One tab's connection, with the deck fields seen so far."""
+
+    def __init__(self, app: Any, token: str | None = None) -> None:
+        headers = {"x-forwarded-user": USER, "origin": app.url}
+        self.app = app
+        self.socket = ReflexSocket(app.url, headers=headers, token=token)
+        self.deck: dict[str, Any] = {}
+
+    async def connect(self) -> int:
+        """Connect; the pid of the worker serving this connection."""
+        await self.socket.connect()
+        workers = child_pids(self.app.process.pid)
+        pid = serving_pid(workers, self.app.build.port, self.socket.local_port)
+        assert pid in workers, (pid, workers)
+        return pid
+
+    async def until(self, check: Any, timeout: float = 15) -> dict[str, Any]:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not check(self.deck):
+            update = await self.socket.next_update(max(0.01, deadline - loop.time()))
+            for key, value in _deck_delta(update).items():
+                self.deck[key.removesuffix("_rx_state_")] = value
+        return self.deck
+
+    async def close(self, redis: Any) -> None:
+        await self.socket.close()
+        # The worker drops the token's socket record on disconnect; reconnecting before that
+        # would (rightly) be treated as a duplicate tab and get a new token.
+        for _ in range(100):
+            if not await redis.exists(TOKEN_RECORD + self.socket.token):
+                return
+            await asyncio.sleep(0.05)
+        raise AssertionError("the socket record of a closed connection stayed in Redis")
+
+
+def _make_deck(app: Any) -> tuple[str, list[str]]:
+    from slidegen.config import load_settings
+    from slidegen.deck import parse_deck_html
+    from slidegen.store import open_store
+
+    store = open_store(load_settings(SLIDEGEN_DATA_DIR=str(Path(app.stdout_path).parent / "data")))
+    try:
+        parsed = parse_deck_html(
+            "".join(f'<div class="slide"><h2>Worker slide {i}</h2></div>' for i in range(4))
+        )
+        record = store.create_deck(USER, "Shared state deck", slides=parsed.slides)
+        return record.deck.id, [s.id for s in record.deck.slides]
+    finally:
+        store.dispose()
+
+
+def _head_version(app: Any, deck_id: str) -> tuple[int, list[str]]:
+    from slidegen.config import load_settings
+    from slidegen.store import open_store
+
+    store = open_store(load_settings(SLIDEGEN_DATA_DIR=str(Path(app.stdout_path).parent / "data")))
+    try:
+        head = store.get_deck(USER, deck_id)
+        return head.version, [s.id for s in head.deck.slides]
+    finally:
+        store.dispose()
+
+
+async def _scenario(app: Any, deck_id: str, slides: list[str]) -> dict[str, Any]:
+    import redis.asyncio as aioredis
+
+    from slidegen.web.states import DeckState, SessionState
+
+    redis = aioredis.from_url(app.redis_url)
+    tokens: list[str] = []
+    served_by: dict[int, int] = {}  # worker pid -> connections it served (with working events)
+    try:
+        # 1. Fresh tabs until both workers have served one, each opening the deck by events.
+        for _ in range(40):
+            tab = Tab(app)
+            tokens.append(tab.socket.token)
+            pid = await tab.connect()
+            await tab.socket.send(HYDRATE, path=f"/?deck={deck_id}")
+            await tab.socket.send(event_name(SessionState, "on_load"), path=f"/?deck={deck_id}")
+            await tab.until(lambda d: d.get("order") == slides)
+            served_by[pid] = served_by.get(pid, 0) + 1
+            await tab.close(redis)
+            if len(served_by) == 2:
+                break
+
+        # 2. One tab selects a slide on one worker ...
+        tab = Tab(app)
+        tokens.append(tab.socket.token)
+        first_pid = await tab.connect()
+        await tab.socket.send(HYDRATE, path=f"/?deck={deck_id}")
+        await tab.socket.send(event_name(SessionState, "on_load"), path=f"/?deck={deck_id}")
+        await tab.until(lambda d: d.get("order") == slides)
+        await tab.socket.send(event_name(DeckState, "select"), {"slide_id": slides[2]})
+        await tab.until(lambda d: d.get("selected") == [slides[2]])
+        await tab.close(redis)
+
+        # ... and reconnects with the same token until it lands on the other worker.
+        again = None
+        for _ in range(40):
+            again = Tab(app, token=tab.socket.token)
+            if await again.connect() != first_pid:
+                break
+            await again.close(redis)
+            again = None
+        assert again is not None, "every reconnect landed on the same worker"
+        # No ?deck= in the URL: what comes back is what the state in Redis holds.
+        await again.socket.send(HYDRATE)
+        hydrated = dict(await again.until(lambda d: "deck_id" in d and "selected" in d))
+        # An edit on the second worker works on top of the state built on the first.
+        await again.socket.send(
+            event_name(DeckState, "move"),
+            {"slide_id": slides[0], "target_id": slides[3], "after": True},
+        )
+        moved = dict(await again.until(lambda d: d.get("version", 1) > 1))
+        await again.socket.close()
+        return {
+            "served_by": served_by,
+            "first_pid": first_pid,
+            "hydrated": hydrated,
+            "moved": moved,
+            "token": tab.socket.token,
+            "tokens": tokens,
+        }
+    finally:
+        # Only what this test created: the keys of its own tokens.
+        for token in tokens:
+            keys = [k async for k in redis.scan_iter(match=f"*{token}*")]
+            if keys:
+                await redis.delete(*keys)
+        await redis.aclose()
+
+
+def test_two_workers_share_tab_state_through_redis(redis_app: Any) -> None:
+    deck_id, slides = _make_deck(redis_app)
+    # Its own loop in a thread: the session's Playwright keeps one running on this thread.
+    with ThreadPoolExecutor(1) as pool:
+        seen = pool.submit(asyncio.run, _scenario(redis_app, deck_id, slides)).result()
+
+    assert len(seen["served_by"]) == 2, seen["served_by"]  # two processes served, events worked
+    hydrated = seen["hydrated"]
+    assert hydrated["deck_id"] == deck_id
+    assert hydrated["order"] == slides
+    assert hydrated["selected"] == [slides[2]]  # the selection made on the other worker
+    moved = seen["moved"]
+    assert moved["version"] == 2
+    assert moved["order"] == [slides[1], slides[2], slides[3], slides[0]]
+    assert _head_version(redis_app, deck_id) == (2, moved["order"])
+    assert "Traceback" not in redis_app.all_output(), json.dumps(redis_app.all_output()[-2000:])
