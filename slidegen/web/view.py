@@ -8,11 +8,12 @@ re-render 40 documents: slides are frozen values, so equal slides render to equa
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-__all__ = ["DeckView", "deck_view", "format_time", "slide_document"]
+__all__ = ["DeckView", "deck_view", "format_time", "prose_of", "slide_document"]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -59,3 +60,24 @@ def format_time(value: Any) -> str:
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     return str(value or "")
+
+
+# What of the model's out-of-slide text is prose for the chat. The agent's `TextDelta.in_slide`
+# is exact for slide bodies, but document parts outside slides (<title>, <style>, scripts), code
+# fences and the edges of a slide's tags (`<div class="slide"` before it is known to open one,
+# `v>` after `</di`) arrive as "outside" text: markup is dropped here, prose kept.
+_BLOCKS = re.compile(r"<(style|script|title|head)\b.*?(</\1\s*>|$)", re.I | re.S)
+_TAG = re.compile(r"<[^<>]*>|<[^<>]*$")
+_TAG_TAIL = re.compile(r"(^|(?<=\s))[\w/]+>")
+_FENCE = re.compile(r"^[ \t]*```[\w-]*[ \t]*$", re.M)
+_BLANKS = re.compile(r"[ \t]*\n\s*\n\s*")
+
+
+def prose_of(text: str) -> str:
+    """The prose of a model's answer, without HTML markup, fences or tag fragments."""
+    text = _BLOCKS.sub(" ", text)
+    text = _TAG.sub(" ", text)
+    text = _TAG_TAIL.sub(" ", text)
+    text = _FENCE.sub("", text)
+    text = re.sub(r"[ \t]+", " ", text)
+    return _BLANKS.sub("\n\n", text).strip()

@@ -53,6 +53,8 @@ def test_stop_ends_the_run_and_keeps_the_deck(new_page: Any, app: Any, emulator:
         assert page.locator("#chat-stop").count() == 0
         log = page.locator("#chat-log").inner_text()
         assert "Stopped. The deck is unchanged" in log, log
+        # What the model said before Stop stays, as prose: none of the deck's markup.
+        assert "<title>" not in log and 'class="slide' not in log and "<style>" not in log, log
         wait_titles(page, ORIGINAL)  # the half-written slides are gone
         shot(page, "10-stopped")
         head = store.get_deck(USER, deck_id)

@@ -22,7 +22,7 @@ import reflex as rx
 
 from slidegen.web.auth import asset_base, connection_user
 from slidegen.web.states.common import blocking, store, user_message
-from slidegen.web.view import slide_document
+from slidegen.web.view import prose_of, slide_document
 
 __all__ = ["ChatMessage", "ChatState", "QueryView"]
 
@@ -74,6 +74,8 @@ class ChatState(rx.State):
     status: str = ""
     generating: bool = False
     scope: str = ""
+    # The model's out-of-slide text as streamed; `answer` is its prose (markup removed).
+    _raw: str = ""
 
     async def _load_history(self) -> None:
         """The open deck's persisted chat (after a reload, or when switching decks)."""
@@ -81,7 +83,7 @@ class ChatState(rx.State):
 
         user = connection_user(self)
         deck = await self.get_state(DeckState)
-        self.answer, self.queries, self.status = "", [], ""
+        self.answer, self.queries, self.status, self._raw = "", [], "", ""
         if user is None or not deck.deck_id:
             self.messages = []
             return
@@ -128,7 +130,7 @@ class ChatState(rx.State):
         else:
             self.scope = ""
         self.messages = [*self.messages, *new]
-        self.answer, self.queries = "", []
+        self.answer, self.queries, self._raw = "", [], ""
         self.status = "Thinking…"
         self.generating = True
         deck.busy = True
@@ -188,6 +190,7 @@ class ChatState(rx.State):
                 ]
             self.messages = [*self.messages, outcome]
         self.answer, self.queries, self.status, self.scope = "", [], "", ""
+        self._raw = ""
         self.generating = False
         deck.busy = False
         # The store is the truth: show exactly what was saved (or the unchanged deck).
@@ -220,7 +223,10 @@ class ChatState(rx.State):
                 if isinstance(event, agent.TextDelta):
                     # Slide HTML arrives as SlideReady; only the prose between slides is shown.
                     if not event.in_slide:
-                        self.answer = (self.answer + event.text)[-4000:]
+                        self._raw = (self._raw + event.text)[-8000:]
+                        shown = prose_of(self._raw)[-4000:]
+                        if shown != self.answer:  # markup-only deltas send nothing
+                            self.answer = shown
                 elif isinstance(event, agent.ToolCallStarted):
                     self.status = f"Asking Genie: {event.question[:120]}"
                 elif isinstance(event, agent.ToolResult):
