@@ -90,6 +90,12 @@ class PackagedApp:
         return time.monotonic() - start
 
 
+def _port_in_use(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
 def _python_only_path(tmp: Path) -> str:
     """A PATH with nothing but a `python` that runs this interpreter."""
     bin_dir = tmp / "python-only-bin"
@@ -109,6 +115,9 @@ def start_packaged_app(
     timeout: float = 60,
 ) -> PackagedApp:
     """Start the app.yaml command of `build` and wait until /api/health answers 200."""
+    if _port_in_use(build.port):
+        # Granian binds with SO_REUSEPORT: a second server would silently share the port.
+        raise RuntimeError(f"port {build.port} is busy: stop the other app of this build first")
     manifest = yaml.safe_load((build.out_dir / "app.yaml").read_text())
     command = [
         str(part).replace("$DATABRICKS_APP_PORT", str(build.port)) for part in manifest["command"]
