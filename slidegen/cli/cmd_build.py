@@ -15,18 +15,10 @@ def build(
         str, typer.Option("--env", help="Target environment (deploy/<env>.yaml).")
     ] = "dev",
     out: Annotated[Path | None, typer.Option("--out", help="Output folder [build/<env>].")] = None,
-    api_port: Annotated[
-        int,
-        typer.Option(
-            "--api-port",
-            help="Port the exported frontend expects when served over plain http "
-            "(Databricks serves https on 443 and ignores it).",
-        ),
-    ] = 8000,
 ) -> None:
     """Export the frontend and assemble code, app.yaml, requirements.txt and DEPLOYMENT_INFO."""
     try:
-        result = build_package(env, out, app_yaml_env=_env_overrides(env), api_port=api_port)
+        result = build_package(env, out, app_yaml_env=_env_overrides(env))
     except BuildError as error:
         typer.echo(f"build failed: {error}", err=True)
         raise typer.Exit(1) from None

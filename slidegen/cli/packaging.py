@@ -10,10 +10,9 @@ Contents of the package (`build/<env>` by default):
 - `DEPLOYMENT_INFO`: JSON with version, git commit and branch, and the UTC build time.
 No file may exceed the platform's 10 MB limit: the build fails naming the file.
 
-The exported frontend talks to the backend at `http://localhost:<api_port>`; Reflex's client
-swaps `localhost` for the page's host, and behind Databricks' https proxy it also drops the
-port, so the default 8000 (the platform's `DATABRICKS_APP_PORT`) works there; a local
-production-like run on another port builds with that port.
+The exported frontend has the backend's URLs baked in as `http://localhost:8000`; the server
+rewrites that port to the page's own at request time (`slidegen.server.asgi.SameOriginEnv`), so
+one package runs on any port and behind any proxy.
 """
 
 from __future__ import annotations
@@ -107,12 +106,13 @@ def _copy_tree(src: Path, dst: Path, *, skip_prefixes: tuple[str, ...] = ()) -> 
             shutil.copy2(path, target)
 
 
-def run_frontend_export(root: Path, api_port: int) -> Path:
+def run_frontend_export(root: Path) -> Path:
     """Run `reflex export --frontend-only` and return the exported static folder."""
     env = dict(os.environ)
     env.update(
         {
-            "REFLEX_API_URL": f"http://localhost:{api_port}",
+            # Rewritten per request to the page's own port (slidegen.server.asgi.SameOriginEnv).
+            "REFLEX_API_URL": "http://localhost:8000",
             "REFLEX_CHECK_LATEST_VERSION": "0",
             "REFLEX_TELEMETRY_ENABLED": "false",
             "REFLEX_USE_SYSTEM_BUN": env.get("REFLEX_USE_SYSTEM_BUN", "1"),
@@ -175,7 +175,6 @@ def build_package(
     *,
     app_yaml_env: Mapping[str, str | Mapping[str, str]] | None = None,
     export_frontend: bool = True,
-    api_port: int = 8000,
 ) -> BuildResult:
     """Assemble the deployable package for `env` and return what it holds.
 
@@ -196,7 +195,7 @@ def build_package(
         _copy_tree(root / "assets", out / "assets")
     shutil.copy2(root / "rxconfig.py", out / "rxconfig.py")
     if export_frontend:
-        _copy_tree(run_frontend_export(root, api_port), out / "frontend")
+        _copy_tree(run_frontend_export(root), out / "frontend")
     (out / "app.yaml").write_text(_app_yaml(root, app_yaml_env))
     lock = root / "requirements.lock"
     if not lock.is_file():

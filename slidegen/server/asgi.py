@@ -19,8 +19,11 @@ The whole thing is wrapped in `RequestLogMiddleware`.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
+
+from starlette.responses import Response
 
 from slidegen.server.api import build_api
 from slidegen.server.http import ASGIApp, Receive, RequestLogMiddleware, Scope, Send
@@ -59,6 +62,49 @@ class SlidegenRouter:
             await self.frontend(scope, receive, send)
 
 
+_ENV_MODULE = re.compile(r"^/assets/reflex-env-[A-Za-z0-9_-]+\.js$")
+_BAKED_ORIGIN = re.compile(r"\b(https?|wss?)://localhost(?::\d+)?")
+
+
+class SameOriginEnv:
+    """Serves Reflex's env module (`reflex-env-*.js`) pointing at the port the page came from.
+
+    The export bakes the backend's URLs as `http://localhost:<port>`; Reflex's client swaps
+    `localhost` for the page's host name but keeps the baked port on plain http. Rewriting the
+    port to the one in the request's `Host` makes the exported frontend talk to whichever port
+    (and proxy) served it, so one build runs on any port; behind Databricks' https proxy the
+    client drops the port anyway. Everything else goes to the static files unchanged.
+    """
+
+    def __init__(self, directory: Path, static: ASGIApp) -> None:
+        self.directory = directory
+        self.static = static
+        self._sources: dict[str, str] = {}
+
+    def _source(self, path: str) -> str | None:
+        if path not in self._sources:
+            file = self.directory / path.lstrip("/")
+            if not file.is_file():
+                return None
+            self._sources[path] = file.read_text(encoding="utf-8")
+        return self._sources[path]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        source = _ENV_MODULE.match(path) and self._source(path)
+        if not source:
+            await self.static(scope, receive, send)
+            return
+        host = dict(scope.get("headers") or []).get(b"host", b"").decode("latin-1")
+        port = host.rsplit(":", 1)[1] if re.search(r":\d+$", host) else ""
+        suffix = f":{port}" if port else ""
+        body = _BAKED_ORIGIN.sub(lambda m: f"{m.group(1)}://localhost{suffix}", source)
+        response = Response(
+            body, media_type="text/javascript", headers={"cache-control": "no-cache"}
+        )
+        await response(scope, receive, send)
+
+
 def _static_frontend(directory: Path, route_matcher: Callable[[str], str | None] | None) -> ASGIApp:
     from reflex.utils.precompressed_staticfiles import PrecompressedStaticFiles
 
@@ -72,9 +118,10 @@ def _static_frontend(directory: Path, route_matcher: Callable[[str], str | None]
             return None
         return route
 
-    return PrecompressedStaticFiles(
+    static = PrecompressedStaticFiles(
         directory=directory, html=True, encodings=["gzip"], router=routable
     )
+    return SameOriginEnv(directory, static)
 
 
 def make_transformer(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import shutil
 import time
 from collections.abc import Iterator
@@ -82,6 +83,17 @@ def test_no_js_tool_is_reachable_by_the_app(app: PackagedApp) -> None:
     for tool in ("bun", "node", "npm", "npx"):
         assert shutil.which(tool, path=path) is None
     assert app.healthy_after_s is not None
+
+
+def test_the_frontend_talks_to_the_port_and_host_that_served_it(app: PackagedApp) -> None:
+    index = httpx.get(app.url + "/").text
+    env_module = re.search(r"/assets/reflex-env-[\w-]+\.js", index)
+    assert env_module, "the index page no longer preloads Reflex's env module"
+    source = httpx.get(app.url + env_module.group(0)).text
+    assert f"ws://localhost:{app.port}/_event" in source
+    assert f"http://localhost:{app.port}/ping" in source
+    via_proxy = httpx.get(app.url + env_module.group(0), headers={"Host": "slides.example"}).text
+    assert "ws://localhost/_event" in via_proxy  # no port: the default of the page's scheme
 
 
 def test_serves_the_exported_frontend(app: PackagedApp) -> None:

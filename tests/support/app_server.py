@@ -33,20 +33,18 @@ def free_port() -> int:
 @dataclass(frozen=True)
 class PackagedBuild:
     out_dir: Path
-    port: int  # the port the exported frontend was built for
 
 
 def build_once(tmp_root: Path, env: str = "test") -> PackagedBuild:
     from slidegen.cli.packaging import build_package
 
-    port = free_port()
-    result = build_package(env, tmp_root / f"package-{env}", api_port=port)
-    return PackagedBuild(result.out_dir, port)
+    return PackagedBuild(build_package(env, tmp_root / f"package-{env}").out_dir)
 
 
 @dataclass
 class PackagedApp:
     build: PackagedBuild
+    port: int
     process: subprocess.Popen[bytes]
     stdout_path: Path
     stderr_path: Path
@@ -56,7 +54,7 @@ class PackagedApp:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.build.port}"
+        return f"http://127.0.0.1:{self.port}"
 
     def log_lines(self) -> list[dict]:
         """The JSON log records written to stdout so far."""
@@ -90,12 +88,6 @@ class PackagedApp:
         return time.monotonic() - start
 
 
-def _port_in_use(port: int) -> bool:
-    with socket.socket() as sock:
-        sock.settimeout(0.5)
-        return sock.connect_ex(("127.0.0.1", port)) == 0
-
-
 def _python_only_path(tmp: Path) -> str:
     """A PATH with nothing but a `python` that runs this interpreter."""
     bin_dir = tmp / "python-only-bin"
@@ -115,19 +107,15 @@ def start_packaged_app(
     timeout: float = 60,
 ) -> PackagedApp:
     """Start the app.yaml command of `build` and wait until /api/health answers 200."""
-    if _port_in_use(build.port):
-        # Granian binds with SO_REUSEPORT: a second server would silently share the port.
-        raise RuntimeError(f"port {build.port} is busy: stop the other app of this build first")
+    port = free_port()
     manifest = yaml.safe_load((build.out_dir / "app.yaml").read_text())
-    command = [
-        str(part).replace("$DATABRICKS_APP_PORT", str(build.port)) for part in manifest["command"]
-    ]
+    command = [str(part).replace("$DATABRICKS_APP_PORT", str(port)) for part in manifest["command"]]
     run_dir.mkdir(parents=True, exist_ok=True)
     child_env = {
         "PATH": _python_only_path(run_dir),
         "HOME": str(run_dir),
         "LANG": "C.UTF-8",
-        "DATABRICKS_APP_PORT": str(build.port),
+        "DATABRICKS_APP_PORT": str(port),
         "DATABRICKS_APP_NAME": "slidegen-test",
         "SLIDEGEN_DATA_DIR": str(run_dir / "data"),
     }
@@ -145,7 +133,7 @@ def start_packaged_app(
         stderr=stderr_path.open("wb"),
         start_new_session=True,
     )
-    app = PackagedApp(build, process, stdout_path, stderr_path, started)
+    app = PackagedApp(build, port, process, stdout_path, stderr_path, started)
     if wait_healthy:
         deadline = started + timeout
         while True:
