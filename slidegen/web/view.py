@@ -3,17 +3,36 @@
 The slide panel needs, per slide, a complete HTML document for a sandboxed iframe's `srcdoc`.
 Rendering is cached per (deck styles, slide) because a reorder, a selection or a rename must not
 re-render 40 documents: slides are frozen values, so equal slides render to equal documents.
+
+Each slide's `SlideEntry` (title, document, notes) is kept in one of a fixed number of shard vars
+(`place_entries`): Reflex resends a changed var whole, so a change resends only the shards that
+hold a changed slide, and a new slide goes to the smallest shard, so with up to `SHARDS` slides
+a content change resends that one slide and a generation streams each slide about once.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
-__all__ = ["DeckView", "deck_view", "format_time", "prose_of", "slide_document"]
+__all__ = [
+    "SHARDS",
+    "DeckView",
+    "SlideEntry",
+    "deck_view",
+    "format_time",
+    "place_entries",
+    "prose_of",
+    "slide_document",
+    "slide_entry",
+]
+
+# Number of shard vars the slide entries are spread over (see `place_entries`).
+SHARDS = 64
 
 
 @functools.lru_cache(maxsize=4096)
@@ -35,24 +54,65 @@ def slide_document(deck: Any, slide: Any, asset_base: str = "") -> str:
     return _render(deck.styles, deck.id, deck.owner, slide, asset_base)
 
 
+class SlideEntry(TypedDict):
+    """What the panel shows of one slide. `title` is "" for an untitled slide ("Slide N")."""
+
+    title: str
+    doc: str
+    notes: str
+
+
 @dataclass(frozen=True)
 class DeckView:
     """What the editor shows of one deck version."""
 
     order: list[str]
-    titles: dict[str, str]
-    docs: dict[str, str]
-    notes: dict[str, str]
+    entries: dict[str, SlideEntry]
+
+
+def slide_entry(deck: Any, slide: Any, asset_base: str = "") -> SlideEntry:
+    # No positional fallback title here: it would change on every reorder (and resend).
+    return {
+        "title": slide.title or "",
+        "doc": slide_document(deck, slide, asset_base),
+        "notes": slide.notes or "",
+    }
 
 
 def deck_view(deck: Any, asset_base: str = "") -> DeckView:
-    order = [s.id for s in deck.slides]
     return DeckView(
-        order=order,
-        titles={s.id: s.title or f"Slide {i + 1}" for i, s in enumerate(deck.slides)},
-        docs={s.id: slide_document(deck, s, asset_base) for s in deck.slides},
-        notes={s.id: s.notes for s in deck.slides},
+        order=[s.id for s in deck.slides],
+        entries={s.id: slide_entry(deck, s, asset_base) for s in deck.slides},
     )
+
+
+def place_entries(
+    shards: Sequence[Mapping[str, Any]], entries: Mapping[str, Any], live: Collection[str]
+) -> dict[int, dict[str, Any]]:
+    """The shards to rewrite so that the client holds every entry of `entries`.
+
+    `shards` are what the client holds now; `live` the slide ids still shown (besides
+    `entries`). An entry already held unchanged costs nothing; a changed one rewrites its shard;
+    a new one goes to the smallest shard. Entries of slides no longer shown stay where they are
+    (a delete or a stop resends nothing, an undo can reuse them) until their shard is rewritten
+    for another reason, when they are dropped. Returns {shard index: its new content}.
+    """
+    keep = set(live) | set(entries)
+    where = {sid: i for i, shard in enumerate(shards) for sid in shard}
+    sizes = [len(shard) for shard in shards]
+    rewritten: dict[int, dict[str, Any]] = {}
+    for sid, entry in entries.items():
+        i = where.get(sid)
+        if i is not None and shards[i].get(sid) == entry:
+            continue  # the client has it (a rewritten copy of its shard keeps it too)
+        if i is None:
+            i = min(range(len(shards)), key=lambda j: (sizes[j], j))
+            where[sid] = i
+        if i not in rewritten:
+            rewritten[i] = {k: v for k, v in shards[i].items() if k in keep}
+        rewritten[i][sid] = entry
+        sizes[i] = len(rewritten[i])
+    return rewritten
 
 
 def format_time(value: Any) -> str:

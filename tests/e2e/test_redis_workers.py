@@ -73,7 +73,7 @@ class Tab:
         """Connect; the pid of the worker serving this connection."""
         await self.socket.connect()
         workers = child_pids(self.app.process.pid)
-        pid = serving_pid(workers, self.app.build.port, self.socket.local_port)
+        pid = serving_pid(workers, self.app.port, self.socket.local_port)
         assert pid in workers, (pid, workers)
         return pid
 

@@ -9,11 +9,41 @@ scripts run (charts) in an opaque origin that cannot act as the user against the
 from __future__ import annotations
 
 import reflex as rx
+from reflex_base.vars.base import Var, VarData
 
 from slidegen.web.components.behaviours import FitToBox, SlideDragDrop
 from slidegen.web.states import DeckState, EditorState
+from slidegen.web.states.deck import shard_name
+from slidegen.web.view import SHARDS, SlideEntry
 
-__all__ = ["notes_bar", "slide_frame", "slide_panel"]
+__all__ = ["notes_bar", "slide_entry", "slide_frame", "slide_panel"]
+
+
+def _shard_lookup() -> tuple[str, str]:
+    """The page's JS name of the deck state object and the suffix Reflex gives var names."""
+    compiled = str(getattr(DeckState, shard_name(0)))  # e.g. "<state>.shard_0_rx_state_"
+    obj, _, field = compiled.rpartition(".")
+    if not obj or not field.startswith(shard_name(0)):
+        raise RuntimeError(f"unexpected compiled state var {compiled!r}")
+    return obj, field.removeprefix(shard_name(0))
+
+
+def slide_entry(slide_id: rx.Var[str]) -> rx.Var[SlideEntry]:
+    """The entry of `slide_id`, from whichever shard var holds it (see DeckState).
+
+    One short JS expression looping over the shard vars (instead of naming all of them), with
+    the var data of the shards so the component subscribes to the deck state."""
+    obj, suffix = _shard_lookup()
+    expr = (
+        f"(Array.from({{length: {SHARDS}}}, (_, i) => "
+        f'{obj}["shard_" + i + "{suffix}"]?.[{slide_id}]).find((e) => e) ?? '
+        '{"title": "", "doc": "", "notes": ""})'
+    )
+    var_data = VarData.merge(
+        slide_id._get_all_var_data(),
+        *(getattr(DeckState, shard_name(i))._get_all_var_data() for i in range(SHARDS)),
+    )
+    return Var(_js_expr=expr, _var_type=SlideEntry, _var_data=var_data).to(SlideEntry)
 
 
 def slide_frame(
@@ -45,13 +75,13 @@ def _icon_button(icon: str, label: str, on_click: object, **props: object) -> rx
 
 def slide_card(slide_id: rx.Var[str], index: rx.Var[int]) -> rx.Component:
     selected = DeckState.selected.contains(slide_id)
+    entry = slide_entry(slide_id)
+    title = rx.cond(entry["title"] != "", entry["title"], "Slide " + (index + 1).to_string())
     return rx.box(
         rx.box(
             rx.icon("grip-vertical", size=16, class_name="sg-handle"),
             rx.text(index + 1, weight="bold", size="2", color_scheme="gray"),
-            rx.text(
-                DeckState.titles[slide_id], size="2", truncate=True, flex="1", class_name="sg-title"
-            ),
+            rx.text(title, size="2", truncate=True, flex="1", class_name="sg-title"),
             rx.hstack(
                 _icon_button(
                     "arrow-up", "Move up", DeckState.nudge(slide_id, -1), disabled=index == 0
@@ -82,9 +112,9 @@ def slide_card(slide_id: rx.Var[str], index: rx.Var[int]) -> rx.Component:
         ),
         rx.box(
             rx.el.iframe(
-                src_doc=DeckState.docs[slide_id],
+                src_doc=entry["doc"],
                 sandbox="allow-scripts",
-                title=DeckState.titles[slide_id],
+                title=title,
                 tab_index=-1,
             ),
             rx.box(
@@ -110,7 +140,7 @@ def notes_bar() -> rx.Component:
                 "Speaker notes · slide ", DeckState.focused_number, size="1", color_scheme="gray"
             ),
             rx.el.textarea(
-                default_value=DeckState.notes[DeckState.focused],
+                default_value=slide_entry(DeckState.focused)["notes"],
                 key=DeckState.focused + "-" + DeckState.version.to_string(),
                 placeholder="What to say on this slide…",
                 rows=3,

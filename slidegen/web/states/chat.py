@@ -4,7 +4,7 @@ A turn runs as a Reflex *background* event, so the tab stays responsive and the 
 taken only for each small update (`async with self`). What streams is kept small on purpose
 (a changed var is resent whole): the running answer lives in `answer` (a short string) and
 finished messages are appended to `messages` once, at the end of the turn. Slides the agent
-completes are shown one by one through `DeckState` (one new `docs` entry each).
+completes are shown one by one through `DeckState` (one new shard entry each).
 
 Without a selection, a prompt (re)generates the deck; with slides selected, it edits only those
 (the agent gets exactly those slides) and the chat says which. Stop cancels the task that
@@ -274,7 +274,9 @@ class ChatState(rx.State):
         if not streamed:
             deck._begin_stream()
         streamed.append(slide.id)
-        deck._append_streamed(slide.id, doc, slide.title or f"Slide {len(streamed)}")
+        # Untitled: "" as in the saved deck (the panel shows "Slide N"), so the saved deck's
+        # entries equal the streamed ones and nothing is resent when the generation ends.
+        deck._append_streamed(slide.id, doc, slide.title or "")
 
 
 class _DeckShim:

@@ -2,9 +2,12 @@
 
 Size matters here (issue #4156: a changed var is resent whole), so the view is split by how
 often each part changes:
-- `order` (slide ids) changes on reorder/insert/delete; a reorder sends only this list;
-- `docs` (slide id -> srcdoc) changes only when some slide's content changes;
-- `titles` / `notes` are small per-slide dicts; `selected` is a list of ids.
+- `order` (slide ids) changes on reorder/insert/delete; a reorder or a delete sends only this;
+- each slide's entry (title, srcdoc, notes) lives in one of `SHARDS` shard vars `shard_<i>`
+  (placed by `slidegen.web.view.place_entries`), so a content change (duplicate, HTML edit,
+  chat edit, notes, each streamed slide) resends only the shard(s) holding what changed, not
+  every slide's document. The page finds a slide's entry by looking through the shards;
+- `selected` is a list of ids.
 Each is assigned only when its value really changed (`_assign`), because Reflex resends any
 assigned var even when equal.
 
@@ -24,9 +27,9 @@ import reflex as rx
 
 from slidegen.web.auth import asset_base, connection_user
 from slidegen.web.states.common import blocking, store, user_message
-from slidegen.web.view import deck_view
+from slidegen.web.view import SHARDS, SlideEntry, deck_view, place_entries
 
-__all__ = ["DeckState"]
+__all__ = ["DeckState", "shard_name"]
 
 log = logging.getLogger("slidegen.web.deck")
 
@@ -34,6 +37,10 @@ CONFLICT_MESSAGE = (
     "This deck was changed in another tab or window, so your last change was not applied. "
     "The newer version is shown now: check it and make your change again."
 )
+
+
+def shard_name(index: int) -> str:
+    return f"shard_{index}"
 
 
 def change_kind(name: str) -> Any:
@@ -48,9 +55,11 @@ class DeckState(rx.State):
     version: int = 0
     title: str = ""
     order: list[str] = []
-    titles: dict[str, str] = {}
-    docs: dict[str, str] = {}
-    notes: dict[str, str] = {}
+    # shard_0 ... shard_<SHARDS-1>: slide id -> SlideEntry (declared in a loop: same type each).
+    for _i in range(SHARDS):
+        __annotations__[shard_name(_i)] = dict[str, SlideEntry]
+        locals()[shard_name(_i)] = {}
+    del _i
     selected: list[str] = []
     focused: str = ""
     can_undo: bool = False
@@ -85,6 +94,19 @@ class DeckState(rx.State):
         if getattr(self, name) != value:
             setattr(self, name, value)
 
+    def _shards(self) -> list[dict[str, SlideEntry]]:
+        return [getattr(self, shard_name(i)) for i in range(SHARDS)]
+
+    def _put_entries(self, entries: dict[str, SlideEntry], live: list[str]) -> None:
+        """Make `entries` available to the page, rewriting only the shards that change."""
+        for index, content in place_entries(self._shards(), entries, live).items():
+            setattr(self, shard_name(index), content)
+
+    def _entries(self) -> dict[str, SlideEntry]:
+        """Every shown slide's entry (for handlers and tests; the page reads the shards)."""
+        held = {sid: e for shard in self._shards() for sid, e in shard.items()}
+        return {sid: held[sid] for sid in self.order if sid in held}
+
     def _show(self, record: Any) -> None:
         """Make the view show `record` (a store DeckRecord), sending only what changed."""
         deck = record.deck
@@ -93,40 +115,32 @@ class DeckState(rx.State):
         self._assign("deck_id", deck.id)
         self._assign("version", int(record.version))
         self._assign("title", deck.title)
+        self._put_entries(view.entries, view.order)
         self._assign("order", view.order)
-        self._assign("titles", view.titles)
-        # Removing slides needs no new documents: stale entries stay (unused) until the next
-        # content change resends the dict, so a delete or an undo of a duplicate sends no HTML.
-        if any(self.docs.get(k) != v for k, v in view.docs.items()):
-            self.docs = view.docs
-        self._assign("notes", view.notes)
         self._assign("can_undo", bool(getattr(record, "can_undo", record.version > 1)))
         self._assign("can_redo", bool(getattr(record, "can_redo", False)))
-        kept = [s for s in self.selected if s in view.docs]
+        kept = [s for s in self.selected if s in view.entries]
         self._assign("selected", kept)
-        if self.focused not in view.docs:
+        if self.focused not in view.entries:
             self._assign("focused", kept[-1] if kept else "")
 
     # While the agent writes: slides appear one by one before the deck is saved.
     def _begin_stream(self) -> None:
         """A generation's first slide is ready: the panel now shows the new slides only."""
         self._assign("order", [])
-        self._assign("titles", {})
-        self._assign("docs", {})
-        self._assign("notes", {})
         self._assign("selected", [])
         self._assign("focused", "")
 
     def _append_streamed(self, slide_id: str, doc: str, title: str) -> None:
-        self.docs = {**self.docs, slide_id: doc}
-        self.titles = {**self.titles, slide_id: title}
+        entry: SlideEntry = {"title": title, "doc": doc, "notes": ""}
+        self._put_entries({slide_id: entry}, self.order)
         self.order = [*self.order, slide_id]
 
     def _put_doc(self, slide_id: str, doc: str, title: str) -> None:
-        if slide_id in self.docs:
-            self.docs = {**self.docs, slide_id: doc}
-            if title:
-                self.titles = {**self.titles, slide_id: title}
+        old = self._entries().get(slide_id)
+        if old is not None:
+            entry: SlideEntry = {**old, "doc": doc, "title": title or old["title"]}
+            self._put_entries({slide_id: entry}, self.order)
 
     def _clear(self) -> None:
         for name, empty in (
@@ -134,13 +148,11 @@ class DeckState(rx.State):
             ("version", 0),
             ("title", ""),
             ("order", []),
-            ("titles", {}),
-            ("docs", {}),
-            ("notes", {}),
             ("selected", []),
             ("focused", ""),
             ("can_undo", False),
             ("can_redo", False),
+            *((shard_name(i), {}) for i in range(SHARDS)),
         ):
             self._assign(name, empty)
 
@@ -312,7 +324,8 @@ class DeckState(rx.State):
     async def save_notes(self, slide_id: str, text: str) -> None:
         from slidegen.deck import set_notes
 
-        if slide_id in self.order and self.notes.get(slide_id, "") != text:
+        entry = self._entries().get(slide_id)
+        if entry is not None and entry["notes"] != text:
             n = self.order.index(slide_id) + 1
             await self._change(
                 lambda d: set_notes(d, slide_id, text), "notes", f"Speaker notes of slide {n}"

@@ -35,7 +35,7 @@ def test_production_without_forwarded_user_gets_no_deck_data(store, monkeypatch)
     session, deck = _open(Tab({}))
     assert not session.signed_in
     assert session.checked
-    assert session.decks == [] and deck.order == [] and deck.docs == {}
+    assert session.decks == [] and deck.order == [] and deck._entries() == {}
 
 
 def test_deck_named_in_url_opens_only_if_it_is_the_users(store) -> None:
@@ -45,7 +45,7 @@ def test_deck_named_in_url_opens_only_if_it_is_the_users(store) -> None:
     assert deck.deck_id == mine.deck.id
     _, deck = _open(Tab({"x-forwarded-user": "carol"}, query=f"deck={theirs.deck.id}"))
     assert deck.deck_id != theirs.deck.id
-    assert all("Theirs" not in t for t in deck.titles.values())
+    assert all("Theirs" not in e["title"] for e in deck._entries().values())
 
 
 def test_selection_click_ctrl_and_shift(store) -> None:
@@ -76,7 +76,7 @@ def test_reorder_dirties_the_order_and_not_the_slide_documents(store) -> None:
     assert deck.order == [ids[1], ids[2], ids[3], ids[0], ids[4], ids[5]]
     assert deck.version == version + 1
     assert "order" in deck.dirty_vars
-    assert "docs" not in deck.dirty_vars and "titles" not in deck.dirty_vars
+    assert not [v for v in deck.dirty_vars if v.startswith("shard_")]  # no slide resent
     assert store.get_deck("frank", deck.deck_id).deck.slide_ids == tuple(deck.order)
 
 
@@ -130,7 +130,7 @@ def test_edit_html_invalid_is_refused_and_valid_is_saved(store) -> None:
     assert editor.error == "" and "Edited" in editor.preview
     tab.run(editor.save({"html": '<div class="slide"><h1>Edited</h1></div>'}))
     assert not editor.is_open and deck.version == version + 1
-    assert deck.titles[sid] == "Edited" and deck.order[0] == sid
+    assert deck._entries()[sid]["title"] == "Edited" and deck.order[0] == sid
 
 
 def test_notes_and_rename(store) -> None:
@@ -141,7 +141,7 @@ def test_notes_and_rename(store) -> None:
     _, deck = _open(tab)
     sid = deck.order[1]
     tab.run(deck.save_notes(sid, "Say hello"))
-    assert deck.notes[sid] == "Say hello"
+    assert deck._entries()[sid]["notes"] == "Say hello"
     tab.run(deck.rename_to("  Board   review "))
     assert deck.title == "Board review"
     assert tab.state(SessionState).decks[0]["title"] == "Board review"
@@ -192,12 +192,12 @@ def test_guard_resets_a_view_replayed_under_another_users_headers(store) -> None
     make_deck(store, "alice", 3, "Alice secret plans")
     tab = Tab(alice_headers())
     session, deck = _open(tab)
-    assert deck.docs and session.decks
+    assert deck._entries() and session.decks
     # The same client token (same state tree) now arrives on a connection with Bob's headers.
     tab.connect(bob_headers())
     tab.guard()
     session, deck = tab.state(SessionState), tab.state(DeckState)
-    assert session.decks == [] and deck.docs == {} and deck.order == [] and deck.deck_id == ""
+    assert session.decks == [] and deck._entries() == {} and deck.order == [] and deck.deck_id == ""
     assert tab.state(ChatState).messages == []
     tab.run(session.on_load())
     assert all(d["title"] != "Alice secret plans" for d in session.decks)
@@ -211,6 +211,38 @@ def test_guard_resets_a_view_replayed_under_another_users_headers(store) -> None
 def test_slide_documents_load_chart_js_from_the_pages_origin(store, origin) -> None:
     make_deck(store, f"mia{len(origin)}", 1)
     _, deck = _open(Tab({"x-forwarded-user": f"mia{len(origin)}", "origin": origin}))
-    doc = next(iter(deck.docs.values()))
+    doc = next(iter(deck._entries().values()))["doc"]
     assert f'src="{origin}/vendor/chart.umd.min.js"' in doc
     assert len(doc) < 30_000  # not the 210 KB inlined library
+
+
+def test_content_changes_resend_only_the_shard_of_the_changed_slide(store) -> None:
+    from slidegen.web.states import EditorState
+
+    make_deck(store, "nora", 8)
+    tab = Tab({"x-forwarded-user": "nora"})
+    _, deck = _open(tab)
+    ids = list(deck.order)
+
+    def resent() -> dict[str, dict]:
+        return {v: getattr(deck, v) for v in deck.dirty_vars if v.startswith("shard_")}
+
+    deck._clean()
+    tab.run(deck.duplicate(ids[2]))
+    shards = resent()
+    assert len(shards) == 1
+    (copy,) = [s for s in deck.order if s not in ids]
+    assert list(next(iter(shards.values()))) == [copy]  # only the new slide's document
+
+    deck._clean()
+    tab.run(deck.delete(copy))
+    assert resent() == {} and copy not in deck.order  # a delete sends no slide HTML
+
+    editor = tab.state(EditorState)
+    tab.run(editor.start(ids[5]))
+    deck._clean()
+    tab.run(editor.save({"html": '<div class="slide"><h1>Only this</h1></div>'}))
+    shards = resent()
+    assert len(shards) == 1 and list(next(iter(shards.values()))) == [ids[5]]
+    assert deck._entries()[ids[5]]["title"] == "Only this"
+    assert [deck._entries()[i]["title"] for i in ids[:2]] == ["Slide 1", "Slide 2"]
