@@ -111,6 +111,13 @@ def _validated(deck: Deck) -> Deck:
     return dataclasses.replace(checked, title=title)
 
 
+def _plain_summary(summary: str) -> str:
+    """The change an undo/redo is about, without earlier "Undo: "/"Redo: " prefixes."""
+    while summary.startswith(("Undo: ", "Redo: ")):
+        summary = summary[6:]
+    return summary
+
+
 class DeckStore:
     """Decks, versions and chat messages on one SQLAlchemy engine (migrated by `open_store`)."""
 
@@ -371,13 +378,13 @@ class DeckStore:
                     raise NothingToRedoError("nothing to redo")
                 target = self._version_row(conn, owner, deck_id, head.redo_to)
                 undo_to, redo_to = head.version, target.redo_to
-                kind, summary = ChangeKind.REDO, f"Redo: {target.summary}"
+                kind, summary = ChangeKind.REDO, f"Redo: {_plain_summary(target.summary)}"
             else:
                 if head.undo_to is None:
                     raise NothingToUndoError("nothing to undo")
                 target = self._version_row(conn, owner, deck_id, head.undo_to)
                 undo_to, redo_to = target.undo_to, head.version
-                kind, summary = ChangeKind.UNDO, f"Undo: {head.summary}"
+                kind, summary = ChangeKind.UNDO, f"Undo: {_plain_summary(head.summary)}"
             deck = _decode(deck_id, owner, target.content_format, target.content)
             return self._append(
                 conn, owner, deck, base_version, kind, summary, actor, undo_to, redo_to,

@@ -216,6 +216,29 @@ def test_undo_redo_walk_history_by_appending_versions(store: DeckStore) -> None:
     assert len(store.list_versions(ALICE, deck.id)) == 11  # nothing was ever removed
 
 
+def test_undo_and_redo_summaries_name_the_original_change(store: DeckStore) -> None:
+    deck = store.create_deck(ALICE, "S").deck
+    store.save_deck(
+        ALICE,
+        set_slides(deck, _slides("A")),
+        base_version=1,
+        kind=ChangeKind.MANUAL_EDIT,
+        summary="Edited slide 1",
+        actor=ALICE,
+    )
+    store.undo(ALICE, deck.id, 2)
+    store.redo(ALICE, deck.id, 3)
+    store.undo(ALICE, deck.id, 4)
+    store.redo(ALICE, deck.id, 5)
+    summaries = [v.summary for v in store.list_versions(ALICE, deck.id)][:4]
+    assert summaries == [
+        "Redo: Edited slide 1",
+        "Undo: Edited slide 1",
+        "Redo: Edited slide 1",
+        "Undo: Edited slide 1",
+    ]
+
+
 def test_edit_after_undo_clears_redo_and_limits_raise(store: DeckStore) -> None:
     record = store.create_deck(ALICE, "U")
     with pytest.raises(NothingToUndoError, match="nothing to undo"):
