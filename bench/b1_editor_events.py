@@ -7,9 +7,15 @@ HTML-edit events. For each event it measures the round trip (send -> the state d
 the change) and the bytes the server pushed for it. Target: p95 < 50 ms on loopback; bytes for a
 reorder < 2% of the deck's HTML.
 
+It then measures the generation stream: the scripted model of the Databricks REST emulator
+writes decks of 10, 40 and 80 such slides, and the bytes pushed to the tab during each
+generation are counted (slides appear one by one). Linear growth means a constant number of
+bytes per slide; a view that resends every slide on each new one grows with the square.
+
     python -m bench.b1_editor_events [--rounds 30] [--url URL --data-dir DIR]
 
-Without --url it builds the package and starts it (ENVIRONMENT=production) on a free port.
+Without --url it builds the package and starts it (ENVIRONMENT=production) on a free port with
+the emulator as its workspace; with --url only the editor events are measured.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from tests.support.reflex_client import ReflexSocket, event_name
 USER = "b1-bench-user"
 SLIDES = 40
 HYDRATE = "reflex___state____state.hydrate"
+GENERATED_SIZES = (10, 40, 80)
 
 
 def slide_html(i: int) -> str:
@@ -138,6 +145,80 @@ async def run(url: str, deck_id: str, deck_bytes: int, rounds: int) -> dict[str,
     return {"deck_html_bytes": deck_bytes, "results": results}
 
 
+def _state_delta(update: dict[str, Any], suffix: str) -> dict[str, Any]:
+    merged: dict[str, Any] = {}
+    for key, value in (update.get("delta") or {}).items():
+        if key.endswith(suffix):
+            merged.update(value)
+    return merged
+
+
+async def run_generations(url: str, emulator: Any) -> list[dict[str, Any]]:
+    """Bytes pushed to the tab while the agent writes decks of GENERATED_SIZES slides."""
+    from slidegen.emulator.scripts import ModelReply, model_script
+    from slidegen.web.states import ChatState, SessionState
+
+    user = "b1-generate-user"
+    headers = {"x-forwarded-user": user, "x-forwarded-email": f"{user}@example.com", "origin": url}
+    script = model_script(emulator.emulator)
+    rows = []
+    for size in GENERATED_SIZES:
+        socket = await ReflexSocket(url, headers=headers).connect()
+        try:
+            await socket.send(HYDRATE)
+            await socket.send(event_name(SessionState, "new_deck"))
+            await asyncio.sleep(1.0)  # hydrate + the new (empty) deck
+            while not socket.updates.empty():
+                socket.updates.get_nowait()
+            answer = "\n".join(slide_html(i) for i in range(size))
+            script.replies.append(ModelReply(text=answer))
+            before = socket.bytes_received
+            start = time.perf_counter()
+            await socket.send(event_name(ChatState, "send"), {"form": {"prompt": "a deck"}})
+            generating, slides_seen = True, 0
+            while generating or slides_seen < size:
+                update = await socket.next_update(120)
+                chat = _state_delta(update, "chat____chat_state")
+                if chat.get("generating_rx_state_") is True:
+                    generating = True
+                elif chat.get("generating_rx_state_") is False:
+                    generating = False
+                order = _deck_delta(update).get("order_rx_state_")
+                if order is not None:
+                    slides_seen = len(order)
+            elapsed = time.perf_counter() - start
+            await asyncio.sleep(0.3)
+            while not socket.updates.empty():
+                socket.updates.get_nowait()
+            pushed = socket.bytes_received - before
+        finally:
+            await socket.close()
+        html = len(answer.encode())
+        rows.append(
+            {
+                "slides": size,
+                "html": html,
+                "pushed": pushed,
+                "seconds": elapsed,
+                "ratio": pushed / html,
+            }
+        )
+    return rows
+
+
+def report_generations(rows: list[dict[str, Any]]) -> str:
+    lines = [
+        "| slides generated | deck HTML | bytes pushed | per slide | pushed / HTML | seconds |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['slides']} | {r['html'] / 1024:.0f} KB | {r['pushed'] / 1024:.0f} KB | "
+            f"{r['pushed'] / r['slides'] / 1024:.1f} KB | {r['ratio']:.2f} | {r['seconds']:.1f} |"
+        )
+    return "\n".join(lines)
+
+
 def _p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
@@ -170,20 +251,34 @@ def main(argv: list[str] | None = None) -> None:
     if args.url:
         deck_id, deck_bytes = make_deck(args.data_dir)
         summary = asyncio.run(run(args.url, deck_id, deck_bytes, args.rounds))
-    else:
-        from tests.support.app_server import build_once, start_packaged_app
+        print(report(summary))
+        return
+    from slidegen.emulator import running_emulator
+    from tests.support.app_server import build_once, start_packaged_app
 
-        tmp = Path(tempfile.mkdtemp(prefix="b1-"))
-        build = build_once(tmp)
+    tmp = Path(tempfile.mkdtemp(prefix="b1-"))
+    build = build_once(tmp)
+    with running_emulator() as emulator:
         app = start_packaged_app(
-            build, tmp / "run", env={"ENVIRONMENT": "production", "LOG_LEVEL": "WARNING"}
+            build,
+            tmp / "run",
+            env={
+                "ENVIRONMENT": "production",
+                "LOG_LEVEL": "WARNING",
+                "DATABRICKS_HOST": emulator.url,
+                "DATABRICKS_TOKEN": "bench-token",
+                "SERVING_ENDPOINT": "slides-endpoint",
+                "GENIE_SPACE_ID": "space-bench",
+            },
         )
         try:
             deck_id, deck_bytes = make_deck(tmp / "run" / "data")
             summary = asyncio.run(run(app.url, deck_id, deck_bytes, args.rounds))
+            print(report(summary))
+            rows = asyncio.run(run_generations(app.url, emulator))
+            print(report_generations(rows))
         finally:
             app.terminate()
-    print(report(summary))
 
 
 if __name__ == "__main__":

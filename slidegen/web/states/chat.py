@@ -74,8 +74,6 @@ class ChatState(rx.State):
     status: str = ""
     generating: bool = False
     scope: str = ""
-    # The model's out-of-slide text as streamed; `answer` is its prose (markup removed).
-    _raw: str = ""
 
     async def _load_history(self) -> None:
         """The open deck's persisted chat (after a reload, or when switching decks)."""
@@ -83,7 +81,7 @@ class ChatState(rx.State):
 
         user = connection_user(self)
         deck = await self.get_state(DeckState)
-        self.answer, self.queries, self.status, self._raw = "", [], "", ""
+        self.answer, self.queries, self.status = "", [], ""
         if user is None or not deck.deck_id:
             self.messages = []
             return
@@ -130,7 +128,7 @@ class ChatState(rx.State):
         else:
             self.scope = ""
         self.messages = [*self.messages, *new]
-        self.answer, self.queries, self._raw = "", [], ""
+        self.answer, self.queries = "", []
         self.status = "Thinking…"
         self.generating = True
         deck.busy = True
@@ -190,7 +188,6 @@ class ChatState(rx.State):
                 ]
             self.messages = [*self.messages, outcome]
         self.answer, self.queries, self.status, self.scope = "", [], "", ""
-        self._raw = ""
         self.generating = False
         deck.busy = False
         # The store is the truth: show exactly what was saved (or the unchanged deck).
@@ -215,18 +212,25 @@ class ChatState(rx.State):
                 agent.GenerateRequest(user=user, prompt=prompt, deck_id=deck_id), store=store()
             )
         streamed: list[str] = []
+        raw, shown = "", ""  # the out-of-slide text so far, and its prose as on screen
         async for event in events:
+            if isinstance(event, agent.TextDelta):
+                # Slide HTML arrives as SlideReady; only the prose between slides is shown.
+                # Most deltas (slide text, markup) change nothing on screen: they take no state
+                # lock at all (with Redis, every `async with self` is a lock, a read and a write).
+                if event.in_slide:
+                    continue
+                raw = (raw + event.text)[-8000:]
+                prose = prose_of(raw)[-4000:]
+                if prose == shown:
+                    continue
+                shown = prose
             async with self:
                 if not self.generating:
                     # The tab's view was reset (another user on this token): stop here.
                     return _message("info", "Stopped.")
                 if isinstance(event, agent.TextDelta):
-                    # Slide HTML arrives as SlideReady; only the prose between slides is shown.
-                    if not event.in_slide:
-                        self._raw = (self._raw + event.text)[-8000:]
-                        shown = prose_of(self._raw)[-4000:]
-                        if shown != self.answer:  # markup-only deltas send nothing
-                            self.answer = shown
+                    self.answer = shown
                 elif isinstance(event, agent.ToolCallStarted):
                     self.status = f"Asking Genie: {event.question[:120]}"
                 elif isinstance(event, agent.ToolResult):
