@@ -5,7 +5,10 @@ real websockets (the browser's protocol) the test proves that:
 - both workers serve connections (the server side of each connection is found in /proc and
   belongs to a different worker process) and handle events;
 - a tab's state survives a reconnect that lands on the other worker: same client token, the
-  other process, the same deck and selection on hydrate, and its next edit is saved on top.
+  other process, the same deck and selection on hydrate, and its next edit is saved on top;
+- a generation running on one worker while its tab reconnects to the other still reaches the
+  tab (Reflex's Redis "lost and found" channel), and Stop sent to the other worker ends it:
+  the tab is told, the deck is unchanged.
 """
 
 from __future__ import annotations
@@ -33,7 +36,9 @@ def _db_url(base: str, db: int) -> str:
 
 
 @pytest.fixture(scope="module")
-def redis_app(packaged_build: Any, redis_url: str, tmp_path_factory: Any) -> Iterator[Any]:
+def redis_app(
+    packaged_build: Any, redis_url: str, emulator: Any, tmp_path_factory: Any
+) -> Iterator[Any]:
     from tests.support.app_server import start_packaged_app
 
     url = _db_url(redis_url, REDIS_DB)
@@ -45,6 +50,10 @@ def redis_app(packaged_build: Any, redis_url: str, tmp_path_factory: Any) -> Ite
             "REDIS_URL": url,
             "SLIDEGEN_WORKERS": "2",
             "LOG_LEVEL": "WARNING",
+            "DATABRICKS_HOST": emulator.url,
+            "DATABRICKS_TOKEN": "app-token",
+            "SERVING_ENDPOINT": "slides-endpoint",
+            "GENIE_SPACE_ID": "space-redis",
         },
     )
     running.redis_url = url  # type: ignore[attr-defined]
@@ -52,22 +61,23 @@ def redis_app(packaged_build: Any, redis_url: str, tmp_path_factory: Any) -> Ite
     running.terminate()
 
 
-def _deck_delta(update: dict[str, Any]) -> dict[str, Any]:
+def _delta(update: dict[str, Any], state_suffix: str) -> dict[str, Any]:
     merged: dict[str, Any] = {}
     for key, value in (update.get("delta") or {}).items():
-        if key.endswith("deck____deck_state"):
+        if key.endswith(state_suffix):
             merged.update(value)
-    return merged
+    return {k.removesuffix("_rx_state_"): v for k, v in merged.items()}
 
 
 class Tab:
-    """One tab's connection, with the deck fields seen so far."""
+    """One tab's connection, with the deck and chat fields seen so far."""
 
     def __init__(self, app: Any, token: str | None = None) -> None:
         headers = {"x-forwarded-user": USER, "origin": app.url}
         self.app = app
         self.socket = ReflexSocket(app.url, headers=headers, token=token)
         self.deck: dict[str, Any] = {}
+        self.chat: dict[str, Any] = {}
 
     async def connect(self) -> int:
         """Connect; the pid of the worker serving this connection."""
@@ -77,14 +87,16 @@ class Tab:
         assert pid in workers, (pid, workers)
         return pid
 
-    async def until(self, check: Any, timeout: float = 15) -> dict[str, Any]:
+    async def until(self, check: Any, timeout: float = 15, chat: bool = False) -> dict[str, Any]:
+        """Read updates until `check(fields)` holds (deck fields, or chat fields if `chat`)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
-        while not check(self.deck):
+        fields = self.chat if chat else self.deck
+        while not check(fields):
             update = await self.socket.next_update(max(0.01, deadline - loop.time()))
-            for key, value in _deck_delta(update).items():
-                self.deck[key.removesuffix("_rx_state_")] = value
-        return self.deck
+            self.deck.update(_delta(update, "deck____deck_state"))
+            self.chat.update(_delta(update, "chat____chat_state"))
+        return fields
 
     async def close(self, redis: Any) -> None:
         await self.socket.close()
@@ -97,7 +109,7 @@ class Tab:
         raise AssertionError("the socket record of a closed connection stayed in Redis")
 
 
-def _make_deck(app: Any) -> tuple[str, list[str]]:
+def _make_deck(app: Any, title: str = "Shared state deck") -> tuple[str, list[str]]:
     from slidegen.config import load_settings
     from slidegen.deck import parse_deck_html
     from slidegen.store import open_store
@@ -107,7 +119,7 @@ def _make_deck(app: Any) -> tuple[str, list[str]]:
         parsed = parse_deck_html(
             "".join(f'<div class="slide"><h2>Worker slide {i}</h2></div>' for i in range(4))
         )
-        record = store.create_deck(USER, "Shared state deck", slides=parsed.slides)
+        record = store.create_deck(USER, title, slides=parsed.slides)
         return record.deck.id, [s.id for s in record.deck.slides]
     finally:
         store.dispose()
@@ -210,3 +222,74 @@ def test_two_workers_share_tab_state_through_redis(redis_app: Any) -> None:
     assert moved["order"] == [slides[1], slides[2], slides[3], slides[0]]
     assert _head_version(redis_app, deck_id) == (2, moved["order"])
     assert "Traceback" not in redis_app.all_output(), json.dumps(redis_app.all_output()[-2000:])
+
+
+async def _other_worker(app: Any, token: str, not_pid: int, redis: Any) -> Tab:
+    """Reconnect `token` until the connection lands on a worker other than `not_pid`."""
+    for _ in range(40):
+        tab = Tab(app, token=token)
+        if await tab.connect() != not_pid:
+            return tab
+        await tab.close(redis)
+    raise AssertionError("every reconnect landed on the same worker")
+
+
+async def _stop_scenario(app: Any, emulator: Any, deck_id: str, slides: list[str]) -> Any:
+    import redis.asyncio as aioredis
+
+    from slidegen.emulator.scripts import ModelReply, model_script
+    from slidegen.web.states import ChatState, SessionState
+    from slidegen.web.states.chat import STOPPED
+    from tests.e2e.test_editor import DECK
+
+    redis = aioredis.from_url(app.redis_url)
+    script = model_script(emulator.emulator)
+    first = Tab(app)
+    try:
+        first_pid = await first.connect()
+        await first.socket.send(HYDRATE, path=f"/?deck={deck_id}")
+        await first.socket.send(event_name(SessionState, "on_load"), path=f"/?deck={deck_id}")
+        await first.until(lambda d: d.get("order") == slides)
+        script.replies.append(ModelReply(text=DECK))
+        script.tokens_per_s = 25  # ~10 s for the whole deck
+        await first.socket.send(event_name(ChatState, "send"), {"form": {"prompt": "Q3 review"}})
+        # The first new slide is on screen: the turn runs on the first worker.
+        await first.until(lambda d: bool(d.get("order")) and d["order"] != slides, timeout=30)
+        await first.close(redis)
+
+        second = await _other_worker(app, first.socket.token, first_pid, redis)
+        try:
+            await second.socket.send(HYDRATE)
+            await second.until(lambda c: c.get("generating") is True, chat=True)
+            await second.socket.send(event_name(ChatState, "stop"))
+            # The turn (still on the first worker) ends; its updates reach this connection.
+            chat = await second.until(
+                lambda c: (
+                    c.get("generating") is False
+                    and any(m["text"] == STOPPED for m in c.get("messages", []))
+                ),
+                chat=True,
+                timeout=30,
+            )
+            deck = await second.until(lambda d: d.get("order") == slides)
+            return dict(chat), dict(deck)
+        finally:
+            await second.socket.close()
+    finally:
+        script.tokens_per_s = 0
+        script.replies.clear()
+        keys = [k async for k in redis.scan_iter(match=f"*{first.socket.token}*")]
+        if keys:
+            await redis.delete(*keys)
+        await redis.aclose()
+
+
+def test_stop_reaches_a_turn_running_on_the_other_worker(redis_app: Any, emulator: Any) -> None:
+    deck_id, slides = _make_deck(redis_app, "Stop across workers")
+    with ThreadPoolExecutor(1) as pool:
+        chat, deck = pool.submit(
+            asyncio.run, _stop_scenario(redis_app, emulator, deck_id, slides)
+        ).result()
+    assert chat["generating"] is False
+    assert deck["order"] == slides and deck.get("busy") is False
+    assert _head_version(redis_app, deck_id) == (1, slides)  # nothing saved

@@ -15,6 +15,7 @@ it was. Every failure ends as a chat message that says what to do next.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from typing import Any, TypedDict
 
@@ -31,9 +32,13 @@ log = logging.getLogger("slidegen.web.chat")
 MAX_PROMPT_CHARS = 20_000  # the agent's own limit
 MAX_ROWS_SHOWN = 8
 
-# Tasks consuming an agent stream, by client token: Stop cancels the one of its tab. A tab's
-# events arrive over its one websocket, so its Stop reaches the worker that runs its turn.
+# Tasks consuming an agent stream, by client token: Stop cancels the one of its tab at once when
+# it runs in this process. With several workers a tab may reconnect to another worker while its
+# turn runs on the first: Stop then sets `_stop_requested` in the shared (Redis) state, and the
+# turn stops at its next update to the view.
 _RUNNING: dict[str, asyncio.Task[Any]] = {}
+
+STOPPED = "Stopped. The deck is unchanged; send a new message to try again."
 
 
 class QueryView(TypedDict):
@@ -74,6 +79,7 @@ class ChatState(rx.State):
     status: str = ""
     generating: bool = False
     scope: str = ""
+    _stop_requested: bool = False
 
     async def _load_history(self) -> None:
         """The open deck's persisted chat (after a reload, or when switching decks)."""
@@ -131,15 +137,19 @@ class ChatState(rx.State):
         self.answer, self.queries = "", []
         self.status = "Thinking…"
         self.generating = True
+        self._stop_requested = False
         deck.busy = True
         return ChatState.run_turn(prompt, selected)
 
     @rx.event
     async def stop(self) -> None:
+        if not self.generating:
+            return
+        self._stop_requested = True
+        self.status = "Stopping…"
         task = _RUNNING.get(self.router.session.client_token)
         if task is not None and not task.done():
             task.cancel()
-            self.status = "Stopping…"
 
     @rx.event(background=True)
     async def run_turn(self, prompt: str, selected: list[str]) -> None:
@@ -160,9 +170,7 @@ class ChatState(rx.State):
         except asyncio.CancelledError:
             if not consumer.cancelled():
                 raise  # the whole task is being cancelled (shutdown): let it go
-            outcome = _message(
-                "info", "Stopped. The deck is unchanged; send a new message to try again."
-            )
+            outcome = _message("info", STOPPED)
         except Exception as error:  # a bug or an unexpected failure: tell, keep the deck
             log.exception("chat turn failed")
             outcome = _message(
@@ -189,6 +197,7 @@ class ChatState(rx.State):
             self.messages = [*self.messages, outcome]
         self.answer, self.queries, self.status, self.scope = "", [], "", ""
         self.generating = False
+        self._stop_requested = False
         deck.busy = False
         # The store is the truth: show exactly what was saved (or the unchanged deck).
         await deck._open(deck.deck_id)
@@ -213,47 +222,52 @@ class ChatState(rx.State):
             )
         streamed: list[str] = []
         raw, shown = "", ""  # the out-of-slide text so far, and its prose as on screen
-        async for event in events:
-            if isinstance(event, agent.TextDelta):
-                # Slide HTML arrives as SlideReady; only the prose between slides is shown.
-                # Most deltas (slide text, markup) change nothing on screen: they take no state
-                # lock at all (with Redis, every `async with self` is a lock, a read and a write).
-                if event.in_slide:
-                    continue
-                raw = (raw + event.text)[-8000:]
-                prose = prose_of(raw)[-4000:]
-                if prose == shown:
-                    continue
-                shown = prose
-            async with self:
-                if not self.generating:
-                    # The tab's view was reset (another user on this token): stop here.
-                    return _message("info", "Stopped.")
+        # Closing the agent's stream on an early return ends the model request too.
+        async with contextlib.aclosing(events):
+            async for event in events:
                 if isinstance(event, agent.TextDelta):
-                    self.answer = shown
-                elif isinstance(event, agent.ToolCallStarted):
-                    self.status = f"Asking Genie: {event.question[:120]}"
-                elif isinstance(event, agent.ToolResult):
-                    if event.error:
-                        self.queries = [*self.queries, _query_view(event)]
-                        self.status = "Genie could not answer; writing without that data…"
-                    else:
-                        self.queries = [*self.queries, _query_view(event)]
-                        self.status = "Writing slides…"
-                elif isinstance(event, agent.Retrying):
-                    self.status = "The answer was unusable; asking the model once more…"
-                elif isinstance(event, agent.SlideReady):
-                    deck_state = await self.get_state(self._deck_cls())
-                    self._show_slide(deck_state, event, bool(selected), streamed, origin)
-                    self.status = (
-                        f"Rewrote {len(streamed)} of {len(selected)} slides…"
-                        if selected
-                        else f"Wrote slide {len(streamed)}…"
-                    )
-                elif isinstance(event, agent.Finished):
-                    return _message("assistant", event.message or "Done.", self.queries)
-                elif isinstance(event, agent.Failed):
-                    return _message("error", event.message)
+                    # Slide HTML arrives as SlideReady; only the prose between slides is
+                    # shown. Most deltas (slide text, markup) change nothing on screen: they
+                    # take no state lock (with Redis each `async with self` is a lock, a read
+                    # and a write).
+                    if event.in_slide:
+                        continue
+                    raw = (raw + event.text)[-8000:]
+                    prose = prose_of(raw)[-4000:]
+                    if prose == shown:
+                        continue
+                    shown = prose
+                async with self:
+                    if not self.generating:
+                        # The tab's view was reset (another user on this token): stop here.
+                        return _message("info", "Stopped.")
+                    if False:  # MUTANT
+                        return _message("info", STOPPED)
+                    if isinstance(event, agent.TextDelta):
+                        self.answer = shown
+                    elif isinstance(event, agent.ToolCallStarted):
+                        self.status = f"Asking Genie: {event.question[:120]}"
+                    elif isinstance(event, agent.ToolResult):
+                        if event.error:
+                            self.queries = [*self.queries, _query_view(event)]
+                            self.status = "Genie could not answer; writing without that data…"
+                        else:
+                            self.queries = [*self.queries, _query_view(event)]
+                            self.status = "Writing slides…"
+                    elif isinstance(event, agent.Retrying):
+                        self.status = "The answer was unusable; asking the model once more…"
+                    elif isinstance(event, agent.SlideReady):
+                        deck_state = await self.get_state(self._deck_cls())
+                        self._show_slide(deck_state, event, bool(selected), streamed, origin)
+                        self.status = (
+                            f"Rewrote {len(streamed)} of {len(selected)} slides…"
+                            if selected
+                            else f"Wrote slide {len(streamed)}…"
+                        )
+                    elif isinstance(event, agent.Finished):
+                        return _message("assistant", event.message or "Done.", self.queries)
+                    elif isinstance(event, agent.Failed):
+                        return _message("error", event.message)
         return _message(
             "error", "The assistant stopped without finishing. The deck is unchanged; try again."
         )
