@@ -241,7 +241,7 @@ class ChatState(rx.State):
                     if not self.generating:
                         # The tab's view was reset (another user on this token): stop here.
                         return _message("info", "Stopped.")
-                    if False:  # MUTANT
+                    if self._stop_requested:  # Stop arrived at another worker
                         return _message("info", STOPPED)
                     if isinstance(event, agent.TextDelta):
                         self.answer = shown
