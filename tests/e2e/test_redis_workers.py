@@ -93,7 +93,14 @@ class Tab:
         deadline = loop.time() + timeout
         fields = self.chat if chat else self.deck
         while not check(fields):
-            update = await self.socket.next_update(max(0.01, deadline - loop.time()))
+            try:
+                update = await self.socket.next_update(max(0.01, deadline - loop.time()))
+            except TimeoutError:
+                seen = {
+                    "chat": self.chat,
+                    "deck": {k: self.deck.get(k) for k in ("order", "version")},
+                }
+                raise AssertionError(f"timed out; last seen: {seen}") from None
             self.deck.update(_delta(update, "deck____deck_state"))
             self.chat.update(_delta(update, "chat____chat_state"))
         return fields
@@ -240,7 +247,6 @@ async def _stop_scenario(app: Any, emulator: Any, deck_id: str, slides: list[str
     from slidegen.emulator.scripts import ModelReply, model_script
     from slidegen.web.states import ChatState, SessionState
     from slidegen.web.states.chat import STOPPED
-    from tests.e2e.test_editor import DECK
 
     redis = aioredis.from_url(app.redis_url)
     script = model_script(emulator.emulator)
@@ -250,8 +256,11 @@ async def _stop_scenario(app: Any, emulator: Any, deck_id: str, slides: list[str
         await first.socket.send(HYDRATE, path=f"/?deck={deck_id}")
         await first.socket.send(event_name(SessionState, "on_load"), path=f"/?deck={deck_id}")
         await first.until(lambda d: d.get("order") == slides)
-        script.replies.append(ModelReply(text=DECK))
-        script.tokens_per_s = 25  # ~10 s for the whole deck
+        # Forty small slides at 15 tokens/s: ~30 s in all, a slide (a view update, where a
+        # Stop from the other worker is seen) every ~0.7 s.
+        answer = "".join(f'<div class="slide"><h2>Streamed {i}</h2></div>' for i in range(40))
+        script.replies.append(ModelReply(text=answer))
+        script.tokens_per_s = 15
         await first.socket.send(event_name(ChatState, "send"), {"form": {"prompt": "Q3 review"}})
         # The first new slide is on screen: the turn runs on the first worker.
         await first.until(lambda d: bool(d.get("order")) and d["order"] != slides, timeout=30)

@@ -4,6 +4,8 @@ Each card is keyed by its slide id, so a reorder moves the existing iframes inst
 them. A transparent overlay above each iframe takes the clicks and drags (events inside an
 iframe never reach the page), and the iframe itself gets `sandbox="allow-scripts"` only: its
 scripts run (charts) in an opaque origin that cannot act as the user against the app.
+A card's iframe is created only when the card comes near the viewport (`LazyFrames`): a
+200-slide deck opens without building 200 browsing contexts first.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex_base.vars.base import Var, VarData
 
-from slidegen.web.components.behaviours import FitToBox, SlideDragDrop
+from slidegen.web.components.behaviours import FitToBox, LazyFrames, SlideDragDrop
 from slidegen.web.states import DeckState, EditorState
 from slidegen.web.states.deck import shard_name
 from slidegen.web.view import SHARDS, SlideEntry
@@ -110,19 +112,16 @@ def slide_card(slide_id: rx.Var[str], index: rx.Var[int]) -> rx.Component:
             ),
             class_name="sg-card-bar",
         ),
+        # The iframe (sandbox="allow-scripts", srcdoc = data-srcdoc) is created by LazyFrames
+        # when the card comes near the viewport.
         rx.box(
-            rx.el.iframe(
-                src_doc=entry["doc"],
-                sandbox="allow-scripts",
-                title=title,
-                tab_index=-1,
-            ),
             rx.box(
                 class_name="sg-overlay",
                 on_click=DeckState.select(slide_id),
                 on_double_click=EditorState.start(slide_id),
             ),
-            class_name="sg-fit",
+            class_name="sg-fit sg-lazy",
+            custom_attrs={"data-srcdoc": entry["doc"], "data-frame-title": title},
         ),
         key=slide_id,
         draggable=~DeckState.busy,
@@ -181,6 +180,7 @@ def slide_panel() -> rx.Component:
     return rx.box(
         SlideDragDrop.create(on_move=DeckState.move),
         FitToBox.create(),
+        LazyFrames.create(),
         rx.cond(
             DeckState.slide_count > 0,
             rx.box(rx.foreach(DeckState.order, slide_card), class_name="sg-slides", id="slides"),
