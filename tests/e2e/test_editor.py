@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import shot
 
@@ -91,8 +92,9 @@ def test_select_two_slides_and_edit_them_by_chat(page: Any) -> None:
     cards = page.locator(".sg-card .sg-overlay")
     cards.nth(1).click()
     cards.nth(3).click(modifiers=["Control"])
-    assert page.locator(".sg-card.sg-selected").count() == 2
-    assert "slides 2, 4" in page.locator("#chat-scope").inner_text()
+    # Selection is server state: wait for both round trips instead of reading at once.
+    expect(page.locator(".sg-card.sg-selected")).to_have_count(2)
+    expect(page.locator("#chat-scope")).to_contain_text("slides 2, 4")
     shot(page, "04-two-selected")
     page.fill("#chat-input", "Make these punchier")
     page.locator("#chat-send").click()
