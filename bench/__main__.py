@@ -13,12 +13,13 @@ import sys
 import bench
 
 
-def _modules() -> dict[str, str]:
-    found = {}
+def _modules() -> dict[str, list[str]]:
+    """Benchmark id -> its modules (B7 has two: the store half and the browser half)."""
+    found: dict[str, list[str]] = {}
     for info in pkgutil.iter_modules(bench.__path__):
         prefix = info.name.split("_", 1)[0]
         if prefix[:1] == "b" and prefix[1:].isdigit():
-            found[prefix] = info.name
+            found.setdefault(prefix, []).append(info.name)
     return dict(sorted(found.items(), key=lambda kv: int(kv[0][1:])))
 
 
@@ -30,8 +31,9 @@ def main(argv: list[str]) -> int:
         print(f"unknown benchmark(s) {unknown}; available: {', '.join(available)}", file=sys.stderr)
         return 2
     for key in wanted:
-        print(f"== {key}: {available[key]}", flush=True)
-        importlib.import_module(f"bench.{available[key]}").main()
+        for name in available[key]:
+            print(f"== {key}: {name}", flush=True)
+            importlib.import_module(f"bench.{name}").main()
     return 0
 
 
