@@ -33,6 +33,8 @@ def main(argv: list[str]) -> int:
     for key in wanted:
         for name in available[key]:
             print(f"== {key}: {name}", flush=True)
+            # Each benchmark parses its own options from sys.argv: run it with its defaults.
+            sys.argv = [f"bench.{name}"]
             importlib.import_module(f"bench.{name}").main()
     return 0
 

@@ -5,6 +5,9 @@
 # `scripts/dev` does that for every command. A second run only checks stamps: it is fast.
 #
 #   SLIDEGEN_SETUP_BROWSER=1  also installs Debian's chromium (browser tests, PDF export).
+# Strict mode for the set-up itself; the caller's shell options are restored at the end, so a
+# shell that sources this file is not left with `set -e` (which would end it on the next error).
+_slidegen_saved_opts="$(set +o)"
 set -euo pipefail
 
 SLIDEGEN_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -60,3 +63,5 @@ export REFLEX_CHECK_LATEST_VERSION=0
 export REFLEX_TELEMETRY_ENABLED=false
 export NPM_CONFIG_REGISTRY="${NPM_CONFIG_REGISTRY:-https://registry.npmjs.org/}"
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+eval "$_slidegen_saved_opts"
+unset _slidegen_saved_opts
