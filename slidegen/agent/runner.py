@@ -74,6 +74,8 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 MAX_PROMPT_CHARS = 20_000
+# Beyond this much slide source a regeneration shows the model only the outline of the deck.
+MAX_DECK_CONTEXT_CHARS = 120_000
 DEFAULT_SLIDES = 8
 _TAG = re.compile(r"""<([A-Za-z][\w:-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>""")
 _SLIDE_ID_ATTR = re.compile(r"""\s+data-slide-id\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+)""", re.I)
@@ -256,7 +258,7 @@ class Agent:
         async def body(conversation: Conversation) -> tuple[Any, str]:
             messages: list[BaseMessage] = [
                 SystemMessage(self._system_prompt(conversation.tool is not None)),
-                HumanMessage(prompt),
+                HumanMessage(_generation_prompt(prompt, existing.deck if existing else None)),
             ]
             text = await conversation.turn(messages)
             deck = self._new_deck(deck_id, owner, prompt, text, placements, existing)
@@ -610,6 +612,36 @@ def _replacements(text: str, ids: tuple[str, ...]) -> dict[str, Slide]:
             f"expected {len(ids)} slides with the given ids, got {len(got)}{detail}"
         )
     return {s.id: s for s in parsed.slides}
+
+
+def _generation_prompt(prompt: str, deck: Deck | None) -> str:
+    """The user's request, with the deck it applies to when that deck already has slides.
+
+    A follow-up such as "add a slide on risks" must see the deck it changes; a deck too large
+    for the context budget is shown as its outline of titles.
+    """
+    if deck is None or not deck.slides:
+        return prompt
+    sources = "\n\n".join(slide_source(slide) for slide in deck.slides)
+    if len(sources) + len(deck.styles) <= MAX_DECK_CONTEXT_CHARS:
+        return prompts.render(
+            "revise",
+            deck_title=deck.title,
+            count=len(deck.slides),
+            instruction=prompt,
+            styles=deck.styles,
+            slides=sources,
+        )
+    outline = "\n".join(
+        f"{n}. {slide.title or '(untitled)'}" for n, slide in enumerate(deck.slides, 1)
+    )
+    return prompts.render(
+        "revise_outline",
+        deck_title=deck.title,
+        count=len(deck.slides),
+        instruction=prompt,
+        outline=outline,
+    )
 
 
 async def run_generation(

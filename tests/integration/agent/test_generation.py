@@ -89,6 +89,42 @@ def test_regenerating_an_existing_deck_saves_one_generate_version(model, store, 
     assert store.get_deck("alice", created.deck.id).deck.slides[1].title == "New two"
 
 
+def test_a_follow_up_on_a_deck_shows_the_model_that_deck_and_keeps_slide_ids(
+    model, store, settings, alice
+):
+    model.replies.append(ModelReply(text=deck_html("<h2>Intro</h2>", "<h2>Revenue</h2>")))
+    first = run(
+        run_generation(
+            GenerateRequest(alice, "a deck", genie_space_id=""), store=store, settings=settings
+        )
+    )
+    deck = first[-1].record.deck
+    kept_id = deck.slides[1].id
+
+    def revised(request: ChatRequest) -> ModelReply:
+        asked = request.last_user_text
+        assert "add a slide on risks" in asked
+        assert "Revenue" in asked and f'data-slide-id="{kept_id}"' in asked
+        return ModelReply(
+            text='<div class="slide"><h2>Intro</h2></div>'
+            f'<div class="slide" data-slide-id="{kept_id}"><h2>Revenue</h2></div>'
+            '<div class="slide"><h2>Risks</h2></div>'
+        )
+
+    model.replies.append(revised)
+    events = run(
+        run_generation(
+            GenerateRequest(alice, "add a slide on risks", deck_id=deck.id, genie_space_id=""),
+            store=store,
+            settings=settings,
+        )
+    )
+    assert isinstance(events[-1], Finished), events[-1]
+    slides = store.get_deck("alice", deck.id).deck.slides
+    assert [s.title for s in slides] == ["Intro", "Revenue", "Risks"]
+    assert slides[1].id == kept_id
+
+
 def _rows_from_tool_result(text: str) -> list[list[str]]:
     body = text.split("Rows", 1)[1].split("\n", 1)[1]
     lines = [line for line in body.splitlines() if " | " in line]
