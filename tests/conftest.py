@@ -14,6 +14,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.support.require import missing
+
 POSTGRES_URL = os.environ.get(
     "SLIDEGEN_TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test"
 )
@@ -26,13 +28,6 @@ def _reachable(port: int) -> bool:
             return True
     except OSError:
         return False
-
-
-def _missing(service: str) -> None:
-    message = f"{service} is not reachable on 127.0.0.1"
-    if os.environ.get("SLIDEGEN_REQUIRE_SERVICES") == "1":
-        pytest.fail(message + " and SLIDEGEN_REQUIRE_SERVICES=1", pytrace=False)
-    pytest.skip(message)
 
 
 @pytest.fixture(autouse=True)
@@ -48,7 +43,7 @@ def _fresh_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 @pytest.fixture(scope="session")
 def postgres_url() -> str:
     if not _reachable(5432):
-        _missing("PostgreSQL")
+        missing("PostgreSQL on 127.0.0.1:5432")
     return POSTGRES_URL
 
 
@@ -80,5 +75,5 @@ def packaged_build(tmp_path_factory: pytest.TempPathFactory):  # -> PackagedBuil
 @pytest.fixture(scope="session")
 def redis_url() -> str:
     if not _reachable(6379):
-        _missing("Redis")
+        missing("Redis on 127.0.0.1:6379")
     return REDIS_URL

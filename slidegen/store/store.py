@@ -200,27 +200,15 @@ class DeckStore:
     def _record(
         self, conn: sa.Connection, owner: str, deck_id: str, version: int | None
     ) -> DeckRecord:
-        wanted = decks.c.head_version if version is None else sa.literal(version)
-        row = conn.execute(
-            sa.select(
-                deck_versions,
-                decks.c.head_version,
-                decks.c.created_at.label("deck_created_at"),
-                decks.c.updated_at.label("deck_updated_at"),
-            )
-            .join(decks, decks.c.id == deck_versions.c.deck_id)
-            .where(
-                decks.c.id == deck_id,
-                decks.c.owner == owner,
-                deck_versions.c.owner == owner,
-                decks.c.deleted_at.is_(None),
-                deck_versions.c.version == wanted,
-            )
-        ).first()
-        if row is None:
-            if version is not None and self._exists(conn, owner, deck_id):
-                raise DeckNotFoundError(f"deck {deck_id} has no version {version}")
-            raise DeckNotFoundError(f"deck {deck_id} not found")
+        row = self._version_row(
+            conn,
+            owner,
+            deck_id,
+            version,
+            decks.c.head_version,
+            decks.c.created_at.label("deck_created_at"),
+            decks.c.updated_at.label("deck_updated_at"),
+        )
         return DeckRecord(
             deck=_decode(deck_id, owner, row.content_format, row.content),
             version=row.version,
@@ -392,11 +380,18 @@ class DeckStore:
             )  # fmt: skip
 
     def _version_row(
-        self, conn: sa.Connection, owner: str, deck_id: str, version: int | None
+        self,
+        conn: sa.Connection,
+        owner: str,
+        deck_id: str,
+        version: int | None,
+        *deck_columns: Any,
     ) -> sa.Row[Any]:
+        """One version of the owner's live deck (the head when `version` is None), with any
+        extra `decks` columns; DeckNotFoundError naming what is missing."""
         wanted = decks.c.head_version if version is None else sa.literal(version)
         row = conn.execute(
-            sa.select(deck_versions)
+            sa.select(deck_versions, *deck_columns)
             .join(decks, decks.c.id == deck_versions.c.deck_id)
             .where(
                 decks.c.id == deck_id,

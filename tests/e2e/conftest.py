@@ -16,17 +16,10 @@ from typing import Any
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from slidegen.export.pdf import CHROMIUM_ARGS, DEFAULT_CHROMIUM
+from tests.support.require import missing
+
+CHROMIUM = DEFAULT_CHROMIUM
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 
 
@@ -52,7 +45,7 @@ def app(
     from tests.support.app_server import start_packaged_app
 
     if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (SLIDEGEN_SETUP_BROWSER=1)")
+        missing("Debian's chromium (SLIDEGEN_SETUP_BROWSER=1 installs it)")
     running = start_packaged_app(
         packaged_build,
         tmp_path_factory.mktemp("e2e-run"),
@@ -73,7 +66,7 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (SLIDEGEN_SETUP_BROWSER=1)")
+        missing("Debian's chromium (SLIDEGEN_SETUP_BROWSER=1 installs it)")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import io
-import os
 
 import pytest
 from pypdf import PdfReader
@@ -16,6 +15,7 @@ from pypdf import PdfReader
 from slidegen.deck.model import Deck, Slide
 from slidegen.export import deck_to_pdf, deck_to_pdf_async, pdf_available
 from slidegen.export.pdf import DEFAULT_CHROMIUM
+from tests.support.require import missing
 
 pytestmark = pytest.mark.browser
 
@@ -24,10 +24,7 @@ pytestmark = pytest.mark.browser
 def _chromium() -> None:
     if pdf_available(DEFAULT_CHROMIUM):
         return
-    message = f"no Chromium at {DEFAULT_CHROMIUM} (apt-get install chromium) or no Playwright"
-    if os.environ.get("SLIDEGEN_REQUIRE_SERVICES") == "1":
-        pytest.fail(message + " and SLIDEGEN_REQUIRE_SERVICES=1", pytrace=False)
-    pytest.skip(message)
+    missing(f"Chromium at {DEFAULT_CHROMIUM} (apt-get install chromium) with Playwright")
 
 
 # A slow explicit animation: if the export did not switch it off and wait, the bars would be

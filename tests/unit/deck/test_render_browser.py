@@ -14,6 +14,7 @@ import pytest
 
 from slidegen.deck import Deck, parse_deck_html, render_deck_document, render_slide_document
 from slidegen.deck.render import CHART_JS_PATH
+from tests.support.require import missing
 
 pytestmark = pytest.mark.browser
 CHROMIUM = Path("/usr/bin/chromium")
@@ -69,7 +70,7 @@ def server() -> Iterator[_Server]:
 @pytest.fixture
 def page() -> Iterator[Any]:
     if not CHROMIUM.exists():
-        pytest.skip("Debian chromium is not installed (SLIDEGEN_SETUP_BROWSER=1)")
+        missing("Debian's chromium (SLIDEGEN_SETUP_BROWSER=1 installs it)")
     playwright_api = pytest.importorskip("playwright.sync_api")
     with playwright_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(
