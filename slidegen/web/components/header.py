@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from slidegen.web.components.behaviours import EditorShortcuts
+from slidegen.web.components.controls import icon_button
 from slidegen.web.components.links import export_url
 from slidegen.web.states import DeckState, HistoryState, SessionState
 from slidegen.web.states.session import DeckSummary
@@ -139,27 +140,25 @@ def header() -> rx.Component:
         _title(),
         rx.text(DeckState.slide_count, " slides", size="1", color_scheme="gray", id="slide-count"),
         rx.spacer(),
-        rx.tooltip(
-            rx.icon_button(
-                rx.icon("undo-2", size=16),
-                variant="soft",
-                id="undo",
-                on_click=DeckState.undo,
-                disabled=~DeckState.can_undo,
-                aria_label="Undo",
-            ),
-            content="Undo (Ctrl+Z)",
+        icon_button(
+            "undo-2",
+            "Undo",
+            DeckState.undo,
+            tip="Undo (Ctrl+Z)",
+            icon_size=16,
+            variant="soft",
+            id="undo",
+            disabled=~DeckState.can_undo,
         ),
-        rx.tooltip(
-            rx.icon_button(
-                rx.icon("redo-2", size=16),
-                variant="soft",
-                id="redo",
-                on_click=DeckState.redo,
-                disabled=~DeckState.can_redo,
-                aria_label="Redo",
-            ),
-            content="Redo (Shift+Ctrl+Z)",
+        icon_button(
+            "redo-2",
+            "Redo",
+            DeckState.redo,
+            tip="Redo (Shift+Ctrl+Z)",
+            icon_size=16,
+            variant="soft",
+            id="redo",
+            disabled=~DeckState.can_redo,
         ),
         rx.button(
             rx.icon("history", size=15),

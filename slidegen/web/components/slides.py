@@ -14,6 +14,7 @@ import reflex as rx
 from reflex_base.vars.base import Var, VarData
 
 from slidegen.web.components.behaviours import FitToBox, LazyFrames, SlideDragDrop
+from slidegen.web.components.controls import centered_message, icon_button
 from slidegen.web.states import DeckState, EditorState
 from slidegen.web.states.deck import shard_name
 from slidegen.web.view import SHARDS, SlideEntry
@@ -62,17 +63,7 @@ def slide_frame(
 
 
 def _icon_button(icon: str, label: str, on_click: object, **props: object) -> rx.Component:
-    return rx.tooltip(
-        rx.icon_button(
-            rx.icon(icon, size=15),
-            size="1",
-            variant="ghost",
-            on_click=on_click,
-            aria_label=label,
-            **props,
-        ),
-        content=label,
-    )
+    return icon_button(icon, label, on_click, size="1", variant="ghost", **props)
 
 
 def slide_card(slide_id: rx.Var[str], index: rx.Var[int]) -> rx.Component:
@@ -158,20 +149,14 @@ def notes_bar() -> rx.Component:
 
 
 def _empty_state() -> rx.Component:
-    return rx.center(
-        rx.vstack(
-            rx.icon("presentation", size=40, color="var(--gray-8)"),
-            rx.heading("No slides yet", size="4"),
-            rx.text(
-                "Describe the deck you need in the chat, e.g. “Eight slides on Q3 sales by "
-                "region, with a chart”.",
-                color_scheme="gray",
-                size="2",
-                max_width="380px",
-                align="center",
-            ),
-            align="center",
-        ),
+    return centered_message(
+        "presentation",
+        "No slides yet",
+        "Describe the deck you need in the chat, e.g. “Eight slides on Q3 sales by region, "
+        "with a chart”.",
+        icon_size=40,
+        heading_size="4",
+        text_width="380px",
         height="60vh",
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from slidegen.web.components.chat import chat_panel
+from slidegen.web.components.controls import centered_message
 from slidegen.web.components.editor import editor_dialog
 from slidegen.web.components.header import header, notices
 from slidegen.web.components.history import history_drawer
@@ -16,19 +17,14 @@ __all__ = ["index", "not_signed_in"]
 
 
 def not_signed_in() -> rx.Component:
-    return rx.center(
-        rx.vstack(
-            rx.icon("lock", size=36, color="var(--gray-9)"),
-            rx.heading("Not signed in", size="5"),
-            rx.text(
-                "slidegen needs your Databricks identity. Open it through its Databricks "
-                "Apps URL (the platform signs you in there).",
-                color_scheme="gray",
-                max_width="420px",
-                align="center",
-            ),
-            align="center",
-        ),
+    return centered_message(
+        "lock",
+        "Not signed in",
+        "slidegen needs your Databricks identity. Open it through its Databricks Apps URL "
+        "(the platform signs you in there).",
+        icon_size=36,
+        heading_size="5",
+        text_width="420px",
         height="100vh",
         id="not-signed-in",
     )
