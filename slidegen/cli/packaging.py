@@ -17,13 +17,15 @@ one package runs on any port and behind any proxy.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import json
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,6 +106,16 @@ def _copy_tree(src: Path, dst: Path, *, skip_prefixes: tuple[str, ...] = ()) -> 
         elif path.is_file():
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, target)
+
+
+@contextlib.contextmanager
+def _export_lock(root: Path) -> Iterator[None]:
+    with (root / ".web-export.lock").open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def run_frontend_export(root: Path) -> Path:
@@ -195,7 +207,10 @@ def build_package(
         _copy_tree(root / "assets", out / "assets")
     shutil.copy2(root / "rxconfig.py", out / "rxconfig.py")
     if export_frontend:
-        _copy_tree(run_frontend_export(root), out / "frontend")
+        # `.web/` is one folder per checkout: two builds at once (parallel test sessions) would
+        # overwrite each other's output, so the export and the copy of its result take turns.
+        with _export_lock(root):
+            _copy_tree(run_frontend_export(root), out / "frontend")
     (out / "app.yaml").write_text(_app_yaml(root, app_yaml_env))
     lock = root / "requirements.lock"
     if not lock.is_file():
