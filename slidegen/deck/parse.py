@@ -35,6 +35,7 @@ import lxml.html
 from lxml import etree
 from lxml.html import HtmlElement
 
+from slidegen.deck.chatter import strip_chatter
 from slidegen.deck.model import (
     MAX_DECK_INPUT_BYTES,
     MAX_NOTES_CHARS,
@@ -49,8 +50,6 @@ from slidegen.deck.sanitize import sanitize_css, sanitize_tree
 
 __all__ = ["DeckParseError", "ParsedDeck", "parse_deck_html", "parse_single_slide", "slide_source"]
 
-_FENCE_LANG_RE = re.compile(r"^[A-Za-z0-9_-]*[ \t]*\r?\n")
-_HTML_END_RE = re.compile(r"</html\s*>", re.IGNORECASE)
 _JS_TYPES = frozenset({"", "text/javascript", "application/javascript", "javascript"})
 _MEDIA = ("img", "svg", "canvas", "table", "video", "picture", "math", "input", "hr")
 _XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -149,22 +148,13 @@ def _parse(text: str) -> HtmlElement:
         raise DeckParseError(f"expected HTML text, got {type(text).__name__}")
     if len(text.encode()) > MAX_DECK_INPUT_BYTES:
         raise DeckParseError(f"HTML is larger than {MAX_DECK_INPUT_BYTES // 1_000_000} MB")
-    cleaned = _XML_DECL_RE.sub("", _strip_chatter(text))
+    cleaned = _XML_DECL_RE.sub("", strip_chatter(text))
     if not cleaned.strip():
         raise DeckParseError("no slide found: the HTML is empty")
     try:
         return lxml.html.document_fromstring(cleaned)
     except (etree.ParserError, ValueError) as error:
         raise DeckParseError(f"no slide found: the HTML cannot be parsed ({error})") from None
-
-
-def _strip_chatter(text: str) -> str:
-    """Keep only the HTML of a model answer: the fenced blocks if any, nothing after </html>."""
-    if "```" in text:
-        # Odd segments are inside fences; an unclosed last fence (streaming) runs to the end.
-        text = "\n".join(_FENCE_LANG_RE.sub("", part, count=1) for part in text.split("```")[1::2])
-    end = _HTML_END_RE.search(text)
-    return text[: end.end()] if end else text
 
 
 def _containers(root: HtmlElement) -> list[_Found]:
