@@ -46,9 +46,9 @@ def current_revision(engine: sa.Engine) -> str | None:
         return context.get_current_revision()
 
 
-def upgrade(engine: sa.Engine, schema: str | None = None) -> None:
-    """Bring the database to the newest revision; `schema` (PostgreSQL) is created if missing
-    (the engine's connections already use it, see engine.py)."""
+def upgrade(engine: sa.Engine, schema: str | None = None, revision: str = "head") -> None:
+    """Bring the database to the newest revision (or `revision`, for migration tests);
+    `schema` (PostgreSQL) is created if missing (the engine's connections already use it)."""
     config = _config()
     with _sqlite_file_lock(engine), engine.connect() as conn:
         if engine.dialect.name == "sqlite":
@@ -59,7 +59,7 @@ def upgrade(engine: sa.Engine, schema: str | None = None) -> None:
                 if schema:
                     conn.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
             config.attributes["connection"] = conn
-            command.upgrade(config, "head")
+            command.upgrade(config, revision)
 
 
 @contextmanager

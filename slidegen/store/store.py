@@ -5,8 +5,8 @@ way to load anything by id alone; another user's deck is reported exactly like a
 (`DeckNotFoundError`). A deleted deck is invisible to reads and writes until undeleted.
 
 Versions: every change appends a row to `deck_versions` (version numbers 1, 2, 3, … per deck;
-the newest is the *head*), holding the whole deck. Nothing is ever rewritten, so any version
-can be read or restored later.
+the newest is the *head*), listing the deck's pieces, each stored once per deck (`content.py`).
+Nothing is ever rewritten, so any version can be read or restored later.
 
 Optimistic concurrency: a change names the version it was based on (`base_version`); the head
 moves with `UPDATE decks SET head_version = base + 1 … WHERE id = ? AND owner = ? AND
@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import zlib
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -40,6 +39,7 @@ import sqlalchemy as sa
 
 from slidegen.deck import Deck, DeckLimitError, new_deck_id, normalise_title
 from slidegen.deck.ops import DeckOperationError, set_slides
+from slidegen.store.content import CONTENT_FORMAT, decode_version, encode_version, forget_deck
 from slidegen.store.engine import write_connection
 from slidegen.store.models import (
     ChangeKind,
@@ -53,11 +53,10 @@ from slidegen.store.models import (
     StaleVersionError,
     VersionInfo,
 )
-from slidegen.store.tables import chat_messages, deck_versions, decks
+from slidegen.store.tables import chat_messages, deck_blobs, deck_versions, decks
 
 __all__ = ["DeckStore"]
 
-CONTENT_FORMAT = "json+zlib"
 MAX_SUMMARY_CHARS = 500
 MAX_CHAT_CHARS = 200_000
 MAX_OWNER_CHARS = 255
@@ -72,22 +71,6 @@ def _now() -> datetime:
 def _aware(value: datetime) -> datetime:
     """SQLite returns naive datetimes; everything we store is UTC."""
     return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-def _encode(deck: Deck) -> bytes:
-    body = {
-        "title": deck.title,
-        "styles": deck.styles,
-        "slides": [s.to_dict() for s in deck.slides],
-    }
-    return zlib.compress(json.dumps(body, separators=(",", ":")).encode(), 6)
-
-
-def _decode(deck_id: str, owner: str, content_format: str, content: bytes) -> Deck:
-    if content_format != CONTENT_FORMAT:
-        raise ValueError(f"unknown deck content format {content_format!r}")
-    body = json.loads(zlib.decompress(content))
-    return Deck.from_dict({"id": deck_id, "owner": owner, **body})
 
 
 def _summary(text: str) -> str:
@@ -210,7 +193,7 @@ class DeckStore:
             decks.c.updated_at.label("deck_updated_at"),
         )
         return DeckRecord(
-            deck=_decode(deck_id, owner, row.content_format, row.content),
+            deck=decode_version(conn, deck_id, owner, row.content_format, row.content),
             version=row.version,
             head_version=row.head_version,
             created_at=_aware(row.deck_created_at),
@@ -319,7 +302,7 @@ class DeckStore:
                 undo_to=undo_to,
                 redo_to=redo_to,
                 content_format=CONTENT_FORMAT,
-                content=content if content is not None else _encode(deck),
+                content=content if content is not None else encode_version(conn, deck),
             )
         )
 
@@ -373,7 +356,7 @@ class DeckStore:
                 target = self._version_row(conn, owner, deck_id, head.undo_to)
                 undo_to, redo_to = target.undo_to, head.version
                 kind, summary = ChangeKind.UNDO, f"Undo: {_plain_summary(head.summary)}"
-            deck = _decode(deck_id, owner, target.content_format, target.content)
+            deck = decode_version(conn, deck_id, owner, target.content_format, target.content)
             return self._append(
                 conn, owner, deck, base_version, kind, summary, actor, undo_to, redo_to,
                 content=target.content,
@@ -419,7 +402,7 @@ class DeckStore:
         """Make an old version's content the new head (a new version; nothing is lost)."""
         with write_connection(self.engine) as conn:
             old = self._version_row(conn, owner, deck_id, version)
-            deck = _decode(deck_id, owner, old.content_format, old.content)
+            deck = decode_version(conn, deck_id, owner, old.content_format, old.content)
             return self._append(
                 conn, owner, deck, base_version, ChangeKind.RESTORE,
                 f"Restored version {version}", actor, base_version, content=old.content,
@@ -549,8 +532,10 @@ class DeckStore:
             # Children first: SQLite only cascades with foreign_keys on, so do not rely on it.
             conn.execute(chat_messages.delete().where(chat_messages.c.deck_id.in_(ids)))
             conn.execute(deck_versions.delete().where(deck_versions.c.deck_id.in_(ids)))
+            conn.execute(deck_blobs.delete().where(deck_blobs.c.deck_id.in_(ids)))
             conn.execute(decks.delete().where(decks.c.id.in_(ids)))
-            return len(ids)
+        forget_deck(ids)
+        return len(ids)
 
     # ------------------------------------------------------------------------------ chat
 

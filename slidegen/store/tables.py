@@ -4,18 +4,19 @@ The migrations in `migrations/versions/` create exactly these tables; a test com
 Tables carry no schema name: a PostgreSQL schema is selected per connection (`search_path`,
 see `engine.py`), so the same definitions serve SQLite, PostgreSQL and Lakebase.
 
-`deck_versions` is append-only: one row per change, holding the whole deck as zlib-compressed
-JSON (`content_format = "json+zlib"`). A 200-slide deck of ~4 KB slides is ~800 KB of HTML and
-~100 KB compressed; reading any version is one primary-key lookup and a decompress (milliseconds,
-see bench/b7_large_decks.py). `owner` is repeated on every row so that every query can filter
-by it directly.
+`deck_versions` is append-only: one row per change, whose `content` lists the deck's pieces
+(`content_format = "refs+zlib"`): each slide and the shared CSS are stored once per deck in
+`deck_blobs`, content-addressed by SHA-256 (see `content.py`). A one-slide edit of a 200-slide
+deck adds that slide and a ~1 KB list; a reorder or an undo adds only the list. Reading a
+version is one primary-key lookup plus one `IN` query for the pieces (bench/b7_large_decks.py).
+`owner` is repeated on every version row so that every query can filter by it directly.
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
-__all__ = ["chat_messages", "deck_versions", "decks", "metadata"]
+__all__ = ["chat_messages", "deck_blobs", "deck_versions", "decks", "metadata"]
 
 metadata = sa.MetaData()
 
@@ -54,6 +55,23 @@ deck_versions = sa.Table(
     sa.Column("redo_to", sa.Integer, nullable=True),
     sa.Column("content_format", sa.String(16), nullable=False),
     sa.Column("content", sa.LargeBinary, nullable=False),
+)
+
+deck_blobs = sa.Table(
+    "deck_blobs",
+    metadata,
+    sa.Column(
+        "id",
+        sa.BigInteger().with_variant(sa.Integer, "sqlite"),
+        primary_key=True,
+        autoincrement=True,
+    ),
+    sa.Column("deck_id", _ID, sa.ForeignKey("decks.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("content", sa.LargeBinary, nullable=False),
+    sa.UniqueConstraint("deck_id", "sha256", name="uq_deck_blobs_deck_sha256"),
+    # Ids are never reused after a purge (SQLite would otherwise hand out the highest again).
+    sqlite_autoincrement=True,
 )
 
 chat_messages = sa.Table(

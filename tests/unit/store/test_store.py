@@ -515,3 +515,122 @@ def test_sqlite_two_processes_migrating_at_once_and_wal(tmp_path: Path) -> None:
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     finally:
         store.dispose()
+
+
+# --- content-addressed versions -----------------------------------------------------------------
+
+
+def _blob_count(store: DeckStore, deck_id: str) -> int:
+    from slidegen.store.tables import deck_blobs
+
+    with store.engine.connect() as conn:
+        query = sa.select(sa.func.count()).where(deck_blobs.c.deck_id == deck_id)
+        return int(conn.execute(query).scalar() or 0)
+
+
+def test_each_piece_is_stored_once_and_versions_only_list_them(store: DeckStore) -> None:
+    deck, version = _with(store, ALICE, "A", "B", "C")
+    pieces = _blob_count(store, deck.id)
+    assert pieces == 3 + 1  # three slides, and one CSS piece shared by versions 1 and 2
+    moved = _save(store, move_slide(deck, deck.slides[2].id, 0), version, ChangeKind.REORDER)
+    assert _blob_count(store, deck.id) == pieces  # a reorder stores no piece
+    first = dataclasses.replace(moved.deck.slides[0], html='<div class="slide"><h1>C2</h1></div>')
+    edited = set_slides(moved.deck, (first, *moved.deck.slides[1:]))
+    _save(store, edited, moved.version)
+    assert _blob_count(store, deck.id) == pieces + 1  # only the edited slide is new
+    undone = store.undo(ALICE, deck.id, moved.version + 1)
+    assert _blob_count(store, deck.id) == pieces + 1
+    assert _titles(undone.deck) == ["C", "A", "B"]
+    assert _titles(store.get_deck(ALICE, deck.id, version).deck) == ["A", "B", "C"]
+
+
+def test_purge_removes_the_pieces_of_purged_decks_only(store: DeckStore) -> None:
+    kept, _ = _with(store, ALICE, "Keep")
+    doomed, _ = _with(store, ALICE, "Keep")  # same content, separate pieces per deck
+    store.delete_deck(ALICE, doomed.id)
+    assert store.purge_deleted(ALICE, timedelta(seconds=-1)) == 1
+    assert _blob_count(store, doomed.id) == 0
+    assert _blob_count(store, kept.id) > 0
+    assert _titles(store.get_deck(ALICE, kept.id).deck) == ["Keep"]
+
+
+def _legacy_snapshot(title: str, styles: str, slides: list[dict[str, Any]]) -> bytes:
+    import json
+    import zlib
+
+    body = {"title": title, "styles": styles, "slides": slides}
+    return zlib.compress(json.dumps(body, separators=(",", ":")).encode(), 6)
+
+
+def test_migration_converts_every_version_of_a_first_schema_database(
+    store_settings: Settings,
+) -> None:
+    """A database made by the first schema (whole-deck snapshots) keeps every version."""
+    from datetime import UTC, datetime
+
+    from slidegen.store.engine import create_engine_for, store_schema
+    from slidegen.store.migrate import upgrade
+    from slidegen.store.tables import deck_versions, decks
+
+    schema = store_schema(store_settings, None)
+    engine = create_engine_for(store_settings, schema=schema)
+    upgrade(engine, schema if engine.dialect.name == "postgresql" else None, "0001_initial")
+    assert current_revision(engine) == "0001_initial"
+
+    def slide(n: int, text: str) -> dict[str, Any]:
+        html = f'<div class="slide"><h1>{text}</h1><canvas id="c{n}"></canvas></div>'
+        return {"id": f"s_{n:010x}", "html": html, "scripts": [f"draw({n})"], "notes": f"n{n}"}
+
+    histories = {
+        ("d_aaaaaaaaaaaaaaaa", ALICE): [
+            ("create", [], None, None),
+            ("generate", [slide(1, "One"), slide(2, "Two")], 1, None),
+            ("reorder", [slide(2, "Two"), slide(1, "One")], 2, None),
+            ("undo", [slide(1, "One"), slide(2, "Two")], 1, 3),
+        ],
+        ("d_bbbbbbbbbbbbbbbb", BOB): [
+            ("create", [], None, None),
+            ("generate", [slide(7, "Seven")], 1, None),
+            ("manual_edit", [slide(7, "Seven, edited")], 2, None),
+        ],
+    }
+    now = datetime.now(UTC)
+    with engine.begin() as conn:
+        for (deck_id, owner), history in histories.items():
+            conn.execute(
+                decks.insert().values(
+                    id=deck_id, owner=owner, title="Old", head_version=len(history),
+                    slide_count=len(history[-1][1]), created_at=now, updated_at=now,
+                )
+            )  # fmt: skip
+            for number, (kind, slides, undo_to, redo_to) in enumerate(history, start=1):
+                conn.execute(
+                    deck_versions.insert().values(
+                        deck_id=deck_id, version=number, owner=owner, created_at=now,
+                        actor=owner, kind=kind, summary=kind, title="Old",
+                        slide_count=len(slides), undo_to=undo_to, redo_to=redo_to,
+                        content_format="json+zlib",
+                        content=_legacy_snapshot("Old", "h1{color:red}", slides),
+                    )
+                )  # fmt: skip
+    engine.dispose()
+
+    store = open_store(store_settings)
+    try:
+        assert current_revision(store.engine) == head_revision()
+        for (deck_id, owner), history in histories.items():
+            assert [v.version for v in store.list_versions(owner, deck_id)] == list(
+                range(len(history), 0, -1)
+            )
+            for number, (_kind, slides, _u, _r) in enumerate(history, start=1):
+                got = store.get_deck(owner, deck_id, number).deck
+                assert got.styles == "h1{color:red}" and got.title == "Old"
+                assert [s.to_dict() for s in got.slides] == slides
+        # The pointers survived: redo brings back the reorder; pieces are shared across versions.
+        redone = store.redo(ALICE, "d_aaaaaaaaaaaaaaaa", 4)
+        assert [s.id for s in redone.deck.slides] == ["s_0000000002", "s_0000000001"]
+        assert _blob_count(store, "d_aaaaaaaaaaaaaaaa") == 2 + 1  # two slides, one CSS
+        with pytest.raises(DeckNotFoundError):
+            store.get_deck(ALICE, "d_bbbbbbbbbbbbbbbb")
+    finally:
+        store.dispose()
