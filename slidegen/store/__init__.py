@@ -26,14 +26,10 @@ from slidegen.store.models import (
 )
 from slidegen.store.store import DeckStore
 
-# The short name in the first interface sketch; both spell the same class.
-DeckNotFound = DeckNotFoundError
-
 __all__ = [
     "ChangeKind",
     "ChatMessage",
     "ChatRole",
-    "DeckNotFound",
     "DeckNotFoundError",
     "DeckRecord",
     "DeckStore",
