@@ -15,15 +15,24 @@ def build(
         str, typer.Option("--env", help="Target environment (deploy/<env>.yaml).")
     ] = "dev",
     out: Annotated[Path | None, typer.Option("--out", help="Output folder [build/<env>].")] = None,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            help="Export the frontend even if the export cache holds one of the same sources.",
+        ),
+    ] = False,
 ) -> None:
     """Export the frontend and assemble code, app.yaml, requirements.txt and DEPLOYMENT_INFO."""
     try:
-        result = build_package(env, out, app_yaml_env=_env_overrides(env))
+        result = build_package(env, out, app_yaml_env=_env_overrides(env), use_cache=not no_cache)
     except BuildError as error:
         typer.echo(f"build failed: {error}", err=True)
         raise typer.Exit(1) from None
     typer.echo(
-        f"built {len(result.files)} files (commit {result.info['git_commit'][:12]})", err=True
+        f"built {len(result.files)} files (commit {result.info['git_commit'][:12]}, "
+        f"frontend {result.frontend})",
+        err=True,
     )
     typer.echo(str(result.out_dir))
 

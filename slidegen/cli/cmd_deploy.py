@@ -61,6 +61,13 @@ def deploy(
             hidden=True,
         ),
     ] = False,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            help="Export the frontend even if the export cache holds one of the same sources.",
+        ),
+    ] = False,
     jobs: Annotated[
         int, typer.Option("--jobs", min=1, max=64, help="Parallel uploads.")
     ] = DEFAULT_JOBS,
@@ -75,6 +82,7 @@ def deploy(
         exact_permissions=exact,
         package=package,
         export_frontend=not no_export,
+        use_cache=not no_cache,
         jobs=jobs,
         verify=not no_verify,
     )

@@ -2,13 +2,19 @@
 
 Contents of the package (`build/<env>` by default):
 - `slidegen/` (the app's code, without the emulator, tests or caches), `rxconfig.py`, `assets/`;
-- `frontend/`: the static frontend exported once here with `reflex export --frontend-only`
-  (needs bun, which exists on the developer's machine, not in the Apps container);
+- `frontend/`: the static frontend exported here with `reflex export --frontend-only` (needs
+  bun, which exists on the developer's machine, not in the Apps container), or taken from the
+  export cache when nothing it is made from changed (`slidegen.cli.export_cache`);
 - `app.yaml` with the environment's `env` entries merged in;
 - `requirements.txt`: the exact pins of `requirements.lock` (the container pip-installs it over
   its preinstalled, older packages);
 - `DEPLOYMENT_INFO`: JSON with version, git commit and branch, and the UTC build time.
-No file may exceed the platform's 10 MB limit: the build fails naming the file.
+No file may exceed the platform's 10 MB limit: the build fails naming the file. What is copied
+follows `slidegen.cli.package_files` (no caches, bytecode, local data, `.env` or editor files).
+
+Two builds of the same sources are byte-identical except DEPLOYMENT_INFO's `built_at`: the
+export runs through `slidegen.cli.reflex_export` (which keeps per-run values out of the bundle)
+with a fixed environment (`PYTHONHASHSEED`, only `REFLEX_*` and system variables passed on).
 
 The exported frontend has the backend's URLs baked in as `http://localhost:8000`; the server
 rewrites that port to the page's own at request time (`slidegen.server.asgi.SameOriginEnv`), so
@@ -32,6 +38,8 @@ from pathlib import Path
 import yaml
 
 import slidegen
+from slidegen.cli import export_cache
+from slidegen.cli.package_files import list_package
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -44,8 +52,9 @@ __all__ = [
 ]
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
-_EXCLUDED_PARTS = {"__pycache__", ".pytest_cache", ".ruff_cache", ".mypy_cache"}
-_EXCLUDED_PACKAGES = ("slidegen/emulator",)
+# Passed on to the export from the caller's environment; everything else (a shell's
+# DATABASE_URL, SLIDEGEN_* ...) could change what the app compiles to.
+_EXPORT_ENV_PASSED = ("PATH", "HOME", "USER", "LANG", "LC_ALL", "TMPDIR", "SSL_CERT_FILE")
 
 
 class BuildError(RuntimeError):
@@ -61,6 +70,7 @@ class BuildResult:
     out_dir: Path
     files: list[Path]  # relative to out_dir, sorted
     info: dict[str, str]
+    frontend: str = "exported"  # exported | cached | skipped
 
 
 def project_root() -> Path:
@@ -93,19 +103,16 @@ def deployment_info(root: Path) -> dict[str, str]:
     }
 
 
-def _copy_tree(src: Path, dst: Path, *, skip_prefixes: tuple[str, ...] = ()) -> None:
-    for path in sorted(src.rglob("*")):
-        rel = path.relative_to(src.parent)
-        if _EXCLUDED_PARTS.intersection(rel.parts) or path.suffix in (".pyc", ".pyo"):
-            continue
-        if any(rel.as_posix().startswith(p) for p in skip_prefixes):
-            continue
-        target = dst / path.relative_to(src)
-        if path.is_dir():
-            target.mkdir(parents=True, exist_ok=True)
-        elif path.is_file():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, target)
+def _copy_tree(src: Path, dst: Path, package_dir: str) -> None:
+    """Copy `src` to `dst` (= `<package>/<package_dir>`), only what a package may hold."""
+    prefix = f"{package_dir}/"
+    files, _skipped = list_package(src, prefix)
+    dst.mkdir(parents=True, exist_ok=True)
+    for rel in files:
+        inner = rel.removeprefix(prefix)
+        target = dst / inner
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(src / inner, target)
 
 
 @contextlib.contextmanager
@@ -118,9 +125,12 @@ def _export_lock(root: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def run_frontend_export(root: Path) -> Path:
-    """Run `reflex export --frontend-only` and return the exported static folder."""
-    env = dict(os.environ)
+def export_environment(root: Path) -> dict[str, str]:
+    """The environment `reflex export` runs with: fixed, so that the output (and the cache key)
+    depends on the sources only."""
+    env = {
+        k: v for k, v in os.environ.items() if k in _EXPORT_ENV_PASSED or k.startswith("REFLEX_")
+    }
     env.update(
         {
             # Rewritten per request to the page's own port (slidegen.server.asgi.SameOriginEnv).
@@ -128,16 +138,23 @@ def run_frontend_export(root: Path) -> Path:
             "REFLEX_CHECK_LATEST_VERSION": "0",
             "REFLEX_TELEMETRY_ENABLED": "false",
             "REFLEX_USE_SYSTEM_BUN": env.get("REFLEX_USE_SYSTEM_BUN", "1"),
+            # Compiled output must not follow set iteration order.
+            "PYTHONHASHSEED": "0",
         }
     )
     tools_bin = root / "tools" / "node_modules" / ".bin"
     if tools_bin.is_dir():
         env["PATH"] = f"{tools_bin}{os.pathsep}{env.get('PATH', '')}"
+    return env
+
+
+def run_frontend_export(root: Path, env: dict[str, str] | None = None) -> Path:
+    """Run `reflex export --frontend-only` and return the exported static folder."""
+    env = env if env is not None else export_environment(root)
     cmd = [
         sys.executable,
         "-m",
-        "reflex",
-        "export",
+        "slidegen.cli.reflex_export",
         "--frontend-only",
         "--no-zip",
         "--loglevel",
@@ -181,17 +198,41 @@ def check_file_sizes(out_dir: Path) -> list[Path]:
     return files
 
 
+def _frontend(root: Path, target: Path, use_cache: bool) -> str:
+    """Put the exported frontend into `target`, from the cache when its inputs are unchanged;
+    returns `exported` or `cached`."""
+    env = export_environment(root)
+    if not use_cache:
+        with _export_lock(root):
+            _copy_tree(run_frontend_export(root, env), target, "frontend")
+        return "exported"
+    key = export_cache.export_key(root, env)
+    if export_cache.restore(root, key, target):
+        return "cached"
+    with _export_lock(root):
+        if export_cache.restore(root, key, target):  # made by another build meanwhile
+            return "cached"
+        exported = run_frontend_export(root, env)
+        # Copied under the lock: the next export empties .web/build.
+        _copy_tree(exported, target, "frontend")
+        if export_cache.export_key(root, env) == key:  # no input changed while it ran
+            export_cache.store(root, key, exported)
+    return "exported"
+
+
 def build_package(
     env: str,
     out_dir: Path | None = None,
     *,
     app_yaml_env: Mapping[str, str | Mapping[str, str]] | None = None,
     export_frontend: bool = True,
+    use_cache: bool = True,
 ) -> BuildResult:
     """Assemble the deployable package for `env` and return what it holds.
 
     `export_frontend=False` skips the frontend export (for tests of the deploy flow that don't serve
-    pages); the package is otherwise complete.
+    pages); the package is otherwise complete. `use_cache=False` exports even when the cache
+    holds an export of the same inputs (and leaves the cache as it is).
     """
     root = project_root()
     out = (out_dir or root / "build" / env).resolve()
@@ -202,15 +243,15 @@ def build_package(
         shutil.rmtree(out)
     out.mkdir(parents=True)
 
-    _copy_tree(root / "slidegen", out / "slidegen", skip_prefixes=_EXCLUDED_PACKAGES)
+    _copy_tree(root / "slidegen", out / "slidegen", "slidegen")
     if (root / "assets").is_dir():
-        _copy_tree(root / "assets", out / "assets")
+        _copy_tree(root / "assets", out / "assets", "assets")
     shutil.copy2(root / "rxconfig.py", out / "rxconfig.py")
+    frontend = "skipped"
     if export_frontend:
         # `.web/` is one folder per checkout: two builds at once (parallel test sessions) would
-        # overwrite each other's output, so the export and the copy of its result take turns.
-        with _export_lock(root):
-            _copy_tree(run_frontend_export(root), out / "frontend")
+        # overwrite each other's output, so exports take turns (`_export_lock`).
+        frontend = _frontend(root, out / "frontend", use_cache)
     (out / "app.yaml").write_text(_app_yaml(root, app_yaml_env))
     lock = root / "requirements.lock"
     if not lock.is_file():
@@ -227,4 +268,4 @@ def build_package(
     )
     info = {**deployment_info(root), "environment": env}
     (out / "DEPLOYMENT_INFO").write_text(json.dumps(info, indent=2) + "\n")
-    return BuildResult(out_dir=out, files=check_file_sizes(out), info=info)
+    return BuildResult(out_dir=out, files=check_file_sizes(out), info=info, frontend=frontend)

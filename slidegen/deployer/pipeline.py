@@ -8,7 +8,8 @@ to `run_deploy(steps=...)`; no step needs to know about the others beyond the co
 
 The plan is computed from reads only. With `dry_run` every step after `plan` reports what it
 would do and returns before any write, so a dry run sends no write request at all. A package
-with a file over 10 MB is refused in `build`, which runs before the first request.
+with a file over 10 MB is refused in `build`, which runs before the first request. Deleting
+more than `CONFIRM_DELETES_OVER` files lists them and asks first (`--yes` without a terminal).
 """
 
 from __future__ import annotations
@@ -37,7 +38,17 @@ from slidegen.deployer.uploader import (
     inspect_remote,
 )
 
-__all__ = ["DEPLOY_STEPS", "DeployContext", "DeployOptions", "Step", "build_step", "run_deploy"]
+__all__ = [
+    "CONFIRM_DELETES_OVER",
+    "DEPLOY_STEPS",
+    "DeployContext",
+    "DeployOptions",
+    "Step",
+    "build_step",
+    "run_deploy",
+]
+
+CONFIRM_DELETES_OVER = 5
 
 
 @dataclass(frozen=True)
@@ -49,6 +60,7 @@ class DeployOptions:
     exact_permissions: bool = False
     package: Path | None = None  # deploy this built folder instead of building
     export_frontend: bool = True
+    use_cache: bool = True  # reuse the exported frontend when its inputs are unchanged
     jobs: int = DEFAULT_JOBS
     root: Path | None = None  # project root holding deploy/ (tests use a temporary one)
     verify: bool = True
@@ -94,11 +106,21 @@ def auth_step(ctx: DeployContext) -> None:
     ctx.report.set(user=ctx.current_user, host=ctx.w.config.host, folder=ctx.folder)
 
 
-def _build_package(env: str, out_dir: Path, app_env: dict[str, Any], export: bool) -> Path:
-    """Seam to the spine's `build_package` (slidegen/cli/packaging.py)."""
+def _build_package(
+    options: DeployOptions, out_dir: Path, app_env: dict[str, Any]
+) -> tuple[Path, str]:
+    """Seam to the spine's `build_package` (slidegen/cli/packaging.py): the folder, and whether
+    the frontend was exported, cached or skipped."""
     from slidegen.cli.packaging import build_package
 
-    return build_package(env, out_dir, app_yaml_env=app_env, export_frontend=export).out_dir
+    result = build_package(
+        options.env,
+        out_dir,
+        app_yaml_env=app_env,
+        export_frontend=options.export_frontend,
+        use_cache=options.use_cache,
+    )
+    return result.out_dir, result.frontend
 
 
 def build_step(ctx: DeployContext) -> None:
@@ -107,12 +129,21 @@ def build_step(ctx: DeployContext) -> None:
         ctx.report.info(f"using the built package {ctx.package_dir}")
     else:
         out = Path(tempfile.mkdtemp(prefix=f"slidegen-{ctx.options.env}-"))
-        ctx.package_dir = _build_package(
-            ctx.options.env, out / "package", ctx.env_file.app_env(), ctx.options.export_frontend
+        ctx.package_dir, frontend = _build_package(
+            ctx.options, out / "package", ctx.env_file.app_env()
         )
-    ctx.local = scan_package(ctx.package_dir)  # refuses a file over 10 MB
+        ctx.report.info(f"frontend: {frontend}")
+        ctx.report.set(frontend=frontend)
+    skipped: dict[str, str] = {}
+    ctx.local = scan_package(ctx.package_dir, skipped)  # refuses a file over 10 MB
     total = sum(f.size for f in ctx.local.values())
     ctx.report.info(f"{len(ctx.local)} files, {total / 1024 / 1024:.1f} MB")
+    if skipped:
+        ctx.report.warn(
+            f"{len(skipped)} path(s) in the package are not uploaded (a build never ships "
+            "them): " + ", ".join(f"{rel} ({why})" for rel, why in skipped.items())
+        )
+    ctx.report.set(skipped=skipped)
     info = ctx.package_dir / "DEPLOYMENT_INFO"
     if info.is_file():
         try:
@@ -126,11 +157,25 @@ def plan_step(ctx: DeployContext) -> None:
         ctx.remote = RemoteState(exists=False, manifest=None)
         ctx.report.info(f"--clean: {ctx.folder} will be removed and uploaded afresh")
     else:
-        ctx.remote = inspect_remote(ctx.w, ctx.folder)
+        ctx.remote = inspect_remote(ctx.w, ctx.folder, jobs=ctx.options.jobs)
     remote = ctx.remote
+    if remote.refused:
+        ctx.report.warn(
+            f"the manifest in {ctx.folder} cannot be trusted ({'; '.join(remote.refused)}): "
+            "it is ignored and rebuilt, every file is uploaded again and nothing is deleted"
+        )
     ctx.upload_plan = plan_upload(
-        ctx.local, remote.manifest, folder_exists=remote.exists, remote_dirs=remote.dirs
+        ctx.local,
+        remote.manifest,
+        folder_exists=remote.exists,
+        remote_dirs=remote.dirs,
+        remote_files=remote.listing if remote.exists else None,
     )
+    if ctx.upload_plan.drifted:
+        ctx.report.warn(
+            f"{len(ctx.upload_plan.drifted)} file(s) were changed or removed in the workspace "
+            "since the last deploy and are uploaded again: " + ", ".join(ctx.upload_plan.drifted)
+        )
     unmanaged = sorted(remote.files - set(ctx.local))
     if unmanaged:
         ctx.report.warn(
@@ -159,8 +204,15 @@ def plan_step(ctx: DeployContext) -> None:
         }
     )
     removals = ctx.permission_plan.remove
-    if not ctx.options.dry_run and (ctx.options.clean or removals):
+    many_deletes = plan.deleted_count > CONFIRM_DELETES_OVER
+    if many_deletes:
+        for rel in plan.removed:
+            files = plan.removed_dir_files.get(rel)
+            ctx.report.info(f"will delete {rel}" + (f"/ ({files} files)" if files else ""))
+    if not ctx.options.dry_run and (ctx.options.clean or removals or many_deletes):
         what = [f"remove {ctx.folder} and upload everything again"] if ctx.options.clean else []
+        if many_deletes and not ctx.options.clean:
+            what.append(f"delete {plan.deleted_count} files from {ctx.folder}")
         if removals:
             names = ", ".join(name for _, name in removals)
             what.append(f"remove {len(removals)} permission entries ({names})")
@@ -195,6 +247,7 @@ def upload_step(ctx: DeployContext) -> None:
             jobs=ctx.options.jobs,
             on_progress=lambda _rel: bar.advance(),
             meta={"app": ctx.env_file.name, "environment": ctx.options.env},
+            listing=remote.listing,
         )
     result = ctx.upload
     ctx.report.info(

@@ -147,6 +147,10 @@ class RichReporter(Reporter):
             self.console.print(f"[red]error:[/red] {error}", highlight=False, soft_wrap=True)
         elif ok and self.result.get("url"):
             self.console.print(f"[green]done[/green]: {self.result['url']}", highlight=False)
+            if self.result.get("deployment_id"):
+                self.console.print(
+                    f"deployment: {self.result['deployment_id']}", highlight=False, markup=False
+                )
 
 
 class JsonReporter(Reporter):

@@ -1,12 +1,18 @@
 """Upload a package to a workspace folder: incrementally, in parallel, as files (never notebooks).
 
-`inspect_remote` reads the folder's state (does it exist, its manifest; a listing only when there
-is no manifest). `execute_plan` then runs a `manifest.UploadPlan`:
+`inspect_remote` reads the folder's state: does it exist, its manifest (refused, and so rebuilt,
+when `manifest_problems` finds an entry it cannot trust), and a listing of every file with the
+size and modification time the workspace reports (one `list` call per folder, folders of one
+depth in parallel), which is how files changed in the workspace after a deploy are found.
+`execute_plan` then runs a `manifest.UploadPlan`:
 1. when files will change and a manifest exists, it first rewrites the manifest without their
    entries, so an interrupted run can never leave a changed file recorded with its old hash;
 2. `mkdirs` of the deepest missing folders, then the uploads, both on a bounded thread pool;
-3. deletes (removed folders recursively, in one call each); a path already gone is fine;
-4. the new manifest, written last: it only ever describes files known to be in place.
+3. deletes (removed folders recursively, in one call each); a path already gone is fine, and a
+   path that would resolve outside the folder is refused whatever the plan says;
+4. the new manifest, written last: it only ever describes files known to be in place, with the
+   size and modification time the workspace now reports for each (the uploaded files' folders
+   are listed again for that).
 
 Uploads use `w.workspace.upload(format=AUTO, overwrite=True)`: a multipart import that the
 SDK does not retry (its body is not a seekable stream), so transient failures (429/503, dropped
@@ -28,6 +34,7 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import requests
@@ -36,7 +43,14 @@ from databricks.sdk.errors import DatabricksError, NotFound
 from databricks.sdk.service.workspace import ExportFormat, ImportFormat, ObjectType
 
 from slidegen.deployer.client import describe_error
-from slidegen.deployer.manifest import MANIFEST_NAME, LocalFile, Manifest, UploadPlan
+from slidegen.deployer.manifest import (
+    MANIFEST_NAME,
+    LocalFile,
+    Manifest,
+    RemoteFile,
+    UploadPlan,
+    manifest_problems,
+)
 
 __all__ = [
     "DEFAULT_JOBS",
@@ -65,9 +79,14 @@ class UploadError(RuntimeError):
 @dataclass(frozen=True)
 class RemoteState:
     exists: bool
-    manifest: Manifest | None
-    dirs: set[str] = field(default_factory=set)  # known folders (listing, without a manifest)
-    files: set[str] = field(default_factory=set)  # files found by that listing
+    manifest: Manifest | None  # None: absent, unreadable or refused
+    dirs: set[str] = field(default_factory=set)  # folders found by the listing
+    listing: dict[str, RemoteFile] = field(default_factory=dict)  # files found by the listing
+    refused: list[str] = field(default_factory=list)  # why the manifest was not trusted
+
+    @property
+    def files(self) -> set[str]:
+        return set(self.listing) - {MANIFEST_NAME}
 
 
 @dataclass
@@ -129,31 +148,60 @@ def read_manifest(w: WorkspaceClient, folder: str) -> Manifest | None:
     return Manifest.from_bytes(data)
 
 
-def inspect_remote(w: WorkspaceClient, folder: str) -> RemoteState:
-    """The folder's state; lists it (recursively) only when it exists without a manifest."""
+def inspect_remote(w: WorkspaceClient, folder: str, *, jobs: int = DEFAULT_JOBS) -> RemoteState:
+    """The folder's state: existence, trusted manifest, and a listing of what it holds."""
     try:
         status = w.workspace.get_status(folder)
     except NotFound:
         return RemoteState(exists=False, manifest=None)
     if status.object_type != ObjectType.DIRECTORY:
         raise UploadError(f"{folder} exists in the workspace and is not a folder")
-    manifest = read_manifest(w, folder)
-    if manifest is not None:
-        return RemoteState(exists=True, manifest=manifest)
-    root = folder.rstrip("/")
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        manifest_future = pool.submit(read_manifest, w, folder)
+        dirs, listing = list_folder(w, folder, [""], pool)
+        manifest = manifest_future.result()
+    refused = manifest_problems(manifest) if manifest is not None else []
+    return RemoteState(
+        exists=True,
+        manifest=None if refused else manifest,
+        dirs=dirs,
+        listing=listing,
+        refused=refused,
+    )
+
+
+def list_folder(
+    w: WorkspaceClient, folder: str, starts: list[str], pool: ThreadPoolExecutor
+) -> tuple[set[str], dict[str, RemoteFile]]:
+    """Folders and files under `folder`/`start` for each start (relative; "" is the folder),
+    recursively; the folders of one depth are listed in parallel."""
+    root = _strip_workspace(folder.rstrip("/"))
     dirs: set[str] = set()
-    files: set[str] = set()
-    pending = [root]
-    while pending:
-        current = pending.pop()
-        for obj in w.workspace.list(current):
-            rel = posixpath.relpath(_strip_workspace(obj.path or ""), _strip_workspace(root))
-            if obj.object_type == ObjectType.DIRECTORY:
-                dirs.add(rel)
-                pending.append(obj.path or "")
-            else:
-                files.add(rel)
-    return RemoteState(exists=True, manifest=None, dirs=dirs, files=files)
+    files: dict[str, RemoteFile] = {}
+
+    def children(rel: str) -> list[Any]:
+        try:
+            return list(w.workspace.list(remote_path(folder, rel)))
+        except NotFound:  # removed since the level above was listed
+            return []
+
+    level = list(starts)
+    while level:
+        found = list(pool.map(children, level))
+        level = []
+        for objects in found:
+            for obj in objects:
+                path = _strip_workspace(obj.path or "")
+                rel = posixpath.relpath(path, root)
+                if rel.startswith("../") or rel in (".", ".."):
+                    continue  # the API names children of the folder; anything else is ignored
+                if obj.object_type == ObjectType.DIRECTORY:
+                    dirs.add(rel)
+                    level.append(rel)
+                else:
+                    kind = obj.object_type.value if obj.object_type else "FILE"
+                    files[rel] = RemoteFile(obj.size, obj.modified_at, kind)
+    return dirs, files
 
 
 def _strip_workspace(path: str) -> str:
@@ -191,15 +239,26 @@ def execute_plan(
     jobs: int = DEFAULT_JOBS,
     on_progress: Callable[[str], None] | None = None,
     meta: dict[str, str] | None = None,
+    listing: dict[str, RemoteFile] | None = None,
 ) -> UploadResult:
-    """Make the folder hold exactly the package; see the module docstring for the order."""
+    """Make the folder hold exactly the package; see the module docstring for the order.
+
+    `listing` is what `inspect_remote` saw: the recorded sizes and times of files not uploaded
+    now come from it.
+    """
     started = time.perf_counter()
     result = UploadResult()
     lock = threading.Lock()
     tick = on_progress or (lambda _rel: None)
+    seen = dict(listing or {})
 
     def write_manifest(files: dict[str, str]) -> None:
-        data = Manifest(files, dict(meta or {})).to_bytes()
+        stats = {
+            rel: (f.size, f.modified_at)
+            for rel, f in seen.items()
+            if rel in files and f.size is not None and f.modified_at is not None
+        }
+        data = Manifest(files, dict(meta or {}), stats).to_bytes()
         target = remote_path(folder, MANIFEST_NAME)
         try:
             _with_retries(lambda: put_file(w, target, data, MANIFEST_NAME))
@@ -227,15 +286,43 @@ def execute_plan(
     _parallel(jobs, plan.uploads, lambda rel: (upload(rel), tick(rel))[0], uploaded)
 
     def delete(rel: str) -> None:
+        if not _inside(folder, rel):
+            raise UploadError(f"refusing to delete {rel!r}: it is not inside {folder}")
         with contextlib.suppress(NotFound):  # already gone: the goal is reached
             _with_retries(lambda: w.workspace.delete(remote_path(folder, rel), recursive=True))
 
     _parallel(jobs, plan.removed, delete, result.deleted.append)
 
     if not plan.is_noop or previous is None:
+        if result.uploaded:
+            # What the workspace now reports for the new files, for the next run to compare.
+            folders = sorted({posixpath.dirname(rel) for rel in result.uploaded})
+            with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(folders)))) as pool:
+                found = pool.map(lambda rel: _listed_files(w, folder, rel), folders)
+                for files in found:
+                    seen.update(files)
         write_manifest({rel: f.sha256 for rel, f in local.items()})
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _listed_files(w: WorkspaceClient, folder: str, rel_dir: str) -> dict[str, RemoteFile]:
+    """The files directly in one folder (relative to `folder`), as the workspace reports them."""
+    root = _strip_workspace(folder.rstrip("/"))
+    out = {}
+    for obj in w.workspace.list(remote_path(folder, rel_dir)):
+        if obj.object_type != ObjectType.DIRECTORY:
+            rel = posixpath.relpath(_strip_workspace(obj.path or ""), root)
+            kind = obj.object_type.value if obj.object_type else "FILE"
+            out[rel] = RemoteFile(obj.size, obj.modified_at, kind)
+    return out
+
+
+def _inside(folder: str, rel: str) -> bool:
+    """Whether `folder`/`rel` is strictly inside `folder` once normalised."""
+    base = posixpath.normpath(folder)
+    target = posixpath.normpath(posixpath.join(base, rel))
+    return bool(rel) and target.startswith(base.rstrip("/") + "/")
 
 
 def naive_upload(w: WorkspaceClient, folder: str, package: Path) -> int:

@@ -73,16 +73,17 @@ def test_manifest_round_trip_and_garbage() -> None:
 
 
 def test_scan_hashes_files_and_skips_a_stale_manifest(tmp_path: Path) -> None:
-    (tmp_path / "a").mkdir()
-    (tmp_path / "a" / "x.txt").write_bytes(b"hello")
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets" / "x.txt").write_bytes(b"hello")
     (tmp_path / MANIFEST_NAME).write_text("{}")
     scanned = scan_package(tmp_path)
-    assert list(scanned) == ["a/x.txt"]
-    assert scanned["a/x.txt"].sha256.startswith("2cf24dba")
+    assert list(scanned) == ["assets/x.txt"]
+    assert scanned["assets/x.txt"].sha256.startswith("2cf24dba")
 
 
 def test_scan_refuses_a_file_over_10_mb_naming_it(tmp_path: Path) -> None:
-    (tmp_path / "ok.txt").write_text("fine")
-    (tmp_path / "big.bin").write_bytes(b"\0" * (10 * 1024 * 1024 + 1))
-    with pytest.raises(PackageTooLargeError, match=r"big\.bin is 10\.0 MB"):
+    (tmp_path / "app.yaml").write_text("fine")
+    (tmp_path / "frontend").mkdir()
+    (tmp_path / "frontend" / "big.bin").write_bytes(b"\0" * (10 * 1024 * 1024 + 1))
+    with pytest.raises(PackageTooLargeError, match=r"frontend/big\.bin is 10\.0 MB"):
         scan_package(tmp_path)

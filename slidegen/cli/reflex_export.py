@@ -1,0 +1,62 @@
+"""`python -m slidegen.cli.reflex_export ARGS…`: `reflex export ARGS…` with a reproducible bundle.
+
+Two exports of the same sources differed in every chunk that imports Reflex's state module: the
+frontend imports `.web/reflex.json` whole (`import reflexEnvironment from "$/reflex.json"` in
+`.web/utils/state.js`, which only reads `.version`), and Reflex rewrites that file right before
+each build with `last_reflex_run_datetime` (the time of the run) next to `project_hash` (a random
+id per checkout). Vite inlines the JSON, so the chunk's content hash changed, then the hashes of
+every chunk importing it, the route manifest, and the HTML naming them.
+
+Here the export runs in this process with Reflex's "remember the run time" step replaced: for
+the build, `reflex.json` holds only what the frontend reads (the Reflex version); afterwards the
+file gets back what Reflex keeps there, with the run time it would have written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+__all__ = ["main", "pinned_reflex_json"]
+
+
+@contextlib.contextmanager
+def pinned_reflex_json() -> Iterator[None]:
+    """While inside, Reflex's pre-build step writes a `reflex.json` free of per-run values."""
+    from reflex import constants
+    from reflex.utils import prerequisites
+
+    path = Path(prerequisites.get_web_dir()) / constants.Reflex.JSON
+    try:
+        kept = json.loads(path.read_text()) if path.is_file() else {}
+    except ValueError:
+        kept = {}
+    original = prerequisites.set_last_reflex_run_time
+
+    def only_what_the_bundle_reads() -> None:
+        path.write_text(json.dumps({"version": constants.Reflex.VERSION}))
+
+    prerequisites.set_last_reflex_run_time = only_what_the_bundle_reads
+    try:
+        yield
+    finally:
+        prerequisites.set_last_reflex_run_time = original
+        if path.parent.is_dir():
+            restored = {**kept, "version": constants.Reflex.VERSION}
+            restored["last_reflex_run_datetime"] = str(datetime.now())
+            path.write_text(json.dumps(restored))
+
+
+def main(argv: list[str]) -> None:
+    from reflex.reflex import cli
+
+    with pinned_reflex_json():
+        cli.main(args=["export", *argv], prog_name="reflex", standalone_mode=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
