@@ -108,6 +108,8 @@ class WorkspaceFS:
         )
         if old:
             obj.created_at = old.created_at
+            # Every write is a new modification, even within the same millisecond.
+            obj.modified_at = max(obj.modified_at, old.modified_at + 1)
         self.objects[path] = obj
         return obj
 
