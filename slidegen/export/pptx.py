@@ -11,7 +11,7 @@ a picture. Speaker notes go to the notes page. Positions come from `layout.py`.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from lxml import etree
 from PIL import Image, UnidentifiedImageError
@@ -38,8 +38,13 @@ from slidegen.export.charts import ChartFailure, ChartSpec, SlideCharts, extract
 from slidegen.export.colors import RGB, parse_css_color
 from slidegen.export.css import StyleSheet
 from slidegen.export.layout import INDENT_PX, Box, layout_slide, text_height
+from slidegen.export.layout_tree import SlideLayout
+from slidegen.export.pptx_layout import write_measured_slide
 
-__all__ = ["deck_to_pptx"]
+__all__ = ["LAYOUT_BROWSER", "LAYOUT_FLOW", "deck_to_pptx", "layout_note"]
+
+LAYOUT_BROWSER = "Layout: measured in a browser"
+LAYOUT_FLOW = "Layout: estimated without a browser (flow layout)"
 
 EMU_PER_PX = 9525  # 13.333 in x 914400 EMU / 1280 px: one CSS pixel of the slide
 PT_PER_PX = 0.75  # 1280 px = 960 pt
@@ -60,17 +65,51 @@ def _emu(px: float) -> Emu:
     return Emu(round(px * EMU_PER_PX))
 
 
-def deck_to_pptx(deck: Deck) -> bytes:
-    """The deck as a .pptx file (16:9, 13.333 in x 7.5 in), one PowerPoint slide per slide."""
+def deck_to_pptx(deck: Deck, layouts: Mapping[str, SlideLayout] | None = None) -> bytes:
+    """The deck as a .pptx file (16:9, 13.333 in x 7.5 in), one PowerPoint slide per slide.
+
+    A slide with a browser-measured layout in `layouts` (by slide id) is drawn from it
+    (`pptx_layout.py`); the others use the browser-free flow layout. The file's "comments"
+    core property says which slides used which.
+    """
+    layouts = layouts or {}
     prs = Presentation()
     prs.slide_width, prs.slide_height = _emu(1280), _emu(720)
     prs.core_properties.title = deck.title
     sheet = StyleSheet.parse(deck.styles)
-    for slide in deck.slides:
-        _write_slide(prs, slide, sheet)
+    measured: list[int] = []
+    for number, slide in enumerate(deck.slides, start=1):
+        layout = layouts.get(slide.id)
+        if layout is None:
+            _write_slide(prs, slide, sheet)
+            continue
+        out = prs.slides.add_slide(prs.slide_layouts[_LAYOUT_BLANK])
+        notes = write_measured_slide(out, layout)
+        text = "\n\n".join(part for part in (slide.notes.strip(), *notes) if part)
+        if text:
+            out.notes_slide.notes_text_frame.text = text
+        measured.append(number)
+    prs.core_properties.comments = layout_note(measured, len(deck.slides))
     buffer = io.BytesIO()
     prs.save(buffer)
     return buffer.getvalue()
+
+
+def layout_note(measured: list[int], total: int) -> str:
+    """The file's record of which layout each slide used (1-based slide numbers)."""
+    if total and len(measured) == total:
+        return f"{LAYOUT_BROWSER} (all {total} slides)."
+    if not measured:
+        return f"{LAYOUT_FLOW}."
+    flow = [n for n in range(1, total + 1) if n not in set(measured)]
+    return (
+        f"{LAYOUT_BROWSER} for slides {_numbers(measured)}; "
+        f"{LAYOUT_FLOW[0].lower() + LAYOUT_FLOW[1:]} for slides {_numbers(flow)}."
+    )
+
+
+def _numbers(values: list[int]) -> str:
+    return ", ".join(str(v) for v in values)
 
 
 def _write_slide(prs: Presentation, slide: Slide, sheet: StyleSheet) -> None:
@@ -270,17 +309,23 @@ def _write_chart(
         _note(out, box, f"Chart could not be converted: {spec.reason}.", content)
         return
     try:
-        chart_type, data = _chart_data(spec)
+        add_native_chart(out, spec, box, content.base_style.color)
     except ValueError as exc:
         _note(out, box, f"Chart could not be converted: {exc}.", content)
-        return
+
+
+def add_native_chart(
+    out: PptxSlide, spec: ChartSpec, box: Box, text_color: RGB | None, font_px: float = 16
+) -> None:
+    """A native PowerPoint chart of `spec` in `box`; ValueError when the spec has no data."""
+    chart_type, data = _chart_data(spec)
     frame = out.shapes.add_chart(
         chart_type, _emu(box.x), _emu(box.y), _emu(box.w), _emu(box.h), data
     )
     chart = frame.chart
-    chart.font.size = Pt(12)
-    if content.base_style.color:
-        chart.font.color.rgb = RGBColor(*content.base_style.color)
+    chart.font.size = Pt(max(6.0, font_px * PT_PER_PX))
+    if text_color:
+        chart.font.color.rgb = RGBColor(*text_color)
     chart.has_title = bool(spec.title)
     if spec.title:
         chart.chart_title.text_frame.text = spec.title

@@ -1,0 +1,112 @@
+"""Slide layouts measured by server-side Chromium (Playwright), for the PPTX export.
+
+Each slide is loaded as its own single-slide document (the one the editor shows) with the
+measuring script (`measure_slide.js`) and Chart.js animation off, and `__sgMeasure()` returns
+its layout tree, which is validated like a layout posted by a browser. Where there is no
+Chromium (the Databricks Apps container) `measure_available()` is false and the caller falls
+back to the browser-free flow layout, or to layouts the user's browser posted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Coroutine
+from typing import Any, TypeVar
+
+from slidegen.deck.model import SLIDE_HEIGHT, SLIDE_WIDTH, Deck
+from slidegen.deck.render import render_slide_document
+from slidegen.export.layout_tree import LayoutError, SlideLayout, parse_slide_layout
+from slidegen.export.pdf import CHROMIUM_ARGS, DEFAULT_CHROMIUM, pdf_available
+
+__all__ = ["MeasureError", "measure_available", "measure_deck", "measure_deck_async"]
+
+TIMEOUT_MS = 60_000
+T = TypeVar("T")
+
+# Before any page script: when Chart.js defines window.Chart, switch its animation off, so a
+# screenshot or a measurement sees each chart's final frame.
+NO_CHART_ANIMATION = """
+(() => {
+  let chart;
+  Object.defineProperty(window, "Chart", {
+    configurable: true,
+    get() { return chart; },
+    set(value) {
+      chart = value;
+      try { value.defaults.animation = false; } catch (e) {}
+    },
+  });
+})();
+"""
+
+
+class MeasureError(RuntimeError):
+    """Chromium could not measure the deck; the message says why."""
+
+
+def measure_available(chromium_path: str = DEFAULT_CHROMIUM) -> bool:
+    return pdf_available(chromium_path)
+
+
+async def measure_deck_async(
+    deck: Deck, *, chromium_path: str = DEFAULT_CHROMIUM
+) -> dict[str, SlideLayout]:
+    """Every slide's layout by slide id; a slide whose layout fails validation is left out."""
+    from playwright.async_api import Error as PlaywrightError
+    from playwright.async_api import async_playwright
+
+    if not measure_available(chromium_path):
+        raise MeasureError(f"measuring slides needs Playwright and Chromium at {chromium_path}")
+    layouts: dict[str, SlideLayout] = {}
+    try:
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(
+                executable_path=chromium_path, args=list(CHROMIUM_ARGS), timeout=TIMEOUT_MS
+            )
+            try:
+                context = await browser.new_context(
+                    viewport={"width": SLIDE_WIDTH, "height": SLIDE_HEIGHT}, offline=True
+                )
+                await context.add_init_script(NO_CHART_ANIMATION)
+                page = await context.new_page()
+                page.set_default_timeout(TIMEOUT_MS)
+                for slide in deck.slides:
+                    document = render_slide_document(deck, slide, measure=True)
+                    await page.set_content(document, wait_until="load")
+                    raw = await page.evaluate("() => window.__sgMeasure()")
+                    try:
+                        layouts[slide.id] = parse_slide_layout(raw)
+                    except LayoutError:
+                        continue  # this slide takes the flow layout
+            finally:
+                await browser.close()
+    except PlaywrightError as exc:
+        raise MeasureError(f"Chromium failed to measure the slides: {exc.message}") from exc
+    return layouts
+
+
+def measure_deck(deck: Deck, *, chromium_path: str = DEFAULT_CHROMIUM) -> dict[str, SlideLayout]:
+    """Synchronous `measure_deck_async`; callable from any thread, even one running a loop."""
+    return run_sync(measure_deck_async(deck, chromium_path=chromium_path))
+
+
+def run_sync(work: Coroutine[Any, Any, T]) -> T:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(work)
+    result: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            result["value"] = asyncio.run(work)
+        except BaseException as exc:  # handed back to the caller's thread below
+            result["error"] = exc
+
+    thread = threading.Thread(target=target, name="slidegen-measure", daemon=True)
+    thread.start()
+    thread.join()
+    if "error" in result:
+        raise result["error"]
+    return result["value"]
