@@ -80,6 +80,12 @@ def _runtime_js() -> str:
 
 
 @functools.cache
+def _measure_js() -> str:
+    path = Path(__file__).resolve().parents[1] / "export" / "measure_slide.js"
+    return _escape_script(path.read_text(encoding="utf-8"))
+
+
+@functools.cache
 def chart_js_source() -> str:
     """The vendored Chart.js (UMD build), read once."""
     try:
@@ -151,10 +157,17 @@ def _page(slide: Slide) -> str:
     )
 
 
-def render_slide_document(deck: Deck, slide: Slide, *, asset_base: str = "") -> str:
-    """One slide as a complete HTML document of exactly 1280x720, for an iframe's srcdoc."""
+def render_slide_document(
+    deck: Deck, slide: Slide, *, asset_base: str = "", measure: bool = False
+) -> str:
+    """One slide as a complete HTML document of exactly 1280x720, for an iframe's srcdoc.
+
+    `measure=True` adds the PPTX export's layout measuring script (`export/measure_slide.js`).
+    """
     title = f"{slide.title or 'Slide'} · {deck.title}"
     head = _head(title, deck.styles, asset_base)
+    if measure:
+        head = head.replace("</head>", f"<script>{_measure_js()}</script></head>", 1)
     return f'{head}<body class="sg-single">{_page(slide)}</body></html>'
 
 
