@@ -47,6 +47,7 @@ from slidegen.deck.model import (
     new_slide_id,
 )
 from slidegen.deck.sanitize import sanitize_css, sanitize_tree
+from slidegen.deck.scripts import Assignment, ScriptBlock, assign_scripts
 
 __all__ = ["DeckParseError", "ParsedDeck", "parse_deck_html", "parse_single_slide", "slide_source"]
 
@@ -85,12 +86,16 @@ def parse_deck_html(text: str) -> ParsedDeck:
         )
     title = _title(root)
     styles = _take_shared_styles(root, found)
-    _assign_scripts(root, found)
-    raw = _detach(found)
-    if len(raw) > MAX_SLIDES_PER_DECK:
-        raise DeckParseError(f"{len(raw)} slides found; a deck holds at most {MAX_SLIDES_PER_DECK}")
+    blocks = _assign_scripts(root, found)
+    kept = _detach(found)
+    if len(kept) > MAX_SLIDES_PER_DECK:
+        raise DeckParseError(
+            f"{len(kept)} slides found; a deck holds at most {MAX_SLIDES_PER_DECK}"
+        )
+    assignment = _assign(blocks, found, kept)
     seen: set[str] = set()
     slides = []
+    raw = [(found[i].element, list(assignment.scripts[n])) for n, i in enumerate(kept)]
     for number, (element, scripts) in enumerate(raw, start=1):
         wanted = element.get("data-slide-id")
         slide_id = wanted if wanted and is_slide_id(wanted) else None
@@ -121,7 +126,8 @@ def parse_single_slide(html: str, keep_id: str | None = None) -> Slide:
         style.tail = None
         element.insert(position, style)
     _assign_scripts(root, found)
-    ((element, scripts),) = _detach(found)
+    (kept,) = _detach(found)
+    element, scripts = found[kept].element, found[kept].scripts
     wanted = element.get("data-slide-id")
     slide_id = keep_id or (wanted if wanted and is_slide_id(wanted) else None)
     return _make_slide(element, scripts, slide_id or new_slide_id(), "the slide")
@@ -181,15 +187,19 @@ def _take_shared_styles(root: HtmlElement, found: list[_Found]) -> str:
     return "\n\n".join(s for s in shared if s)
 
 
-def _assign_scripts(root: HtmlElement, found: list[_Found]) -> None:
-    """Move every inline JS script out of the tree into the slide it belongs to."""
+def _assign_scripts(root: HtmlElement, found: list[_Found]) -> list[ScriptBlock]:
+    """Move every inline JS script out of the tree into the slide it belongs to by position
+    (`_Found.scripts`), and return them with where they sat, for `assign_scripts`."""
     starts = {id(f.element): f for f in found}
+    index_of = {id(f.element): n for n, f in enumerate(found)}
     current: _Found | None = None
     orphans: list[str] = []
+    blocks: list[ScriptBlock] = []
     for node in list(root.iter(etree.Element)):
         if id(node) in starts:
             current = starts[id(node)]
         elif node.tag == "script":
+            home = next((index_of[id(a)] for a in node.iterancestors() if id(a) in index_of), None)
             kind = (node.get("type") or "").strip().lower()
             code = node.text or ""
             external = "src" in node.attrib
@@ -197,20 +207,41 @@ def _assign_scripts(root: HtmlElement, found: list[_Found]) -> None:
             if external or kind not in _JS_TYPES or not code.strip():
                 continue
             (current.scripts if current else orphans).append(code.strip("\n"))
+            after = index_of[id(current.element)] if current else None
+            blocks.append(ScriptBlock(code=code.strip("\n"), home=home, after=after))
     if orphans:
         found[0].scripts[:0] = orphans
+    return blocks
 
 
-def _detach(found: list[_Found]) -> list[tuple[HtmlElement, list[str]]]:
+def _assign(blocks: list[ScriptBlock], found: list[_Found], kept: list[int]) -> Assignment:
+    """Scripts per kept slide: each piece of code goes to the slides it draws on."""
+    position = {index: n for n, index in enumerate(kept)}
+
+    def slide_of(index: int | None) -> int | None:
+        if index is None:
+            return None
+        # A dropped wrapper's scripts count as following the last kept slide before it.
+        earlier = [position[i] for i in kept if i <= index]
+        return earlier[-1] if earlier else 0
+
+    moved = [
+        ScriptBlock(code=b.code, home=slide_of(b.home), after=slide_of(b.after)) for b in blocks
+    ]
+    return assign_scripts(moved, [found[i].element for i in kept])
+
+
+def _detach(found: list[_Found]) -> list[int]:
     """Take each container out of the tree (last-started first, so that an outer slide loses its
-    nested ones) and return them in document order."""
-    result: list[tuple[HtmlElement, list[str]]] = []
-    for item in reversed(found):
+    nested ones) and return the indexes of those that are slides, in document order."""
+    result: list[int] = []
+    for index in reversed(range(len(found))):
+        item = found[index]
         if item.element.getparent() is not None:
             item.element.drop_tree()  # keeps the text after it in the parent
         if item.had_nested and _is_empty(item.element) and not item.scripts:
             continue
-        result.append((item.element, item.scripts))
+        result.append(index)
     result.reverse()
     return result
 

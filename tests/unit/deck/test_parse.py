@@ -37,12 +37,12 @@ def test_document_with_chatter_fences_styles_and_scripts() -> None:
     assert ".slide { background: #fff; }" in parsed.styles
     assert [s.title for s in parsed.slides] == ["Revenue", "Costs"]
     first, second = parsed.slides
-    # The head script precedes every slide: it goes to the first one, before its own script.
+    # The head script touches no slide: it is the deck's, so every slide's document runs it.
     assert first.scripts == (
         "Chart.defaults.color = '#333';",
         "new Chart(document.getElementById('c1'), {type: 'bar'});",
     )
-    assert second.scripts == ("var inside = 1;", "var after = 2;")
+    assert second.scripts == ("Chart.defaults.color = '#333';", "var inside = 1;", "var after = 2;")
     for slide in parsed.slides:
         assert "<script" not in slide.html and "<style" not in slide.html
         assert slide.html.startswith('<div class="slide">')
