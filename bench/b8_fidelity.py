@@ -159,6 +159,8 @@ def pptx_facts(data: bytes) -> tuple[int, int, Counter[str]]:
                 text += [c.text for row in shape.table.rows for c in row.cells]
             if shape.has_text_frame:
                 text.append(shape.text_frame.text)
+        if slide.has_notes_slide:  # where text a static slide cannot show goes (hover tooltips)
+            text.append(slide.notes_slide.notes_text_frame.text)
     return charts, tables, words("\n".join(text))
 
 

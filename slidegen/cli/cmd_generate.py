@@ -37,10 +37,12 @@ def _default_path(title: str, fmt: Format) -> Path:
 
 
 def _export(deck: object, fmt: Format) -> bytes:
-    from slidegen.export import deck_to_html, deck_to_pdf, deck_to_pptx
+    from slidegen.export import deck_to_html, deck_to_pdf
 
-    if fmt is Format.PPTX:
-        return deck_to_pptx(deck)  # type: ignore[arg-type]
+    if fmt is Format.PPTX:  # laid out by Chromium when present, else the flow layout
+        from slidegen.export.pptx_export import deck_to_pptx_measured
+
+        return deck_to_pptx_measured(deck)  # type: ignore[arg-type]
     if fmt is Format.PDF:
         return deck_to_pdf(deck)  # type: ignore[arg-type]
     return deck_to_html(deck)  # type: ignore[arg-type]

@@ -199,6 +199,8 @@ class SlideLayout(_Strict):
     background: Fill | None = None
     items: Annotated[list[Item], Field(max_length=MAX_ITEMS)]
     truncated: bool = False
+    # text of elements drawn fully transparent (hover tooltips, script-revealed parts)
+    hiddenText: Annotated[list[Annotated[str, Field(max_length=2000)]], Field(max_length=200)] = []
 
 
 def _check_json(value: Any, *, depth: int, budget: list[int]) -> None:

@@ -22,6 +22,11 @@ from slidegen.export.pdf import CHROMIUM_ARGS, DEFAULT_CHROMIUM, pdf_available
 __all__ = ["MeasureError", "measure_available", "measure_deck", "measure_deck_async"]
 
 TIMEOUT_MS = 60_000
+# Each measurement starts its own Chromium (~150 MB): at most this many at once per process; a
+# caller that waits longer than QUEUE_TIMEOUT_S gets a MeasureError (and the flow layout).
+MAX_CONCURRENT = 2
+QUEUE_TIMEOUT_S = 60.0
+_SLOTS = threading.BoundedSemaphore(MAX_CONCURRENT)
 T = TypeVar("T")
 
 # Before any page script: when Chart.js defines window.Chart, switch its animation off, so a
@@ -53,11 +58,26 @@ async def measure_deck_async(
     deck: Deck, *, chromium_path: str = DEFAULT_CHROMIUM
 ) -> dict[str, SlideLayout]:
     """Every slide's layout by slide id; a slide whose layout fails validation is left out."""
+    if not measure_available(chromium_path):
+        raise MeasureError(f"measuring slides needs Playwright and Chromium at {chromium_path}")
+    waiting = asyncio.ensure_future(asyncio.to_thread(_SLOTS.acquire, timeout=QUEUE_TIMEOUT_S))
+    try:
+        acquired = await asyncio.shield(waiting)
+    except asyncio.CancelledError:  # a slot acquired after the caller left is given back
+        waiting.add_done_callback(lambda done: done.result() and _SLOTS.release())
+        raise
+    if not acquired:
+        raise MeasureError("the server is busy measuring other decks")
+    try:
+        return await _measure(deck, chromium_path)
+    finally:
+        _SLOTS.release()
+
+
+async def _measure(deck: Deck, chromium_path: str) -> dict[str, SlideLayout]:
     from playwright.async_api import Error as PlaywrightError
     from playwright.async_api import async_playwright
 
-    if not measure_available(chromium_path):
-        raise MeasureError(f"measuring slides needs Playwright and Chromium at {chromium_path}")
     layouts: dict[str, SlideLayout] = {}
     try:
         async with async_playwright() as playwright:

@@ -142,33 +142,29 @@
     var quoted = '"' + family.replace(/"/g, "") + '"';
     return ["monospace", "serif", "sans-serif"].some(function (g) {
       return widthIn(quoted + "," + g) !== widthIn(g);
-    }) || ["monospace", "serif"].every(function (g) {
-      return widthIn(quoted + "," + g) === widthIn("sans-serif") && widthIn(g) !== widthIn("sans-serif");
     });
   }
+  var CANDIDATES = GENERIC["sans-serif"].concat(GENERIC.serif, GENERIC.monospace);
   function resolveGeneric(generic) {
+    // the installed face this generic family (or system-ui) stands for here
     var target = widthIn(generic);
-    var list = GENERIC[generic];
-    for (var i = 0; i < list.length; i++) {
-      if (widthIn('"' + list[i] + '",' + (generic === "monospace" ? "serif" : "monospace")) === target) {
-        return list[i];
+    for (var i = 0; i < CANDIDATES.length; i++) {
+      var name = '"' + CANDIDATES[i] + '",';
+      if (widthIn(name + "monospace") === target && widthIn(name + "serif") === target) {
+        return CANDIDATES[i];
       }
     }
-    return list[0];
+    return (GENERIC[generic] || GENERIC["sans-serif"])[0];
   }
+  var KEYWORDS = { "sans-serif": 1, serif: 1, monospace: 1, "system-ui": 1, cursive: 1, fantasy: 1 };
   function fontName(family) {
     if (fontCache[family] !== undefined) return fontCache[family];
     var names = splitTop(family).map(function (f) { return f.replace(/^["']|["']$/g, "").trim(); });
     var found = null;
     for (var i = 0; i < names.length && !found; i++) {
       var name = names[i];
-      var lower = name.toLowerCase();
-      if (lower === "system-ui" || lower === "-apple-system" || lower === "blinkmacsystemfont" ||
-          lower === "ui-sans-serif") found = resolveGeneric("sans-serif");
-      else if (lower === "ui-serif") found = resolveGeneric("serif");
-      else if (lower === "ui-monospace") found = resolveGeneric("monospace");
-      else if (GENERIC[lower]) found = resolveGeneric(lower);
-      else if (lower === "cursive" || lower === "fantasy") found = resolveGeneric("sans-serif");
+      var quoted = /^["']/.test(splitTop(family)[i]);
+      if (!quoted && KEYWORDS[name.toLowerCase()]) found = resolveGeneric(name.toLowerCase());
       else if (installed(name)) found = name;
     }
     fontCache[family] = found || resolveGeneric("sans-serif");
@@ -293,6 +289,7 @@
   function Measure() {
     this.items = [];
     this.pending = [];
+    this.hidden = [];
     this.truncated = false;
   }
   Measure.prototype.push = function (item) {
@@ -571,7 +568,12 @@
     var cs = getComputedStyle(el);
     if (cs.display === "none") return;
     var a = alpha * (parseFloat(cs.opacity) || 0);
-    if (a < 0.02) return;
+    if (a < 0.02) {
+      // transparent until hovered or scripted: no place on a static slide, kept for the notes
+      var hiddenText = (el.innerText || el.textContent || "").replace(/\s+/g, " ").trim();
+      if (hiddenText && this.hidden.length < 200) this.hidden.push(hiddenText.slice(0, 2000));
+      return;
+    }
     var rect = el.getBoundingClientRect();
     var scale = tag === "svg" ? 1 : scaleOf(el, rect);
     var hidden = cs.visibility === "hidden" || cs.visibility === "collapse";
@@ -742,6 +744,7 @@
         v: 1, width: 1280, height: 720, background: background,
         items: m.items.filter(function (i) { return i.kind !== "image" || i.src; }),
         truncated: m.truncated,
+        hiddenText: m.hidden,
       };
     });
   }
@@ -758,7 +761,11 @@
     }
     var fonts = document.fonts && document.fonts.ready ? document.fonts.ready : Promise.resolve();
     return fonts.then(function () {
-      return new Promise(function (r) { requestAnimationFrame(function () { requestAnimationFrame(r); }); });
+      // two frames, or a moment where the browser throttles frames (a frame out of view)
+      return new Promise(function (r) {
+        setTimeout(r, 250);
+        requestAnimationFrame(function () { requestAnimationFrame(r); });
+      });
     });
   }
   window.__sgMeasure = function () { return settle().then(measure); };

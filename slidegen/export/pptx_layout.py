@@ -88,6 +88,10 @@ def write_measured_slide(out: PptxSlide, layout: SlideLayout) -> list[str]:
             _table(out, item)
         elif isinstance(item, ChartItem):
             _chart(out, item, notes)
+    if layout.hiddenText:
+        notes.append(
+            "Shown on the slide only on hover or by a script: " + " | ".join(layout.hiddenText)
+        )
     return notes
 
 

@@ -77,9 +77,14 @@ async def export_deck(request: Request) -> Response:
     except DeckNotFoundError:
         return _error(404, "deck_not_found", "No such deck.")
     deck = record.deck
+    from slidegen.export.pptx_export import pptx_request  # browser-measured PPTX layouts
+
+    answer, layouts = await pptx_request(request, deck, fmt)
+    if answer is not None:
+        return answer
     printing = fmt == "html" and request.query_params.get("print") == "1"
     try:
-        body = await _render(fmt, deck)
+        body = await _render(fmt, deck, layouts)
     except ValueError as error:  # PdfExportError and friends: a message written for the user
         return _error(422, "export_refused", str(error))
     except Exception as error:
@@ -104,15 +109,16 @@ async def export_deck(request: Request) -> Response:
     )
 
 
-async def _render(fmt: str, deck: object) -> bytes:
+async def _render(fmt: str, deck: object, layouts: object = None) -> bytes:
     from slidegen import export
+    from slidegen.export.pptx_export import export_pptx
 
     if fmt == "html":
         return await asyncio.to_thread(export.deck_to_html, deck)
     if fmt == "pptx":
-        return await asyncio.to_thread(export.deck_to_pptx, deck)
+        return await export_pptx(deck, layouts)  # type: ignore[arg-type]
     return await export.deck_to_pdf_async(deck)
 
 
 def download_routes() -> list[Route]:
-    return [Route("/api/export/{deck_id}.{fmt}", export_deck, methods=["GET"])]
+    return [Route("/api/export/{deck_id}.{fmt}", export_deck, methods=["GET", "POST"])]

@@ -7,6 +7,7 @@ import reflex as rx
 from slidegen.web.components.behaviours import EditorShortcuts
 from slidegen.web.components.controls import icon_button
 from slidegen.web.components.links import export_url
+from slidegen.web.components.pptx_export import export_pptx_in_browser
 from slidegen.web.states import DeckState, HistoryState, SessionState
 from slidegen.web.states.session import DeckSummary
 
@@ -84,7 +85,9 @@ def _title() -> rx.Component:
     )
 
 
-def _download(label: str, fmt: str, element_id: str, query: str = "") -> rx.Component:
+def _download(
+    label: str, fmt: str, element_id: str, query: str = "", **events: object
+) -> rx.Component:
     # A link in a popover (the route answers `Content-Disposition: attachment`; a dropdown
     # menu item would unmount on pointer-up, before the link's click).
     return rx.el.a(
@@ -103,6 +106,7 @@ def _download(label: str, fmt: str, element_id: str, query: str = "") -> rx.Comp
         # Reflex renders <a href> as a React Router link, which would treat the same-origin
         # download URL as a page of the app: reloadDocument hands the click to the browser.
         custom_attrs={"reloadDocument": True},
+        **events,
     )
 
 
@@ -114,7 +118,12 @@ def _exports() -> rx.Component:
         rx.popover.content(
             rx.vstack(
                 _download("Standalone HTML", "html", "export-html"),
-                _download("PowerPoint (.pptx)", "pptx", "export-pptx"),
+                _download(
+                    "PowerPoint (.pptx)",
+                    "pptx",
+                    "export-pptx",
+                    on_click=export_pptx_in_browser("export-pptx"),
+                ),
                 rx.cond(
                     SessionState.pdf_available,
                     _download("PDF", "pdf", "export-pdf"),
