@@ -34,6 +34,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from slidegen.deck.model import SLIDE_HEIGHT, SLIDE_WIDTH, Deck, Slide
+from slidegen.deck.page_css import isolate_page_rules
 
 __all__ = [
     "CHART_JS_PATH",
@@ -67,7 +68,9 @@ def base_css() -> str:
 
 _DECK_CSS = (
     "body.sg-deck{background:#e5e7eb}"
-    "body.sg-deck .sg-page{margin:24px auto;box-shadow:0 2px 12px rgba(0,0,0,.25);background:#fff}"
+    "body.sg-deck .sg-page{margin:24px auto;box-shadow:0 2px 12px rgba(0,0,0,.25)}"
+    # No specificity: a deck's page background (moved to .sg-page by page_css) wins.
+    ":where(body.sg-deck) :where(.sg-page){background:#fff}"
     f"@page{{size:{SLIDE_WIDTH}px {SLIDE_HEIGHT}px;margin:0}}"
     "@media print{body.sg-deck{background:none}"
     "body.sg-deck .sg-page{margin:0;box-shadow:none;break-after:page}}"
@@ -135,7 +138,7 @@ def _head(title: str, styles: str, asset_base: str, extra_css: str = "") -> str:
         chart = f'<script src="{html.escape(asset_base.rstrip("/") + CHART_JS_URL_PATH)}"></script>'
     else:
         chart = f"<script>{_escape_script(chart_js_source())}</script>"
-    deck_css = _STYLE_END_RE.sub(r"<\\/\1", styles)
+    deck_css = _STYLE_END_RE.sub(r"<\\/\1", isolate_page_rules(styles).css)
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" '

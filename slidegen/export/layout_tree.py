@@ -122,6 +122,7 @@ class TextItem(_Strict):
     bullet: Bullet | None = None
     indent: Size = 0
     runs: Annotated[list[Run], Field(min_length=1, max_length=MAX_RUNS)]
+    role: Literal["title"] | None = None  # the slide's title: PowerPoint's title placeholder
 
 
 class ImageItem(_Strict):

@@ -466,8 +466,10 @@
     }
     var b = box({ left: left, top: bounds.top, width: width, height: bounds.height });
     var dir = cs.direction === "rtl";
-    this.push({ kind: "text", box: b, align: ALIGN[cs.textAlign] || (dir ? "r" : "l"), valign: "t",
-      wrap: lines > 1, lineHeight: lh, bullet: bullet, indent: indent, runs: runs });
+    var item = { kind: "text", box: b, align: ALIGN[cs.textAlign] || (dir ? "r" : "l"), valign: "t",
+      wrap: lines > 1, lineHeight: lh, bullet: bullet, indent: indent, runs: runs };
+    if (el === this.titleElement && !mixedNodes) { item.role = "title"; this.titleElement = null; }
+    this.push(item);
   };
   Measure.prototype.table = function (el, alpha) {
     var rows = Array.prototype.slice.call(el.rows, 0, 200);
@@ -727,6 +729,10 @@
     var pr = page.getBoundingClientRect();
     origin = { x: pr.left, y: pr.top };
     var m = new Measure();
+    // the slide's title: its first visible heading, as the deck's outline names the slide
+    m.titleElement = Array.prototype.slice.call(page.querySelectorAll("h1, h2, h3")).filter(function (h) {
+      return h.getClientRects().length > 0;
+    }).sort(function (a, b) { return +a.tagName[1] - +b.tagName[1]; })[0] || null;
     var background = null;
     [document.documentElement, document.body, page].forEach(function (el) {
       var cs = getComputedStyle(el);

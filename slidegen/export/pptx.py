@@ -39,7 +39,7 @@ from slidegen.export.colors import RGB, parse_css_color
 from slidegen.export.css import StyleSheet
 from slidegen.export.layout import INDENT_PX, Box, layout_slide, text_height
 from slidegen.export.layout_tree import SlideLayout
-from slidegen.export.pptx_layout import write_measured_slide
+from slidegen.export.pptx_layout import has_title, write_measured_slide
 
 __all__ = ["LAYOUT_BROWSER", "LAYOUT_FLOW", "deck_to_pptx", "layout_note"]
 
@@ -83,7 +83,8 @@ def deck_to_pptx(deck: Deck, layouts: Mapping[str, SlideLayout] | None = None) -
         if layout is None:
             _write_slide(prs, slide, sheet)
             continue
-        out = prs.slides.add_slide(prs.slide_layouts[_LAYOUT_BLANK])
+        index = _LAYOUT_TITLE_ONLY if has_title(layout) else _LAYOUT_BLANK
+        out = prs.slides.add_slide(prs.slide_layouts[index])
         notes = write_measured_slide(out, layout)
         text = "\n\n".join(part for part in (slide.notes.strip(), *notes) if part)
         if text:

@@ -39,7 +39,7 @@ from slidegen.export.layout_tree import (
     decode_data_uri,
 )
 
-__all__ = ["write_measured_slide"]
+__all__ = ["has_title", "write_measured_slide"]
 
 EMU_PER_PX = 9525
 PT_PER_PX = 0.75
@@ -58,6 +58,11 @@ _GLYPH_DROP = 0.08
 
 def _emu(px: float) -> Emu:
     return Emu(round(px * EMU_PER_PX))
+
+
+def has_title(layout: SlideLayout) -> bool:
+    """Whether the slide should be made from a layout with a title placeholder."""
+    return any(isinstance(i, TextItem) and i.role == "title" for i in layout.items)
 
 
 def write_measured_slide(out: PptxSlide, layout: SlideLayout) -> list[str]:
@@ -212,7 +217,22 @@ def _text(out: PptxSlide, item: TextItem) -> None:
     elif item.align == "r":
         x -= extra
     w += extra
-    shape = out.shapes.add_textbox(_emu(x), _emu(y), _emu(w), _emu(max(h, 1)))
+    title = out.shapes.title if item.role == "title" else None
+    if title is not None:
+        # the title placeholder (PowerPoint's outline and accessibility name the slide by it),
+        # moved to this place in the paint order
+        title.left, title.top, title.width, title.height = (
+            _emu(x),
+            _emu(y),
+            _emu(w),
+            _emu(max(h, 1)),
+        )
+        tree = title._element.getparent()
+        tree.remove(title._element)
+        tree.append(title._element)
+        shape = title
+    else:
+        shape = out.shapes.add_textbox(_emu(x), _emu(y), _emu(w), _emu(max(h, 1)))
     frame = shape.text_frame
     frame.margin_left = frame.margin_right = frame.margin_top = frame.margin_bottom = 0
     frame.word_wrap = item.wrap

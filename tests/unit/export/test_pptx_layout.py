@@ -295,3 +295,19 @@ def test_posted_body_rejects_unknown_slides_and_bad_json() -> None:
         parse_layouts(b"[]", {SLIDE_A})
     with pytest.raises(LayoutError, match="slide 's_00000000a1'"):
         parse_layouts(json.dumps({"layouts": {SLIDE_A: {"v": 2}}}).encode(), {SLIDE_A})
+
+
+def test_the_title_item_fills_the_title_placeholder_in_paint_order() -> None:
+    title = {**TEXT, "role": "title", "runs": [_run("Quarterly review")]}
+    slide = _export(_layout(CARD, title)).slides[0]
+    assert slide.shapes.title.text_frame.text == "Quarterly review"
+    assert slide.shapes.title.top < 50 * EMU  # moved up to where the glyphs sit in the browser
+    kinds = [s.is_placeholder for s in slide.shapes]
+    assert kinds == [False, True]  # above the card drawn before it, as on the slide
+
+
+def test_text_hidden_until_hover_goes_to_the_notes() -> None:
+    layout = {**_layout(TEXT), "hiddenText": ["$2.8M and 53% market share"]}
+    slide = _export(layout).slides[0]
+    assert "hover" in slide.notes_slide.notes_text_frame.text
+    assert "53% market share" in slide.notes_slide.notes_text_frame.text
