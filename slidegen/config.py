@@ -12,7 +12,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["Environment", "Settings", "SettingsError", "get_settings", "load_settings"]
@@ -43,7 +43,8 @@ class Settings(BaseSettings):
 
     environment: Environment = Field(default=Environment.DEVELOPMENT, alias="ENVIRONMENT")
     log_level: LogLevel = Field(default="INFO", alias="LOG_LEVEL")
-    log_format: Literal["json", "text"] = Field(default="json", alias="LOG_FORMAT")
+    # None: text lines in development (read by people), JSON in production (read by log tools).
+    log_format: Literal["json", "text"] | None = Field(default=None, alias="LOG_FORMAT")
 
     data_dir: Path = Field(default=Path("data"), alias="SLIDEGEN_DATA_DIR")
     # None means "a SQLite file in data_dir"; see `database_url_or_default`.
@@ -75,8 +76,13 @@ class Settings(BaseSettings):
     )
     pgappname: str | None = Field(default=None, alias="PGAPPNAME")
 
+    # Read for the start-up log only; the SDK resolves the workspace itself.
+    databricks_host: str | None = Field(default=None, alias="DATABRICKS_HOST")
     serving_endpoint: str = Field(default="databricks-claude-sonnet-4", alias="SERVING_ENDPOINT")
     genie_space_id: str | None = Field(default=None, alias="GENIE_SPACE_ID")
+    # Development only: "auto" runs against the built-in demo workspace when the SDK finds no
+    # workspace credentials, "on" always does, "off" never does (production never does).
+    demo_workspace: Literal["auto", "on", "off"] = Field(default="auto", alias="DEMO_WORKSPACE")
     mlflow_experiment_id: str | None = Field(default=None, alias="MLFLOW_EXPERIMENT_ID")
     mlflow_tracking_uri: str | None = Field(default=None, alias="MLFLOW_TRACKING_URI")
 
@@ -98,17 +104,36 @@ class Settings(BaseSettings):
     agent_timeout_s: float = Field(default=600.0, alias="AGENT_TIMEOUT_S", gt=0)
     agent_max_tool_calls: int = Field(default=4, alias="AGENT_MAX_TOOL_CALLS", ge=0, le=20)
 
+    # Security (slidegen/server/origins.py, ratelimit.py, export/pdf.py; see SECURITY.md).
+    # Origins besides the app's own that may call it with the user's credentials, comma
+    # separated; in development `reflex run`'s frontend (localhost:3000) is always allowed.
+    allowed_origins: str = Field(default="", alias="ALLOWED_ORIGINS")
+    # Generations and edits one user may start per window (0 = no limit).
+    rate_limit_turns: int = Field(default=20, alias="RATE_LIMIT_TURNS", ge=0)
+    rate_limit_window_s: float = Field(default=600.0, alias="RATE_LIMIT_WINDOW_S", gt=0)
+    # Hard deadline of one server-side PDF export; the page is killed when it passes.
+    pdf_export_timeout_s: float = Field(default=45.0, alias="PDF_EXPORT_TIMEOUT_S", gt=0)
+    # Bytes of view updates one chat turn may push to its tab before it is stopped.
+    turn_max_push_bytes: int = Field(
+        default=64 * 1024 * 1024, alias="TURN_MAX_PUSH_BYTES", ge=1024 * 1024
+    )
+    # A running turn renews its lease this often; a tab whose lease is older than
+    # TURN_LEASE_S (its worker died) is no longer shown as generating.
+    turn_lease_s: float = Field(default=30.0, alias="TURN_LEASE_S", ge=5)
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper_level(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
 
-    @field_validator("log_format", "environment", mode="before")
+    @field_validator("log_format", "environment", "demo_workspace", mode="before")
     @classmethod
     def _lower(cls, value: object) -> object:
         return value.lower() if isinstance(value, str) else value
 
     @field_validator(
+        "log_format",
+        "databricks_host",
         "database_url",
         "redis_url",
         "genie_space_id",
@@ -128,6 +153,12 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @model_validator(mode="after")
+    def _default_log_format(self) -> Settings:
+        if self.log_format is None:
+            self.log_format = "json" if self.is_production else "text"
+        return self
 
     @property
     def is_production(self) -> bool:

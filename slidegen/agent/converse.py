@@ -4,7 +4,7 @@
 its text to the `SlideSplitter` as it arrives, and executes tool calls (at most
 `AGENT_MAX_TOOL_CALLS` per run; after that the model is asked to write without tools). It returns
 the whole text the model wrote. Transport errors become `AgentFailure` with a message for the
-user (`describe_failure`); retries of 429/5xx happen below us, in the OpenAI client, with
+user (`failures.describe_failure`); retries of 429/5xx happen below us, in the OpenAI client, with
 backoff and honouring Retry-After, up to `LLM_MAX_RETRIES`.
 
 Why a hand-written loop rather than a prebuilt LangChain agent: the run must stream slide HTML
@@ -20,17 +20,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
-import openai
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, ToolMessage
 from langchain_core.runnables import Runnable
 from langchain_core.tools import BaseTool, StructuredTool
 from pydantic import BaseModel, Field
 
+from slidegen.agent.failures import AgentFailure, describe_failure
 from slidegen.agent.events import AgentEvent, TextDelta, ToolCallStarted, ToolResult
 from slidegen.agent.genie import GenieError, GenieResult, GenieSession, format_for_model
-from slidegen.agent.model import AgentConfigError
 from slidegen.agent.stream import SlideChunk, SlideSplitter
 
 __all__ = ["AgentFailure", "Conversation", "describe_failure", "genie_tool"]
@@ -38,10 +36,6 @@ __all__ = ["AgentFailure", "Conversation", "describe_failure", "genie_tool"]
 log = logging.getLogger(__name__)
 
 TOOL_NAME = "query_genie_space"
-
-
-class AgentFailure(RuntimeError):
-    """A run cannot go on; `str()` is the message for the user."""
 
 
 class _GenieQuestion(BaseModel):
@@ -71,44 +65,6 @@ def genie_tool(session: GenieSession, max_chars: int) -> BaseTool:
         args_schema=_GenieQuestion,
         response_format="content_and_artifact",
     )
-
-
-def describe_failure(error: BaseException, *, endpoint: str, timeout_s: float) -> str:
-    """One sentence for the user about why the model call failed (no secrets, no traceback)."""
-    if isinstance(error, AgentFailure | AgentConfigError):
-        return str(error)
-    if isinstance(error, openai.APITimeoutError):
-        return f"The model endpoint '{endpoint}' did not answer within {timeout_s:g} s."
-    if isinstance(error, openai.RateLimitError):
-        return (
-            f"The model endpoint '{endpoint}' is rate-limited (HTTP 429) and retries ran "
-            "out; try again in a minute."
-        )
-    if isinstance(error, openai.NotFoundError):
-        return f"The serving endpoint '{endpoint}' does not exist or is not reachable."
-    if isinstance(error, openai.AuthenticationError | openai.PermissionDeniedError):
-        return f"The app is not allowed to query the serving endpoint '{endpoint}'."
-    if isinstance(error, openai.APIStatusError):
-        return (
-            f"The model endpoint '{endpoint}' failed (HTTP {error.status_code}: {_short(error)})."
-        )
-    if isinstance(error, openai.APIConnectionError):
-        return f"The model endpoint '{endpoint}' could not be reached: {_short(error)}."
-    if isinstance(error, httpx.HTTPError):
-        return f"The model's answer was cut off ({type(error).__name__}: {_short(error)})."
-    if isinstance(error, TimeoutError):
-        return f"The model did not finish within {timeout_s:g} s."
-    return f"The model call failed unexpectedly ({type(error).__name__})."
-
-
-def _short(error: BaseException) -> str:
-    body = getattr(error, "body", None)
-    if isinstance(body, dict) and isinstance(body.get("message"), str):
-        text = body["message"]
-    else:
-        text = str(error) or type(error).__name__
-    text = " ".join(text.split())
-    return text if len(text) <= 200 else text[:199] + "…"
 
 
 def _text_of(content: Any) -> str:

@@ -2,7 +2,8 @@
 
 - `app_workspace_client` is the app's own identity through the SDK's unified auth (env vars,
   `--profile`, the Apps runtime's service principal), with the token + client-secret trap
-  resolved by `slidegen.workspace` (the service principal inside an App, the token elsewhere).
+  resolved by `slidegen.workspace` (the service principal inside an App, the token elsewhere);
+  when the process runs against the demo workspace (`slidegen.demo_workspace`), that one.
 - `user_workspace_client` acts as the signed-in user with the token the Apps proxy forwarded
   (`X-Forwarded-Access-Token`), for Genie, so users only see data they may see.
 - `chat_model` is `ChatDatabricks` on the configured serving endpoint with our timeout and
@@ -18,19 +19,33 @@ import logging
 from typing import Any
 
 from databricks.sdk import WorkspaceClient
+from databricks.sdk.config import Config
 from databricks_langchain import ChatDatabricks
 
 from slidegen.config import Settings
+from slidegen.demo_workspace import current_demo
 from slidegen.workspace import user_workspace_client as shared_user_client
 from slidegen.workspace import workspace_client
 
-__all__ = ["AgentConfigError", "app_workspace_client", "chat_model", "user_workspace_client"]
+__all__ = [
+    "NO_WORKSPACE",
+    "AgentConfigError",
+    "app_workspace_client",
+    "chat_model",
+    "user_workspace_client",
+]
 
 log = logging.getLogger(__name__)
 
 
 class AgentConfigError(RuntimeError):
     """The workspace or model cannot be reached as configured; the message says what to fix."""
+
+
+NO_WORKSPACE = (
+    "No Databricks workspace is configured; set DATABRICKS_HOST and DATABRICKS_TOKEN, or a "
+    "profile with DATABRICKS_CONFIG_PROFILE."
+)
 
 
 def _bounds(settings: Settings) -> dict[str, Any]:
@@ -41,12 +56,18 @@ def _bounds(settings: Settings) -> dict[str, Any]:
 def app_workspace_client(settings: Settings, *, profile: str | None = None) -> WorkspaceClient:
     """The app's own workspace client (env vars, a config profile, or the App's principal)."""
     kwargs: dict[str, Any] = {**_bounds(settings)}
+    demo = current_demo()
+    if demo is not None and not profile:
+        return WorkspaceClient(
+            config=Config(host=demo.url, token=demo.token, auth_type="pat", **kwargs)
+        )
     if profile:
         kwargs["profile"] = profile
     try:
         return workspace_client(inside_app=bool(settings.databricks_app_name), **kwargs)
     except ValueError as error:
-        raise AgentConfigError(f"cannot configure the Databricks workspace: {error}") from None
+        log.warning("no usable Databricks workspace configuration: %s", error)
+        raise AgentConfigError(NO_WORKSPACE) from None
 
 
 def user_workspace_client(app: WorkspaceClient, token: str, settings: Settings) -> WorkspaceClient:
@@ -60,7 +81,7 @@ def chat_model(
     """`ChatDatabricks` on `endpoint` (default: the configured serving endpoint)."""
     name = (endpoint or settings.serving_endpoint).strip()
     if not name:
-        raise AgentConfigError("no serving endpoint configured (SERVING_ENDPOINT)")
+        raise AgentConfigError("No serving endpoint is configured; set SERVING_ENDPOINT.")
     return ChatDatabricks(
         model=name,
         workspace_client=workspace,

@@ -58,6 +58,7 @@ from slidegen.deck import (
     set_slides,
     slide_source,
 )
+from slidegen.demo_workspace import current_demo
 from slidegen.server.identity import UserContext
 from slidegen.store.models import ChangeKind, DeckNotFoundError, StaleVersionError
 
@@ -440,7 +441,7 @@ class Agent:
         """Set up model, Genie and tracing; run `body` under the deadline; report the outcome."""
         settings = self.settings
         endpoint_name = endpoint or settings.serving_endpoint
-        space_id = settings.genie_space_id if space is None else (space.strip() or None)
+        space_id = _default_space(settings) if space is None else (space.strip() or None)
         session: GenieSession | None = None
         with traced_run(
             settings,
@@ -581,6 +582,14 @@ class Agent:
             "genie_space_id": session.space_id,
             "genie_conversation_id": session.conversation_id,
         }
+
+
+def _default_space(settings: Settings) -> str | None:
+    """GENIE_SPACE_ID, else the demo workspace's space when the process runs against it."""
+    if settings.genie_space_id:
+        return settings.genie_space_id
+    demo = current_demo()
+    return demo.genie_space_id if demo else None
 
 
 def _with_slide_ids(text: str, placements: list[tuple[int, str]]) -> str:

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
-__all__ = ["main", "pinned_reflex_json"]
+__all__ = ["main", "persisted_package_json_kept", "pinned_reflex_json"]
 
 
 @contextlib.contextmanager
@@ -51,10 +51,33 @@ def pinned_reflex_json() -> Iterator[None]:
             path.write_text(json.dumps(restored))
 
 
+@contextlib.contextmanager
+def persisted_package_json_kept(root: Path) -> Iterator[None]:
+    """A build leaves `reflex.lock/package.json` byte for byte as it was unless its content changed.
+
+    Reflex writes that file back after every export, compact when it only re-rendered it and
+    indented when bun added packages, so the tracked file flipped between the two forms with no
+    change in content (and the export cache, keyed on its bytes, missed). New or changed pins are
+    kept: those are a real lock update to commit.
+    """
+    path = root / "reflex.lock" / "package.json"
+    before = path.read_bytes() if path.is_file() else None
+    try:
+        yield
+    finally:
+        if before is not None and path.is_file() and path.read_bytes() != before:
+            try:
+                same = json.loads(path.read_bytes()) == json.loads(before)
+            except ValueError:
+                same = False
+            if same:
+                path.write_bytes(before)
+
+
 def main(argv: list[str]) -> None:
     from reflex.reflex import cli
 
-    with pinned_reflex_json():
+    with persisted_package_json_kept(Path.cwd()), pinned_reflex_json():
         cli.main(args=["export", *argv], prog_name="reflex", standalone_mode=True)
 
 

@@ -54,5 +54,7 @@ def test_generate_fails_with_a_clear_message_and_writes_nothing(cli_env, model, 
     emulator.emulator.add_fault("chat/completions", status=503, message="overloaded", times=-1)
     result = CliRunner().invoke(app, ["generate", "hi", "-o", "x.html"])
     assert result.exit_code == 1
-    assert "error: The model endpoint" in result.output and "HTTP 503: overloaded" in result.output
+    assert (
+        "error: The serving endpoint" in result.output and "HTTP 503: overloaded" in result.output
+    )
     assert not (cli_env / "x.html").exists()

@@ -153,17 +153,17 @@ def test_edit_requests_are_checked_before_calling_the_model(
 FAULTS = {
     "429": (
         dict(status=429, error_code="REQUEST_LIMIT_EXCEEDED", retry_after_s=1),
-        f"The model endpoint '{ENDPOINT}' is rate-limited (HTTP 429) and retries ran out",
+        f"The serving endpoint `{ENDPOINT}` is rate-limited (HTTP 429); try again in 1 s.",
     ),
     "500": (
         dict(status=500, message="boom"),
-        f"The model endpoint '{ENDPOINT}' failed (HTTP 500: boom)",
+        f"The serving endpoint `{ENDPOINT}` failed (HTTP 500: boom)",
     ),
     "503": (
         dict(status=503, error_code="TEMPORARILY_UNAVAILABLE", message="overloaded"),
-        f"The model endpoint '{ENDPOINT}' failed (HTTP 503: overloaded)",
+        f"The serving endpoint `{ENDPOINT}` failed (HTTP 503: overloaded)",
     ),
-    "hang": (dict(kind="hang"), f"The model endpoint '{ENDPOINT}' did not answer within 1 s"),
+    "hang": (dict(kind="hang"), f"The serving endpoint `{ENDPOINT}` did not answer within 1 s"),
     "drop": (dict(kind="drop_stream", after_chunks=30), "The model's answer was cut off"),
 }
 

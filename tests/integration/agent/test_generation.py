@@ -299,8 +299,8 @@ def test_a_missing_endpoint_fails_clearly_and_creates_nothing(model, store, sett
     )
     assert events == [
         Failed(
-            f"The serving endpoint '{ENDPOINT}' does not exist or is not "
-            "reachable. The deck is unchanged."
+            f"The serving endpoint `{ENDPOINT}` was not found in this workspace; set "
+            "SERVING_ENDPOINT. The deck is unchanged."
         )
     ]
     assert store.list_decks("alice") == []

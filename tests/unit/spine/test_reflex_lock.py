@@ -1,24 +1,39 @@
-"""The committed `reflex.lock/package.json` is exactly what Reflex writes back after a build.
+"""A frontend build leaves the tracked `reflex.lock/package.json` alone unless its pins changed.
 
-Every frontend build (`reflex export`, so every packaged-app test) renders `.web/package.json`
-from the persisted pins and copies it byte for byte back to `reflex.lock/package.json`. A
-committed copy in any other form (re-indented, keys reordered) shows up as a modified tracked
-file after each test run; in Reflex's own form the copy is a no-op.
+Reflex writes the file back after every `reflex export` (so after every packaged-app test build),
+compact or indented depending on whether bun ran; `persisted_package_json_kept` restores the
+committed bytes when only the form changed.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
-from reflex.utils import frontend_skeleton
+from slidegen.cli.reflex_export import persisted_package_json_kept
 
-ROOT = Path(__file__).resolve().parents[3]
+PINS = {"name": "reflex", "dependencies": {"react": "19.3.1"}, "overrides": {}}
 
 
-def test_committed_package_json_is_in_the_form_reflex_writes(monkeypatch) -> None:
-    monkeypatch.chdir(ROOT)
-    committed = (ROOT / "reflex.lock" / "package.json").read_text()
-    assert frontend_skeleton._compile_package_json() == committed, (
-        "reflex.lock/package.json differs from what Reflex renders from it; a build would "
-        "rewrite it: commit the file as the build leaves it"
-    )
+def _lock(root: Path) -> Path:
+    path = root / "reflex.lock" / "package.json"
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps(PINS, indent=2))
+    return path
+
+
+def test_a_rewrite_in_another_form_is_undone(tmp_path: Path) -> None:
+    path = _lock(tmp_path)
+    committed = path.read_bytes()
+    with persisted_package_json_kept(tmp_path):
+        path.write_text(json.dumps(PINS))  # what Reflex writes when it only re-renders
+    assert path.read_bytes() == committed
+
+
+def test_new_pins_are_kept(tmp_path: Path) -> None:
+    path = _lock(tmp_path)
+    updated = {**PINS, "dependencies": {**PINS["dependencies"], "@codemirror/view": "6.43.15"}}
+    with persisted_package_json_kept(tmp_path):
+        path.write_text(json.dumps(updated))
+    assert json.loads(path.read_text()) == updated
+
