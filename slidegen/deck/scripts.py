@@ -508,7 +508,7 @@ def _splittable_body(
 # --- resolving and emitting ---------------------------------------------------------------------
 
 
-def _resolve(units: list[_Unit], outer: dict[str, _Unit]) -> None:
+def _resolve(units: list[_Unit], outer: dict[str, list[_Unit]]) -> None:
     """Drop what must go and spread slides along declarations, in one list of statements."""
     declared = {**outer, **_declarers(units)}
     for unit in units:
@@ -541,7 +541,7 @@ def _direct_drop(unit: _Unit) -> tuple[str, str] | None:
     return None
 
 
-def _spread(units: list[_Unit], declared: dict[str, _Unit]) -> None:
+def _spread(units: list[_Unit], declared: dict[str, list[_Unit]]) -> None:
     """Drops and slides flow from a declaration to the statements using it (blocks that may be
     split get theirs from their own statements)."""
     changed = True
@@ -551,7 +551,7 @@ def _spread(units: list[_Unit], declared: dict[str, _Unit]) -> None:
             if unit.dropped is not None or unit.split is not None:
                 continue
             for name in unit.uses:
-                source = declared.get(name)
+                source = _pick(declared.get(name), unit)
                 if source is None or source is unit:
                     continue
                 if source.dropped is not None:
@@ -563,22 +563,38 @@ def _spread(units: list[_Unit], declared: dict[str, _Unit]) -> None:
                     changed = True
 
 
-def _declarers(units: list[_Unit]) -> dict[str, _Unit]:
-    names: dict[str, _Unit] = {}
+def _declarers(units: list[_Unit]) -> dict[str, list[_Unit]]:
+    names: dict[str, list[_Unit]] = {}
     for unit in units:
         for name in unit.declares:
-            names.setdefault(name, unit)
+            names.setdefault(name, []).append(unit)
     return names
+
+
+def _pick(candidates: list[_Unit] | None, user: _Unit) -> _Unit | None:
+    """Which declaration of a name a statement means: its own script's (each slide script runs
+    in a scope of its own, so two slides may both declare `ctx`), else the nearest earlier
+    script's, else the first."""
+    if not candidates:
+        return None
+    same = [c for c in candidates if c.block == user.block]
+    if same:
+        return same[0]
+    earlier = [c for c in candidates if c.block < user.block]
+    return earlier[-1] if earlier else candidates[0]
 
 
 def _closure(units: list[_Unit], seeds: set[int]) -> set[int]:
     """Indexes of the seed units plus every (kept) declaration they use, transitively."""
-    by_name = {name: index for index, u in enumerate(units) for name in u.declares}
+    by_name = _declarers(units)
+    position = {id(u): index for index, u in enumerate(units)}
     chosen = set(seeds)
     pending = list(seeds)
     while pending:
-        for name in units[pending.pop()].uses:
-            index = by_name.get(name)
+        user = units[pending.pop()]
+        for name in user.uses:
+            picked = _pick(by_name.get(name), user)
+            index = position[id(picked)] if picked is not None else None
             if index is not None and index not in chosen and units[index].dropped is None:
                 chosen.add(index)
                 pending.append(index)
@@ -663,9 +679,9 @@ def assign_scripts(
             continue  # a declaration others use goes where they go
         if unit.slides:
             targets_of = unit.slides
-        elif not unit.declares and blocks[unit.block].home is None:
-            # Code outside every slide that touches none (chart defaults, a theme) is the deck's:
-            # every slide's document runs it.
+        elif not unit.declares and _deck_level(blocks[unit.block], count):
+            # Code before or after all slides that touches none (chart defaults, a theme) is
+            # the deck's: every slide's document runs it.
             targets_of = set(range(count))
         else:
             targets_of = {placed[unit.block]}
@@ -709,9 +725,12 @@ def _slide_scripts(
     for block in opaque:
         if placed[block] == slide:
             by_block.setdefault(block, [])
-    declared_in = {name: units[i].block for i in chosen for name in units[i].declares}
+    declared_in: dict[str, set[int]] = {}
+    for index in chosen:
+        for name in units[index].declares:
+            declared_in.setdefault(name, set()).add(units[index].block)
     crossing = any(
-        declared_in.get(name, units[i].block) != units[i].block
+        units[i].block not in declared_in.get(name, {units[i].block})
         for i in chosen
         for name in units[i].uses
     )
@@ -735,6 +754,12 @@ def _slide_scripts(
     if crossing and len(texts) > 1:
         return ("\n".join(texts),), False
     return tuple(t for t in texts if t), intact
+
+
+def _deck_level(block: ScriptBlock, count: int) -> bool:
+    """A script outside every slide, before the first or after the last one (a script between
+    two slides is the previous slide's, the way models write one script per slide)."""
+    return block.home is None and (block.after is None or block.after >= count - 1)
 
 
 def _placement(block: ScriptBlock, count: int) -> int:

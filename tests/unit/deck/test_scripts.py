@@ -153,3 +153,16 @@ def _elements(text: str) -> list:
 
     root = lxml.html.fragment_fromstring(text, create_parent="div")
     return root.find_class("slide")
+
+
+def test_slides_declaring_the_same_name_keep_their_own_and_a_middle_script_stays_put() -> None:
+    chart = (
+        '<div class="slide"><canvas id="c{n}"></canvas></div>'
+        "<script>const ctx = document.getElementById('c{n}'); new Chart(ctx, {{n: {n}}});</script>"
+    )
+    text = chart.format(n=1) + '<div class="slide"><h1>B</h1></div><script>log(2);</script>'
+    text += chart.format(n=3)
+    one, two, three = _scripts(text)
+    assert "'c1'" in one and "'c3'" not in one and "log(2)" not in one
+    assert two == "log(2);"
+    assert "'c3'" in three and "'c1'" not in three
