@@ -137,7 +137,15 @@ def _normalised(fields: dict[str, Any]) -> dict[str, Any]:
 def _current_fields(app: sdk_apps.App) -> dict[str, Any]:
     body = app.as_dict()
     # The API may echo extra attributes; compare only the ones an env file sets.
-    kinds = ("name", "description", "serving_endpoint", "genie_space", "experiment", "database")
+    kinds = (
+        "name",
+        "description",
+        "serving_endpoint",
+        "genie_space",
+        "experiment",
+        "database",
+        "postgres",
+    )
     resources = [{k: v for k, v in r.items() if k in kinds} for r in body.get("resources") or []]
     return {
         "description": body.get("description"),

@@ -16,6 +16,7 @@ from databricks.sdk.errors import DatabricksError
 
 from slidegen.deployer.apps import DeploymentFailed, VerifyFailed, WaitTimeout
 from slidegen.deployer.client import AuthNotConfigured, describe_error
+from slidegen.deployer.database import DatabaseDeployError
 from slidegen.deployer.envfile import EnvFileError
 from slidegen.deployer.logs import LogsUnavailable
 from slidegen.deployer.manifest import PackageTooLargeError
@@ -72,6 +73,7 @@ REMOTE = (
     RollbackError,
     AppNotFound,
     LogsUnavailable,
+    DatabaseDeployError,
 )
 
 

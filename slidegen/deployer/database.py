@@ -2,26 +2,34 @@
 
 ```yaml
 database:
-  instance: slidegen-db        # a Lakebase (provisioned) instance
+  instance: slidegen-db        # a Lakebase provisioned instance, or instead:
+  # endpoint: projects/slidegen/branches/production/endpoints/primary   (autoscaling)
   database: databricks_postgres
   schema: slidegen             # where the store's tables live
-  resource: database           # the app resource key
-  create: false                # true: create the instance if it does not exist (explicit)
+  resource: database           # the app resource key (default: database; postgres for endpoints)
+  create: false                # instances only: create it if it does not exist (explicit)
   capacity: CU_1               # only used when creating
 ```
 
 What a deploy does with it:
-1. `database` step (before the app is created or updated): reads the instance; a missing one
-   is an error naming the fix, unless `create: true`, then it is created and awaited.
-2. The app gets the instance as a `database` resource with `CAN_CONNECT_AND_CREATE` (through
-   `EnvFile.app_fields`, so the app step's plan/update logic handles it like any resource), and
-   its `app.yaml` env gets LAKEBASE_INSTANCE_NAME, LAKEBASE_DATABASE and DATABASE_SCHEMA (through
-   `EnvFile.app_env`; explicit `env` entries win), which is what `slidegen.store.lakebase` reads.
-3. `schema` step (after the app step, before the deploy, so the app starts on a usable schema):
-   connects as the deploying user with a token from `generate_database_credential`, creates the
-   schema if missing and grants USAGE and CREATE on it to the app's service principal, whose
-   PostgreSQL role (named by its client id) Databricks creates when the resource is attached.
-With `--dry-run` both steps only report what they would do: no request that writes, not even a
+1. Before the plan, for an endpoint: the branch's databases are listed to find the resource
+   name of `database` (`projects/…/branches/…/databases/…`, what the app resource names).
+2. `database` step (before the app is created or updated): reads the instance or endpoint; a
+   missing one is an error naming the fix, unless `create: true` (instances only), then it is
+   created and awaited.
+3. The app gets the database as a resource with `CAN_CONNECT_AND_CREATE`: a `database` resource
+   (instance and database name) for an instance, a `postgres` resource (branch and database
+   resource names) for an endpoint, the shapes of databricks-sdk's `AppResourceDatabase` and
+   `AppResourcePostgres` (through `EnvFile.app_fields`, so the app step's plan/update logic
+   handles it like any resource). Its `app.yaml` env gets LAKEBASE_INSTANCE_NAME or
+   LAKEBASE_ENDPOINT, LAKEBASE_DATABASE and DATABASE_SCHEMA (through `EnvFile.app_env`; explicit
+   `env` entries win), which is what `slidegen.store.lakebase` reads.
+4. `schema` step (after the app step, before the deploy, so the app starts on a usable schema):
+   connects as the deploying user with a token from `generate_database_credential` (of
+   `w.database` or `w.postgres`), creates the schema if missing and grants USAGE and CREATE on
+   it to the app's service principal, whose PostgreSQL role (named by its client id) Databricks
+   creates when the resource is attached.
+With `--dry-run` these steps only report what they would do: no request that writes, not even a
 credential (a POST), is sent.
 
 PGSSLMODE (default require) and PGPORT from the deploying machine's settings apply to the
@@ -42,7 +50,7 @@ from databricks.sdk import WorkspaceClient
 from databricks.sdk.errors import NotFound
 from databricks.sdk.service import apps as sdk_apps
 from databricks.sdk.service.database import DatabaseInstance, DatabaseInstanceState
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic import StringConstraints as Str
 
 from slidegen.config import load_settings
@@ -57,10 +65,13 @@ __all__ = [
     "database_status",
     "database_step",
     "ensure_schema",
+    "resolve_database",
     "schema_step",
 ]
 
 _IDENT = r"^[a-z_][a-z0-9_]{0,62}$"
+_ID = r"[a-z0-9][a-z0-9-]{0,62}"
+ENDPOINT_RE = re.compile(rf"^projects/{_ID}/branches/{_ID}/endpoints/{_ID}$")
 
 
 class DatabaseDeployError(RuntimeError):
@@ -72,18 +83,76 @@ class DatabaseSection(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    instance: Annotated[str, Str(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
+    instance: Annotated[str, Str(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")] | None = None
+    endpoint: Annotated[str, Str(pattern=ENDPOINT_RE.pattern)] | None = None
     database: Annotated[str, Str(min_length=1, max_length=63)] = "databricks_postgres"
+    # For an endpoint: the database's resource name, found from `database` when not given.
+    database_path: (
+        Annotated[str, Str(pattern=rf"^projects/{_ID}/branches/{_ID}/databases/.+$")] | None
+    ) = None
     # `schema` is a BaseModel attribute: keep the YAML key, rename the field.
     db_schema: Annotated[str, Str(pattern=_IDENT)] = Field("slidegen", alias="schema")
-    resource: Annotated[str, Str(pattern=r"^[A-Za-z0-9_-]+$", max_length=64)] = "database"
+    resource: Annotated[str, Str(pattern=r"^[A-Za-z0-9_-]+$", max_length=64)] | None = None
     create: bool = False
     capacity: Literal["CU_1", "CU_2", "CU_4", "CU_8"] = "CU_1"
 
+    @model_validator(mode="after")
+    def _one_target(self) -> DatabaseSection:
+        if (self.instance is None) == (self.endpoint is None):
+            raise ValueError(
+                "give exactly one of instance (provisioned) or endpoint "
+                "(autoscaling: projects/<project>/branches/<branch>/endpoints/<endpoint>)"
+            )
+        if self.endpoint is not None and self.create:
+            raise ValueError("create: true is only for provisioned instances")
+        if self.database_path is not None and not (
+            self.endpoint and self.database_path.startswith(self.branch + "/databases/")
+        ):
+            raise ValueError("database_path must name a database of the endpoint's branch")
+        return self
+
+    @property
+    def is_endpoint(self) -> bool:
+        return self.endpoint is not None
+
+    @property
+    def target(self) -> str:
+        """The instance name or the endpoint resource name."""
+        return self.endpoint or self.instance or ""
+
+    @property
+    def branch(self) -> str:
+        """`projects/<p>/branches/<b>` of an endpoint ("" for an instance)."""
+        return (self.endpoint or "").rpartition("/endpoints/")[0]
+
+    @property
+    def resource_key(self) -> str:
+        """The app resource key: as given, else Databricks' default for the kind."""
+        return self.resource or ("postgres" if self.is_endpoint else "database")
+
+    @property
+    def label(self) -> str:
+        return f"Lakebase {'endpoint' if self.is_endpoint else 'instance'} {self.target}"
+
     def resource_api(self) -> dict[str, Any]:
-        """The app resource, as the Apps API takes and returns it."""
+        """The app resource, as the Apps API takes and returns it (`AppResourceDatabase` for an
+        instance, `AppResourcePostgres` for an endpoint)."""
+        if self.is_endpoint:
+            if self.database_path is None:
+                raise DatabaseDeployError(
+                    f"the resource name of database {self.database!r} on {self.branch} is not "
+                    "known yet (resolve_database finds it)"
+                )
+            return {
+                "name": self.resource_key,
+                "postgres": {
+                    "branch": self.branch,
+                    "database": self.database_path,
+                    "permission": "CAN_CONNECT_AND_CREATE",
+                },
+            }
         return {
-            "name": self.resource,
+            "name": self.resource_key,
             "database": {
                 "instance_name": self.instance,
                 "database_name": self.database,
@@ -93,23 +162,25 @@ class DatabaseSection(BaseModel):
 
     def app_env(self) -> dict[str, str]:
         """What the deployed store needs to find its database (see slidegen.store.lakebase)."""
-        return {
-            "LAKEBASE_INSTANCE_NAME": self.instance,
-            "LAKEBASE_DATABASE": self.database,
-            "DATABASE_SCHEMA": self.db_schema,
-        }
+        where = (
+            {"LAKEBASE_ENDPOINT": self.endpoint or ""}
+            if self.is_endpoint
+            else {"LAKEBASE_INSTANCE_NAME": self.instance or ""}
+        )
+        return {**where, "LAKEBASE_DATABASE": self.database, "DATABASE_SCHEMA": self.db_schema}
 
 
 @dataclass
 class DatabasePlan:
-    instance: str
-    state: str  # the instance's state, or ABSENT
+    target: str  # instance name or endpoint resource name
+    state: str  # the instance's or endpoint's state, or ABSENT
     create_instance: bool
     host: str | None
+    kind: Literal["instance", "endpoint"] = "instance"
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "instance": self.instance,
+            self.kind: self.target,
             "state": self.state,
             "create_instance": self.create_instance,
         }
@@ -122,22 +193,80 @@ def _get_instance(w: WorkspaceClient, name: str) -> DatabaseInstance | None:
         return None
 
 
+def _get_endpoint(w: WorkspaceClient, name: str) -> Any | None:
+    try:
+        return w.postgres.get_endpoint(name=name)
+    except NotFound:
+        return None
+
+
+def _endpoint_host(endpoint: Any) -> str | None:
+    hosts = endpoint.status.hosts if endpoint and endpoint.status else None
+    return hosts.host if hosts else None
+
+
+def _endpoint_state(endpoint: Any) -> str:
+    if endpoint is None:
+        return "ABSENT"
+    state = endpoint.status.current_state if endpoint.status else None
+    return state.value if state else "UNKNOWN"
+
+
 def _state(instance: DatabaseInstance | None) -> str:
     if instance is None:
         return "ABSENT"
     return instance.state.value if instance.state else "UNKNOWN"
 
 
+def resolve_database(w: WorkspaceClient, section: DatabaseSection) -> DatabaseSection:
+    """For an endpoint, the section with `database_path` found (read-only); else unchanged."""
+    if not section.is_endpoint or section.database_path is not None:
+        return section
+    try:
+        databases = list(w.postgres.list_databases(parent=section.branch))
+    except NotFound:
+        raise DatabaseDeployError(
+            f"Lakebase branch {section.branch!r} does not exist: check database.endpoint"
+        ) from None
+    for found in databases:
+        name = (found.status.postgres_database if found.status else None) or (
+            found.spec.postgres_database if found.spec else None
+        )
+        if name == section.database and found.name:
+            return section.model_copy(update={"database_path": found.name})
+    known = sorted(
+        d.status.postgres_database for d in databases if d.status and d.status.postgres_database
+    )
+    raise DatabaseDeployError(
+        f"branch {section.branch} has no database {section.database!r} "
+        f"(it has: {', '.join(known) or 'none'}); create it or name one in database.database"
+    )
+
+
 def plan_database(w: WorkspaceClient, section: DatabaseSection) -> DatabasePlan:
-    """Read-only: does the instance exist, and may we create it?"""
-    instance = _get_instance(w, section.instance)
+    """Read-only: does the instance or endpoint exist, and may we create it?"""
+    if section.is_endpoint:
+        endpoint = _get_endpoint(w, section.target)
+        if endpoint is None:
+            raise DatabaseDeployError(
+                f"Lakebase endpoint {section.target!r} does not exist: create the project, "
+                "branch and endpoint, or name an existing one in database.endpoint"
+            )
+        return DatabasePlan(
+            section.target,
+            _endpoint_state(endpoint),
+            False,
+            _endpoint_host(endpoint),
+            kind="endpoint",
+        )
+    instance = _get_instance(w, section.target)
     if instance is None and not section.create:
         raise DatabaseDeployError(
-            f"Lakebase instance {section.instance!r} does not exist: create it, name an existing "
+            f"Lakebase instance {section.target!r} does not exist: create it, name an existing "
             "one in database.instance, or set database.create: true to have deploy create it"
         )
     return DatabasePlan(
-        section.instance,
+        section.target,
         _state(instance),
         instance is None,
         instance.read_write_dns if instance else None,
@@ -158,8 +287,18 @@ def _wait_available(w: WorkspaceClient, name: str, timeout_s: float, poll_s: flo
         time.sleep(poll_s)
 
 
+def _host(ctx: DeployContext, section: DatabaseSection) -> str:
+    """Where to connect: an endpoint's host (it wakes on connect), an instance once AVAILABLE."""
+    if section.is_endpoint:
+        host = _endpoint_host(_get_endpoint(ctx.w, section.target))
+        if not host:
+            raise DatabaseDeployError(f"{section.label} reports no host")
+        return host
+    return _wait_available(ctx.w, section.target, ctx.waits.app_timeout_s, ctx.waits.poll_s)
+
+
 def database_step(ctx: DeployContext) -> None:
-    """Check (or, when asked, create) the instance before the app is bound to it."""
+    """Check (or, when asked, create) the instance or endpoint before the app is bound to it."""
     section = ctx.env_file.database
     if section is None:
         return
@@ -168,9 +307,10 @@ def database_step(ctx: DeployContext) -> None:
     ctx.report.set(
         database={
             **plan.as_json(),
+            "kind": "endpoint" if section.is_endpoint else "instance",
             "database": section.database,
             "schema": section.db_schema,
-            "resource": section.resource,
+            "resource": section.resource_key,
         }
     )
     wiring = ", ".join(f"{k}={v}" for k, v in section.app_env().items())
@@ -181,27 +321,34 @@ def database_step(ctx: DeployContext) -> None:
             f"the package's app.yaml does not set {', '.join(missing)}: the "
             "deployed store will not find the database (rebuild with this env file)"
         )
+    attached = (
+        f"{section.database_path} (branch {section.branch})"
+        if section.is_endpoint
+        else f"{section.instance}/{section.database}"
+    )
+    kind = "postgres" if section.is_endpoint else "database"
     if ctx.options.dry_run:
         if plan.create_instance:
             ctx.report.info(
                 f"would create Lakebase instance {section.instance} ({section.capacity})"
             )
         ctx.report.info(
-            f"would attach {section.instance}/{section.database} as resource "
-            f"{section.resource!r} (CAN_CONNECT_AND_CREATE)"
+            f"would attach {attached} as resource "
+            f"{section.resource_key!r} ({kind}, CAN_CONNECT_AND_CREATE)"
         )
         ctx.report.info(f"app env: {wiring}")
         return
     if plan.create_instance:
         ctx.report.info(f"creating Lakebase instance {section.instance} ({section.capacity})")
         ctx.w.database.create_database_instance(
-            DatabaseInstance(name=section.instance, capacity=section.capacity)
+            DatabaseInstance(name=section.target, capacity=section.capacity)
         )
-    if plan.state != "AVAILABLE":
-        plan.host = _wait_available(
-            ctx.w, section.instance, ctx.waits.app_timeout_s, ctx.waits.poll_s
-        )
-    ctx.report.info(f"Lakebase instance {section.instance} is AVAILABLE; app env: {wiring}")
+    if not section.is_endpoint and plan.state != "AVAILABLE":
+        plan.host = _host(ctx, section)
+    ctx.report.info(
+        f"{section.label} is {'usable' if section.is_endpoint else 'AVAILABLE'} "
+        f"({plan.state}); attaching {attached} as {kind} resource; app env: {wiring}"
+    )
 
 
 def _unwired(package_dir: Path | None, section: DatabaseSection) -> list[str]:
@@ -221,6 +368,17 @@ def _quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
+def _login_token(w: WorkspaceClient, section: DatabaseSection) -> str:
+    """A fresh Lakebase token for the deploying identity."""
+    if section.is_endpoint:
+        token = w.postgres.generate_database_credential(endpoint=section.target).token
+    else:
+        token = w.database.generate_database_credential(instance_names=[section.target]).token
+    if not token:
+        raise DatabaseDeployError(f"{section.label} issued no login token")
+    return token
+
+
 def ensure_schema(
     w: WorkspaceClient, section: DatabaseSection, host: str, user: str, service_principal: str
 ) -> bool:
@@ -231,7 +389,7 @@ def ensure_schema(
     if not re.match(_IDENT, section.db_schema):  # validated already; the SQL relies on it
         raise DatabaseDeployError(f"invalid schema name {section.db_schema!r}")
     settings = load_settings()
-    token = w.database.generate_database_credential(instance_names=[section.instance]).token
+    token = _login_token(w, section)
     url = sa.URL.create(
         "postgresql+psycopg2",
         username=user,
@@ -257,7 +415,7 @@ def ensure_schema(
             if role is None:
                 raise DatabaseDeployError(
                     f"the app's service principal has no role ({service_principal}) in "
-                    f"{section.instance}: Databricks creates it when the database resource is "
+                    f"{section.label}: Databricks creates it when the database resource is "
                     "attached; check the app's resources"
                 )
             exists = conn.execute(
@@ -270,7 +428,7 @@ def ensure_schema(
     except sa.exc.OperationalError as error:
         # psycopg2's message names host and user, never the password.
         raise DatabaseDeployError(
-            f"cannot connect to {section.instance} as {user}: "
+            f"cannot connect to {section.label} as {user}: "
             f"{str(error.orig).strip().splitlines()[0]}"
         ) from None
     finally:
@@ -294,9 +452,7 @@ def schema_step(ctx: DeployContext) -> None:
     if not principal:
         raise DatabaseDeployError(f"app {ctx.env_file.name} has no service principal yet")
     plan: DatabasePlan | None = ctx.extra.get("database")
-    host = (plan.host if plan else None) or _wait_available(
-        ctx.w, section.instance, ctx.waits.app_timeout_s, ctx.waits.poll_s
-    )
+    host = (plan.host if plan else None) or _host(ctx, section)
     created = ensure_schema(ctx.w, section, host, ctx.current_user, principal)
     ctx.report.info(
         f"schema {section.db_schema} {'created' if created else 'exists'}; "
@@ -308,26 +464,46 @@ def schema_step(ctx: DeployContext) -> None:
 def database_status(
     w: WorkspaceClient, app: sdk_apps.App, section: DatabaseSection | None
 ) -> dict[str, Any] | None:
-    """Which database the app uses: its attached database resource, and the instance state."""
-    attached = next((r for r in app.resources or [] if r.database is not None), None)
-    if attached is None or attached.database is None:
+    """Which database the app uses: its attached database (instance) or postgres (endpoint)
+    resource, and the instance's or endpoint's state."""
+    attached = next(
+        (r for r in app.resources or [] if r.database is not None or r.postgres is not None), None
+    )
+    schema = section.db_schema if section else None
+    if attached is None:
         if section is None:
             return None
+        where = {"endpoint": section.endpoint} if section.is_endpoint else {}
         return {
             "attached": False,
             "instance": section.instance,
+            **where,
             "database": section.database,
-            "schema": section.db_schema,
+            "schema": schema,
             "state": None,
             "resource": None,
         }
+    if attached.postgres is not None:
+        endpoint_name = section.endpoint if section and section.is_endpoint else None
+        endpoint = _get_endpoint(w, endpoint_name) if endpoint_name else None
+        return {
+            "attached": True,
+            "resource": attached.name,
+            "branch": attached.postgres.branch,
+            "database": attached.postgres.database,
+            "endpoint": endpoint_name,
+            "schema": schema,
+            "state": _endpoint_state(endpoint) if endpoint_name else None,
+            "host": _endpoint_host(endpoint),
+        }
+    assert attached.database is not None
     instance = _get_instance(w, attached.database.instance_name)
     return {
         "attached": True,
         "resource": attached.name,
         "instance": attached.database.instance_name,
         "database": attached.database.database_name,
-        "schema": section.db_schema if section else None,
+        "schema": schema,
         "state": _state(instance),
         "host": instance.read_write_dns if instance else None,
     }

@@ -155,7 +155,7 @@ class EnvFile(_Strict):
             raise ValueError("workspace_folder must be an absolute workspace path")
         keys = [r.name for r in self.resources]
         if self.database is not None:
-            keys.append(self.database.resource)
+            keys.append(self.database.resource_key)
         duplicates = sorted({k for k in keys if keys.count(k) > 1})
         if duplicates:
             raise ValueError(f"resource names must be unique: {duplicates}")

@@ -26,7 +26,7 @@ from databricks.sdk.errors import NotFound
 
 from slidegen.deployer import apps
 from slidegen.deployer.client import make_client
-from slidegen.deployer.database import database_step, schema_step
+from slidegen.deployer.database import database_step, resolve_database, schema_step
 from slidegen.deployer.envfile import EnvFile, load_env_file
 from slidegen.deployer.manifest import LocalFile, UploadPlan, plan_upload, scan_package
 from slidegen.deployer.report import Reporter
@@ -153,6 +153,10 @@ def build_step(ctx: DeployContext) -> None:
 
 
 def plan_step(ctx: DeployContext) -> None:
+    if ctx.env_file.database is not None:
+        # An endpoint's database is attached by its resource name: look it up (a read).
+        section = resolve_database(ctx.w, ctx.env_file.database)
+        ctx.env_file = ctx.env_file.model_copy(update={"database": section})
     if ctx.options.clean:
         ctx.remote = RemoteState(exists=False, manifest=None)
         ctx.report.info(f"--clean: {ctx.folder} will be removed and uploaded afresh")

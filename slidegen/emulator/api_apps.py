@@ -15,6 +15,10 @@ Lifecycle, with the real API's shapes (`App`, `AppDeployment`, `AppUpdate` as th
   ACTIVE, is refused;
 - update (PATCH) is a full replacement (omitted fields are cleared); create_update applies only
   the fields named in `update_mask`, IN_PROGRESS for `timing.update_s`.
+- resources are checked on create, update and create_update with the SDK's `AppResource`
+  shapes: one kind per resource, its required fields and permissions, unique names; a
+  `postgres` (Lakebase autoscaling) resource names a branch and a database of that branch that
+  exists in the emulated Lakebase (`api_database`).
 Time advances lazily: each request first applies the transitions that are due, so there are no
 background threads and tests control durations through `apps_state(emu).timing`.
 
@@ -231,6 +235,82 @@ def _validate_app_yaml(text: bytes, resource_keys: set[str]) -> str | None:
     return None
 
 
+# Resource kinds (databricks-sdk `AppResource`) and the fields each requires and permits.
+_RESOURCE_KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "serving_endpoint": (("name", "permission"), ("CAN_QUERY", "CAN_VIEW", "CAN_MANAGE")),
+    "genie_space": (("space_id", "permission"), ("CAN_RUN", "CAN_VIEW", "CAN_EDIT", "CAN_MANAGE")),
+    "experiment": (("experiment_id", "permission"), ("CAN_READ", "CAN_EDIT", "CAN_MANAGE")),
+    "database": (("instance_name", "database_name", "permission"), ("CAN_CONNECT_AND_CREATE",)),
+    "postgres": (("branch", "database", "permission"), ("CAN_CONNECT_AND_CREATE",)),
+    "sql_warehouse": (("id", "permission"), ("CAN_USE", "CAN_MANAGE", "IS_OWNER")),
+    "secret": (("scope", "key", "permission"), ("READ", "WRITE", "MANAGE")),
+    "job": (("id", "permission"), ("CAN_VIEW", "CAN_MANAGE_RUN", "CAN_MANAGE", "IS_OWNER")),
+    "uc_securable": (("securable_full_name", "securable_type", "permission"), ()),
+    "app": (("name", "permission"), ("CAN_USE",)),
+}
+_BRANCH_RE = re.compile(r"^projects/[a-z0-9][a-z0-9-]{0,62}/branches/[a-z0-9][a-z0-9-]{0,62}$")
+
+
+def _validate_resources(resources: Any, emu: Emulator) -> None:
+    """Refuse resources the platform would refuse: unknown kinds, missing fields, bad
+    permissions, duplicate names, and a Lakebase autoscaling database that does not exist."""
+    from slidegen.emulator.api_database import lakebase_state
+
+    if resources is None:
+        return
+    if not isinstance(resources, list):
+        raise ApiError(400, "INVALID_PARAMETER_VALUE", "resources must be a list.")
+    names: set[str] = set()
+    for resource in resources:
+        name = resource.get("name") if isinstance(resource, dict) else None
+        if not name:
+            raise ApiError(400, "INVALID_PARAMETER_VALUE", "Every app resource needs a name.")
+        if name in names:
+            raise ApiError(400, "INVALID_PARAMETER_VALUE", f"Duplicate resource name '{name}'.")
+        names.add(name)
+        kinds = [k for k in resource if k in _RESOURCE_KINDS]
+        unknown = [
+            k for k in resource if k not in _RESOURCE_KINDS and k not in ("name", "description")
+        ]
+        if len(kinds) != 1 or unknown:
+            raise ApiError(
+                400,
+                "INVALID_PARAMETER_VALUE",
+                f"Resource '{name}' must have exactly one resource type"
+                + (f" (unknown fields {sorted(unknown)})" if unknown else "")
+                + ".",
+            )
+        kind = kinds[0]
+        body = resource[kind] or {}
+        required, permissions = _RESOURCE_KINDS[kind]
+        missing = [f for f in required if not body.get(f)]
+        if missing:
+            raise ApiError(
+                400,
+                "INVALID_PARAMETER_VALUE",
+                f"Resource '{name}' ({kind}) is missing {', '.join(missing)}.",
+            )
+        if permissions and body["permission"] not in permissions:
+            raise ApiError(
+                400,
+                "INVALID_PARAMETER_VALUE",
+                f"Invalid permission {body['permission']} for {kind} resource '{name}'.",
+            )
+        if kind == "postgres":
+            branch, database = str(body["branch"]), str(body["database"])
+            if not _BRANCH_RE.match(branch) or not database.startswith(branch + "/databases/"):
+                raise ApiError(
+                    400,
+                    "INVALID_PARAMETER_VALUE",
+                    f"Resource '{name}': branch must be projects/<p>/branches/<b> and database "
+                    "a database of that branch (projects/<p>/branches/<b>/databases/<d>).",
+                )
+            if database not in lakebase_state(emu).databases:
+                raise ApiError(
+                    404, "RESOURCE_DOES_NOT_EXIST", f"Database '{database}' does not exist."
+                )
+
+
 def routes(emu: Emulator) -> list[BaseRoute]:
     state = apps_state(emu)
     fs = workspace(emu)
@@ -324,6 +404,7 @@ def routes(emu: Emulator) -> list[BaseRoute]:
                 "INVALID_PARAMETER_VALUE",
                 f"Invalid app name '{name}': use 2-30 lowercase letters, digits or hyphens.",
             )
+        _validate_resources(body.get("resources"), emu)
         existing = state.apps.get(name)
         if existing is not None:
             being_deleted = existing.compute[0] == "DELETING"
@@ -368,6 +449,7 @@ def routes(emu: Emulator) -> list[BaseRoute]:
     def update(request: Request, body: dict[str, Any]) -> dict[str, Any]:
         app = state.get(request.path_params["name"])
         not_deleting(app)
+        _validate_resources(body.get("resources"), emu)
         app.spec = {k: body.get(k) for k in WRITABLE}  # full replacement
         app.update_time = _now_iso()
         return app.as_json()
@@ -389,6 +471,8 @@ def routes(emu: Emulator) -> list[BaseRoute]:
                 f"Invalid update_mask '{mask}'" + (f": {unknown}" if unknown else ""),
             )
         new = body.get("app") or {}
+        if "resources" in fields:
+            _validate_resources(new.get("resources"), emu)
         record = {f: new.get(f) for f in fields}
         app.update = {
             **record,

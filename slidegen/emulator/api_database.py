@@ -5,8 +5,11 @@ Paths and shapes are those databricks-sdk 0.162 calls:
   `GET/DELETE /api/2.0/database/instances/{name}`, `GET /api/2.0/database/instances:findByUid`,
   `POST/GET /api/2.0/database/instances/{instance}/roles[/{role}]`, and
   `POST /api/2.0/database/credentials` → `{"token", "expiration_time"}` (RFC 3339 string);
-- autoscaling, `w.postgres`: `GET /api/2.0/postgres/{projects/p/branches/b/endpoints/e}` and
-  `POST /api/2.0/postgres/credentials` → `{"token", "expire_time"}`.
+- autoscaling, `w.postgres`: `GET /api/2.0/postgres/{projects/p/branches/b/endpoints/e}`,
+  `GET /api/2.0/postgres/{projects/p/branches/b}/databases` (list) and `…/databases/{id}`, and
+  `POST /api/2.0/postgres/credentials` → `{"token", "expire_time"}`. Adding an endpoint adds its
+  branch's default database `databricks_postgres` (resource id `databricks-postgres`), as a new
+  project does; `add_database` adds others.
 
 Every credential call mints a new random token that expires `token_ttl_s` after `clock()`.
 The state (`LakebaseState`, via `lakebase_state(emu)`) remembers which token was issued for what
@@ -58,6 +61,7 @@ class LakebaseState:
     instances: dict[str, dict[str, Any]] = field(default_factory=dict)
     roles: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     endpoints: dict[str, dict[str, Any]] = field(default_factory=dict)
+    databases: dict[str, dict[str, Any]] = field(default_factory=dict)  # by resource name
     issued: list[IssuedToken] = field(default_factory=list)
 
     def add_instance(self, name: str, *, state: str = "AVAILABLE", **extra: Any) -> dict[str, Any]:
@@ -92,7 +96,32 @@ class LakebaseState:
             },
         }
         self.endpoints[name] = endpoint
+        if not any(d["parent"] == parent for d in self.databases.values()):
+            self.add_database(parent, "databricks_postgres", "databricks-postgres")
         return endpoint
+
+    def add_database(
+        self, branch: str, postgres_database: str, database_id: str | None = None
+    ) -> dict[str, Any]:
+        """A database of a branch `projects/{p}/branches/{b}`."""
+        database_id = database_id or postgres_database.replace("_", "-")
+        name = f"{branch}/databases/{database_id}"
+        database = {
+            "name": name,
+            "parent": branch,
+            "database_id": database_id,
+            "create_time": _rfc3339(self.clock()),
+            "status": {
+                "database_id": database_id,
+                "postgres_database": postgres_database,
+                "role": f"{branch}/roles/databricks-owner",
+            },
+        }
+        self.databases[name] = database
+        return database
+
+    def branches(self) -> set[str]:
+        return {e["parent"] for e in self.endpoints.values()}
 
     def mint(
         self, caller_token: str | None, scope: tuple[str, ...], ttl_s: float | None
@@ -240,7 +269,13 @@ def routes(emu: Emulator) -> list[BaseRoute]:
     async def postgres_get(request: Request) -> Response:
         name = request.path_params["name"]
         with emu.lock:
-            found = state.endpoints.get(name)
+            if name.endswith("/databases"):
+                branch = name.removesuffix("/databases")
+                if branch not in state.branches():
+                    return _not_found("Branch", branch)
+                found = [d for d in state.databases.values() if d["parent"] == branch]
+                return JSONResponse({"databases": found})
+            found = state.endpoints.get(name) or state.databases.get(name)
         return JSONResponse(found) if found else _not_found("Resource", name)
 
     base = "/api/2.0/database"
