@@ -17,6 +17,7 @@ delimiters so data cannot fake the end marker), capped in rows, cell length and 
 
 from __future__ import annotations
 
+import logging
 import secrets
 import threading
 import time
@@ -24,7 +25,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from databricks.sdk import WorkspaceClient
-from databricks.sdk.errors import DatabricksError, NotFound
+from databricks.sdk.errors import (
+    DatabricksError,
+    NotFound,
+    PermissionDenied,
+    TooManyRequests,
+    Unauthenticated,
+)
 from databricks.sdk.service.dashboards import GenieMessage, MessageStatus
 
 __all__ = ["GenieError", "GenieResult", "GenieSession", "format_for_model"]
@@ -35,6 +42,8 @@ _TERMINAL_FAILURES = {
     MessageStatus.QUERY_RESULT_EXPIRED: "the Genie query result expired",
 }
 _MAX_CELL_CHARS = 200
+
+log = logging.getLogger(__name__)
 
 
 class GenieError(RuntimeError):
@@ -81,12 +90,27 @@ class GenieSession:
             return self._result(question, message)
         except GenieError:
             raise
-        except NotFound as error:
-            raise GenieError(f"the Genie space '{self.space_id}' was not found: {error}") from None
         except DatabricksError as error:
-            raise GenieError(f"the Genie request failed: {error}") from None
+            log.warning("Genie space %s failed: %s", self.space_id, error, exc_info=error)
+            raise GenieError(self._describe(error)) from None
         except (OSError, TimeoutError) as error:
-            raise GenieError(f"Genie could not be reached: {error}") from None
+            log.warning("Genie space %s unreachable: %s", self.space_id, error, exc_info=error)
+            raise GenieError(f"Genie could not be reached ({type(error).__name__})") from None
+
+    def _describe(self, error: DatabricksError) -> str:
+        """One clause the model and the user can act on (the details are in the log)."""
+        space = f"`{self.space_id}`"
+        if isinstance(error, NotFound):
+            return f"the Genie space {space} was not found in this workspace; set GENIE_SPACE_ID"
+        if isinstance(error, Unauthenticated) or (
+            isinstance(error, PermissionDenied) and "invalid access token" in str(error).lower()
+        ):
+            return "the workspace did not accept the credentials used for Genie"
+        if isinstance(error, PermissionDenied):
+            return f"you may not use the Genie space {space}; ask for CAN RUN on it"
+        if isinstance(error, TooManyRequests):
+            return "Genie is rate-limited; try again in a minute"
+        return f"the Genie request failed: {' '.join(str(error).split())[:200]}"
 
     def _send(self, question: str) -> tuple[str, str]:
         genie = self.workspace.genie

@@ -9,8 +9,9 @@ Tests script behaviour through the `Emulator` object (the same object the routes
 - `emu.add_fault(...)` queues a fault for requests whose path matches a regex: an HTTP error
   with the real error body shape (and `Retry-After` for 429), a hang, or a dropped stream;
 - `emu.latency_s` delays every request (B5 uses 30 ms).
-Tokens are accepted as any non-empty bearer token; `emu.tokens_seen` lists them so tests can
-prove whose token a call carried.
+Tokens are accepted as any non-empty bearer token unless `emu.accepted_tokens` names the valid
+ones (others get the 403 "Invalid access token." a workspace answers); `emu.tokens_seen` lists
+them so tests can prove whose token a call carried.
 """
 
 from __future__ import annotations
@@ -85,6 +86,8 @@ class Emulator:
     faults: list[Fault] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)
     base_url: str = ""
+    # None accepts any bearer token; a set accepts only those (others get the real 403).
+    accepted_tokens: set[str] | None = None
     lock: threading.RLock = field(default_factory=threading.RLock)
 
     def add_fault(self, pattern: str, **kwargs: Any) -> Fault:
@@ -132,6 +135,13 @@ class Emulator:
             self.journal.clear()
 
 
+# What a workspace answers without a credential, and with a token it does not know (or one that
+# expired): the SDK turns them into Unauthenticated / PermissionDenied, the OpenAI client into
+# AuthenticationError / PermissionDeniedError.
+UNAUTHENTICATED = ("401", "Credential was not sent or was of an unsupported type for this API.")
+INVALID_TOKEN = ("403", "Invalid access token.")
+
+
 def error_response(status: int, error_code: str, message: str, **headers: str) -> JSONResponse:
     """The Databricks REST error shape the SDK parses into typed exceptions."""
     return JSONResponse(
@@ -169,10 +179,13 @@ class _Journal:
             await asyncio.sleep(self.emu.latency_s)
 
         public = path.startswith("/.well-known/") or path.startswith("/oidc/")
-        if not public and not headers.get("authorization", "").startswith("Bearer "):
-            await error_response(401, "UNAUTHENTICATED", "missing bearer token")(
-                scope, replay, send
-            )
+        authorization = headers.get("authorization", "")
+        if not public and not authorization.startswith("Bearer "):
+            await error_response(401, *UNAUTHENTICATED)(scope, replay, send)
+            return
+        accepted = self.emu.accepted_tokens
+        if not public and accepted is not None and authorization[7:].strip() not in accepted:
+            await error_response(403, *INVALID_TOKEN)(scope, replay, send)
             return
 
         fault = self.emu.take_fault(method, path)
