@@ -29,7 +29,7 @@ for parse + store is 1 s. lxml is a locked dependency (python-pptx needs it as w
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import lxml.html
 from lxml import etree
@@ -46,7 +46,9 @@ from slidegen.deck.model import (
     is_slide_id,
     new_slide_id,
 )
-from slidegen.deck.sanitize import sanitize_css, sanitize_tree
+from slidegen.deck.page_css import isolate_page_rules
+from slidegen.deck.report import ParseReport, Removal
+from slidegen.deck.sanitize import describe_removed_element, sanitize_css, sanitize_tree
 from slidegen.deck.scripts import Assignment, ScriptBlock, assign_scripts
 
 __all__ = ["DeckParseError", "ParsedDeck", "parse_deck_html", "parse_single_slide", "slide_source"]
@@ -66,6 +68,8 @@ class ParsedDeck:
     title: str | None
     styles: str
     slides: tuple[Slide, ...]
+    # What was taken out and why (external resources, script code that drew on no slide…).
+    report: ParseReport = field(default_factory=ParseReport)
 
 
 @dataclass
@@ -85,8 +89,10 @@ def parse_deck_html(text: str) -> ParsedDeck:
             "or <section> elements"
         )
     title = _title(root)
-    styles = _take_shared_styles(root, found)
-    blocks = _assign_scripts(root, found)
+    removed: list[Removal] = []
+    _note_page_elements(root, found, removed)
+    styles = _take_shared_styles(root, found, removed)
+    blocks = _assign_scripts(root, found, removed)
     kept = _detach(found)
     if len(kept) > MAX_SLIDES_PER_DECK:
         raise DeckParseError(
@@ -102,8 +108,23 @@ def parse_deck_html(text: str) -> ParsedDeck:
         if slide_id is None or slide_id in seen:
             slide_id = new_slide_id()
         seen.add(slide_id)
-        slides.append(_make_slide(element, scripts, slide_id, f"slide {number}"))
-    return ParsedDeck(title=title, styles=styles, slides=tuple(slides))
+        slides.append(_make_slide(element, scripts, slide_id, f"slide {number}", removed, number))
+    removed.extend(
+        Removal(
+            kind="script code",
+            what=d.excerpt,
+            reason=d.reason,
+            slide=(d.slide or 0) + 1,
+            cause=d.cause,
+        )
+        for d in assignment.dropped
+    )
+    removed.extend(Removal(kind="page CSS", what=r) for r in isolate_page_rules(styles).dropped)
+    report = ParseReport(
+        removed=tuple(removed),
+        slides_with_moved_scripts=tuple(i + 1 for i in assignment.changed_slides),
+    )
+    return ParsedDeck(title=title, styles=styles, slides=tuple(slides), report=report)
 
 
 def parse_single_slide(html: str, keep_id: str | None = None) -> Slide:
@@ -177,17 +198,31 @@ def _inside(node: HtmlElement, container: HtmlElement) -> bool:
     return any(parent is container for parent in node.iterancestors())
 
 
-def _take_shared_styles(root: HtmlElement, found: list[_Found]) -> str:
+def _note_page_elements(root: HtmlElement, found: list[_Found], removed: list[Removal]) -> None:
+    """Report the resources the page around the slides loaded (its <link>s, iframes…)."""
+    containers = {id(f.element) for f in found}
+    for element in root.iter("link", "iframe", "frame", "object", "embed", "applet", "portal"):
+        if not any(id(p) in containers for p in element.iterancestors()):
+            note = describe_removed_element(element, str(element.tag), None)
+            if note is not None:
+                removed.append(note)
+
+
+def _take_shared_styles(
+    root: HtmlElement, found: list[_Found], removed: list[Removal] | None = None
+) -> str:
     containers = {id(f.element) for f in found}
     shared = []
     for style in list(root.iter("style")):
         if not any(id(p) in containers for p in style.iterancestors()):
-            shared.append(sanitize_css(style.text or "").strip())
+            shared.append(sanitize_css(style.text or "", removed).strip())
             style.drop_tree()
     return "\n\n".join(s for s in shared if s)
 
 
-def _assign_scripts(root: HtmlElement, found: list[_Found]) -> list[ScriptBlock]:
+def _assign_scripts(
+    root: HtmlElement, found: list[_Found], removed: list[Removal] | None = None
+) -> list[ScriptBlock]:
     """Move every inline JS script out of the tree into the slide it belongs to by position
     (`_Found.scripts`), and return them with where they sat, for `assign_scripts`."""
     starts = {id(f.element): f for f in found}
@@ -203,6 +238,8 @@ def _assign_scripts(root: HtmlElement, found: list[_Found]) -> list[ScriptBlock]
             kind = (node.get("type") or "").strip().lower()
             code = node.text or ""
             external = "src" in node.attrib
+            if external and removed is not None:
+                removed.append(Removal(kind="external script", what=node.get("src") or ""))
             node.drop_tree()
             if external or kind not in _JS_TYPES or not code.strip():
                 continue
@@ -260,9 +297,16 @@ def _take_notes(element: HtmlElement) -> str:
     return "\n".join(n for n in notes if n)[:MAX_NOTES_CHARS]
 
 
-def _make_slide(element: HtmlElement, scripts: list[str], slide_id: str, label: str) -> Slide:
+def _make_slide(
+    element: HtmlElement,
+    scripts: list[str],
+    slide_id: str,
+    label: str,
+    removed: list[Removal] | None = None,
+    number: int | None = None,
+) -> Slide:
     notes = _take_notes(element)
-    sanitize_tree(element)
+    sanitize_tree(element, removed, number)
     element.attrib.pop("data-slide-id", None)
     classes = (element.get("class") or "").split()
     if "slide" not in classes:

@@ -27,7 +27,9 @@ import re
 from lxml import etree
 from lxml.html import HtmlElement
 
-__all__ = ["REMOVED_TAGS", "sanitize_css", "sanitize_tree"]
+from slidegen.deck.report import Removal
+
+__all__ = ["REMOVED_TAGS", "describe_removed_element", "sanitize_css", "sanitize_tree"]
 
 REMOVED_TAGS = frozenset(
     {"iframe", "frame", "frameset", "object", "embed", "applet", "portal", "base", "meta", "link"}
@@ -58,22 +60,46 @@ def _url_allowed(value: str, *, media: bool) -> bool:
     return media and url.startswith("/") and not url.startswith("//") and "\\" not in url
 
 
-def _css_url(match: re.Match[str]) -> str:
-    target = "".join(match.group(2).split()).lower()
-    if target.startswith(("data:", "#")):
-        return match.group(0)
-    return "none"
+_FONT_FACE_RE = re.compile(r"@font-face\s*\{[^}]*\}", re.IGNORECASE)
 
 
-def sanitize_css(css: str) -> str:
-    """Remove `@import` and external `url(…)` references from a style sheet or declaration."""
+def sanitize_css(css: str, removed: list[Removal] | None = None, slide: int | None = None) -> str:
+    """Remove `@import` and external `url(…)` references from a style sheet or declaration.
+
+    Each removal is appended to `removed` when given (the import report)."""
     # Obfuscated references (CSS escapes such as `\75 rl(`) get past a regex; the CSP of every
     # rendered document (img-src/font-src data: only, no style-src URLs) still blocks them.
-    return _CSS_URL_RE.sub(_css_url, _IMPORT_RE.sub("", css))
+
+    def url(match: re.Match[str]) -> str:
+        target = "".join(match.group(2).split()).lower()
+        if target.startswith(("data:", "#")):
+            return match.group(0)
+        if removed is not None:
+            in_font = any(start <= match.start() < end for start, end in fonts)
+            kind = "font" if in_font else "image"
+            removed.append(Removal(kind=kind, what=match.group(2).strip(), slide=slide))
+        return "none"
+
+    def imported(match: re.Match[str]) -> str:
+        if removed is not None:
+            found = _CSS_URL_RE.search(match.group(0))
+            target = found.group(2) if found else match.group(0)[7:].strip(" ;'\"")
+            kind = "font" if "font" in target.lower() else "stylesheet"
+            removed.append(Removal(kind=kind, what=target.strip(), slide=slide))
+        return ""
+
+    css = _IMPORT_RE.sub(imported, css)
+    # Where the @font-face blocks are, to tell a font's url() from an image's.
+    fonts = [m.span() for m in _FONT_FACE_RE.finditer(css)] if removed is not None else []
+    return _CSS_URL_RE.sub(url, css)
 
 
-def sanitize_tree(root: HtmlElement) -> None:
-    """Clean `root` and its descendants in place (see the module docstring for the rules)."""
+def sanitize_tree(
+    root: HtmlElement, removed: list[Removal] | None = None, slide: int | None = None
+) -> None:
+    """Clean `root` and its descendants in place (see the module docstring for the rules).
+
+    Each removal worth telling a user about is appended to `removed` when given."""
     if str(root.tag).lower() in REMOVED_TAGS:
         root.tag = "div"  # a container that is itself an <object class="slide">: keep the content
     doomed: list[HtmlElement] = []
@@ -81,10 +107,14 @@ def sanitize_tree(root: HtmlElement) -> None:
         name = str(element.tag).lower()
         if name in REMOVED_TAGS or (name == "script" and "src" in element.attrib):
             doomed.append(element)
+            if removed is not None:
+                note = describe_removed_element(element, name, slide)
+                if note is not None:
+                    removed.append(note)
             continue
         if name == "style" and element.text:
-            element.text = sanitize_css(element.text)
-        _clean_attributes(element, name)
+            element.text = sanitize_css(element.text, removed, slide)
+        _clean_attributes(element, name, removed, slide)
     for element in doomed:
         if element.getparent() is None:
             continue
@@ -95,7 +125,28 @@ def sanitize_tree(root: HtmlElement) -> None:
             element.drop_tree()
 
 
-def _clean_attributes(element: HtmlElement, name: str) -> None:
+def describe_removed_element(element: HtmlElement, name: str, slide: int | None) -> Removal | None:
+    """What removing this element takes away, for the report (None: nothing a user wrote)."""
+    source = (element.get("src") or element.get("data") or element.get("href") or "").strip()
+    if name == "script":
+        return Removal(kind="external script", what=source, slide=slide)
+    if name in {"iframe", "frame", "frameset", "portal"}:
+        return Removal(kind="iframe", what=source or f"<{name}>", slide=slide)
+    if name in {"object", "embed", "applet"}:
+        return Removal(kind="embedded object", what=source or f"<{name}>", slide=slide)
+    if name == "link":
+        rel = (element.get("rel") or "").lower()
+        if "stylesheet" in rel or "preload" in rel:
+            kind = (
+                "font" if "font" in source.lower() or element.get("as") == "font" else "stylesheet"
+            )
+            return Removal(kind=kind, what=source, slide=slide)
+    return None  # <meta>, <base>, icons and preconnects: nothing of the slide's content
+
+
+def _clean_attributes(
+    element: HtmlElement, name: str, removed: list[Removal] | None, slide: int | None
+) -> None:
     media = name in _MEDIA_TAGS
     attrib = element.attrib
     for attr in list(attrib):
@@ -104,6 +155,18 @@ def _clean_attributes(element: HtmlElement, name: str) -> None:
             del attrib[attr]
         elif key in _URL_ATTRS or key.endswith(":href"):
             if not _url_allowed(attrib[attr], media=media and key in {"src", "href", "xlink:href"}):
+                if removed is not None:
+                    removed.append(_removed_url(name, attrib[attr], slide))
                 del attrib[attr]
         elif key == "style":
-            attrib[attr] = sanitize_css(attrib[attr])
+            attrib[attr] = sanitize_css(attrib[attr], removed, slide)
+
+
+def _removed_url(name: str, url: str, slide: int | None) -> Removal:
+    if name in {"img", "image", "input", "use"}:
+        kind = "image"
+    elif name in {"video", "audio", "source", "track"}:
+        kind = "media"
+    else:
+        kind = "link"
+    return Removal(kind=kind, what=url.strip(), slide=slide)
