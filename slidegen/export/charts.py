@@ -42,6 +42,8 @@ class Series:
     points: tuple[tuple[float, ...], ...] = ()
     color: str | None = None
     point_colors: tuple[str | None, ...] = ()
+    # the area under a filled line (Chart.js `fill` with its backgroundColor)
+    fill_color: str | None = None
 
 
 @dataclass(frozen=True)
@@ -271,6 +273,7 @@ def _category_series(
             s.values + (None,) * (len(categories) - len(s.values)),
             color=s.color,
             point_colors=s.point_colors,
+            fill_color=s.fill_color,
         )
         for s in series
     ]
@@ -287,7 +290,8 @@ def _series_colors(ds: dict[str, Any], kind: str) -> dict[str, Any]:
         if kind in ("line", "radar")
         else (_color(background) or _color(border))
     )
-    return {"color": primary, "point_colors": ()}
+    fill = _color(background) if kind in ("line", "radar") else None
+    return {"color": primary, "point_colors": (), "fill_color": fill}
 
 
 def _xy_series(index: int, raw: Any, kind: str) -> Series:

@@ -706,6 +706,12 @@
       function stacked(axis) { return !!(scales[axis] && scales[axis].stacked); }
       var title = o.plugins && o.plugins.title;
       var legend = o.plugins && o.plugins.legend;
+      // the value axis's tick labels as drawn ("$700K"): the PPTX axis gets the same format
+      var valueScale = chart.scales && chart.scales[o.indexAxis === "y" ? "x" : "y"];
+      var ticks = valueScale && Array.isArray(valueScale.ticks) ? valueScale.ticks.slice(0, 50).map(function (t) {
+        return [typeof t.value === "number" && isFinite(t.value) ? t.value : null,
+          String(Array.isArray(t.label) ? t.label.join(" ") : t.label).slice(0, 100)];
+      }) : [];
       return {
         type: type,
         data: { labels: plain(data.labels || [], 0), datasets: datasets },
@@ -716,6 +722,7 @@
             title: { display: !!(title && title.display), text: title && title.display ? String(title.text || "") : "" },
             legend: { display: !legend || legend.display !== false },
           },
+          valueTicks: ticks,
         },
       };
     } catch (e) {

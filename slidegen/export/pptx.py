@@ -317,7 +317,7 @@ def _write_chart(
 
 def add_native_chart(
     out: PptxSlide, spec: ChartSpec, box: Box, text_color: RGB | None, font_px: float = 16
-) -> None:
+) -> object:
     """A native PowerPoint chart of `spec` in `box`; ValueError when the spec has no data."""
     chart_type, data = _chart_data(spec)
     frame = out.shapes.add_chart(
@@ -335,6 +335,7 @@ def add_native_chart(
         chart.legend.position = XL_LEGEND_POSITION.BOTTOM
         chart.legend.include_in_layout = False
     _color_series(chart, spec)
+    return chart
 
 
 def _chart_data(spec: ChartSpec) -> tuple[XL_CHART_TYPE, object]:
@@ -378,7 +379,14 @@ def _color_series(chart: object, spec: ChartSpec) -> None:
     plot = chart.plots[0]  # type: ignore[attr-defined]
     for series, source in zip(plot.series, spec.series, strict=False):
         color = parse_css_color(source.color)
-        if color:
+        if spec.kind == "area" and parse_css_color(source.fill_color):
+            # the area in its (translucent, so blended) fill colour, edged by the line colour
+            series.format.fill.solid()
+            series.format.fill.fore_color.rgb = RGBColor(*parse_css_color(source.fill_color))
+            if color:
+                series.format.line.color.rgb = RGBColor(*color)
+                series.format.line.width = Pt(2)
+        elif color:
             if spec.kind in ("line", "radar", "scatter"):
                 series.format.line.color.rgb = RGBColor(*color)
                 if spec.kind == "scatter":

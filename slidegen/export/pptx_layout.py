@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 
 from lxml import etree
 from PIL import Image, UnidentifiedImageError
@@ -378,6 +379,68 @@ def _cell_borders(cell: object, borders: tuple[Line | None, ...]) -> None:
 
 
 # --- charts ---------------------------------------------------------------------------------------
+_TICK = re.compile(r"^(\D*?)(-?[\d,]*\.?\d+)(\D*)$")
+
+
+def tick_number_format(ticks: list[tuple[float, str]]) -> str | None:
+    """An Excel number format that writes each tick value as Chart.js labelled it, if one does.
+
+    "$700K" for 700000 gives `"$"#,##0,"K"` (each trailing comma divides by a thousand).
+    """
+    parts = [(_TICK.match(label.strip()), value) for value, label in ticks]
+    if len(parts) < 2 or any(m is None for m, _ in parts):
+        return None
+    prefixes = {m.group(1) for m, _ in parts if m}
+    suffixes = {m.group(3) for m, _ in parts if m}
+    if len(prefixes) != 1 or len(suffixes) != 1:
+        return None
+    scales = set()
+    for match, value in parts:
+        shown = float(match.group(2).replace(",", ""))  # type: ignore[union-attr]
+        if value == 0 or shown == 0:
+            continue
+        ratio = value / shown
+        scale = next((k for k in range(4) if math.isclose(ratio, 1000.0**k, rel_tol=0.02)), None)
+        if scale is None:
+            return None
+        scales.add(scale)
+    if len(scales) > 1:
+        return None
+    decimals = max(len(m.group(2).split(".")[1]) if "." in m.group(2) else 0 for m, _ in parts)  # type: ignore[union-attr]
+    grouped = any("," in m.group(2) for m, _ in parts)  # type: ignore[union-attr]
+    scale = scales.pop() if scales else 0
+    number = ("#,##0" if grouped or scale else "0") + ("." + "0" * decimals if decimals else "")
+    number += "," * scale
+
+    def literal(text: str) -> str:
+        return f'"{text}"' if text else ""
+
+    return literal(prefixes.pop()) + number + literal(suffixes.pop())
+
+
+def _tick_format(chart: object, options: object) -> None:
+    ticks = options.get("valueTicks") if isinstance(options, dict) else None
+    if not isinstance(ticks, list) or not hasattr(chart, "value_axis"):
+        return
+    pairs = [
+        (float(t[0]), t[1])
+        for t in ticks
+        if isinstance(t, list)
+        and len(t) == 2
+        and isinstance(t[0], int | float)
+        and isinstance(t[1], str)
+    ]
+    fmt = tick_number_format(pairs)
+    if not fmt:
+        return
+    try:
+        labels = chart.value_axis.tick_labels  # type: ignore[attr-defined]
+    except ValueError:  # a pie has no value axis
+        return
+    labels.number_format = fmt
+    labels.number_format_is_linked = False
+
+
 def _chart(out: PptxSlide, item: ChartItem, notes: list[str]) -> None:
     from slidegen.export.pptx import add_native_chart
 
@@ -391,7 +454,8 @@ def _chart(out: PptxSlide, item: ChartItem, notes: list[str]) -> None:
     if not isinstance(spec, ChartFailure):
         color = item.textColor[:3] if item.textColor else None
         try:
-            add_native_chart(out, spec, Box(*item.box), color, item.fontSize)  # type: ignore[arg-type]
+            chart = add_native_chart(out, spec, Box(*item.box), color, item.fontSize)  # type: ignore[arg-type]
+            _tick_format(chart, config.get("options"))
             return
         except ValueError as exc:
             reason = str(exc)

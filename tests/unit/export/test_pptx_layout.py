@@ -311,3 +311,20 @@ def test_text_hidden_until_hover_goes_to_the_notes() -> None:
     slide = _export(layout).slides[0]
     assert "hover" in slide.notes_slide.notes_text_frame.text
     assert "53% market share" in slide.notes_slide.notes_text_frame.text
+
+
+@pytest.mark.parametrize(
+    ("ticks", "expected"),
+    [
+        ([(0, "$0K"), (100000, "$100K"), (700000, "$700K")], '"$"#,##0,"K"'),
+        ([(0, "0%"), (25, "25%"), (50, "50%")], '0"%"'),
+        ([(0, "0"), (1500, "1,500"), (3000, "3,000")], "#,##0"),
+        ([(0.5, "0.5"), (1, "1.0")], "0.0"),
+        ([(0, "Low"), (10, "High")], None),
+        ([(0, "$0"), (5, "5 EUR")], None),
+    ],
+)
+def test_value_axis_keeps_the_tick_labels_format(ticks: list, expected: str | None) -> None:
+    from slidegen.export.pptx_layout import tick_number_format
+
+    assert tick_number_format(ticks) == expected
