@@ -97,7 +97,8 @@ class DroppedCode:
 class Assignment:
     scripts: tuple[tuple[str, ...], ...]  # per slide, in slide order
     dropped: tuple[DroppedCode, ...] = ()
-    changed_slides: tuple[int, ...] = ()  # slides whose scripts differ from the blocks' placement
+    # Slides that got code written somewhere else (after the last slide, in another script).
+    changed_slides: tuple[int, ...] = ()
 
 
 # --- what the scripts can refer to -------------------------------------------------------------
@@ -691,9 +692,8 @@ def assign_scripts(
     changed: list[int] = []
     for slide in range(count):
         chosen = sorted(_closure(units, seeds[slide]))
-        texts, intact = _slide_scripts(units, chosen, blocks, placed, opaque, slide)
-        result.append(texts)
-        if not intact:
+        result.append(_slide_scripts(units, chosen, blocks, placed, opaque, slide))
+        if any(placed[units[c].block] != slide for c in chosen):
             changed.append(slide)
     dropped = tuple(
         DroppedCode(
@@ -712,12 +712,12 @@ def _slide_scripts(
     placed: list[int],
     opaque: dict[int, str],
     slide: int,
-) -> tuple[tuple[str, ...], bool]:
-    """The scripts of one slide, and whether they are exactly its blocks as written.
+) -> tuple[str, ...]:
+    """The scripts of one slide.
 
     One script per block, so that one failing script does not stop the others, unless code of
     one block uses a declaration of another: scripts run in a function scope each, so those are
-    joined into one.
+    joined into one. A block all of whose statements the slide gets keeps its text as written.
     """
     by_block: dict[int, list[int]] = {}
     for index in chosen:
@@ -734,26 +734,22 @@ def _slide_scripts(
         for i in chosen
         for name in units[i].uses
     )
-    all_units: dict[int, int] = {}
+    sizes: dict[int, int] = {}
     for unit in units:
-        all_units[unit.block] = all_units.get(unit.block, 0) + 1
-    intact = True
+        sizes[unit.block] = sizes.get(unit.block, 0) + 1
     texts: list[str] = []
     for block in sorted(by_block):
         indexes = by_block[block]
         whole = block in opaque or (
-            len(indexes) == all_units.get(block, 0)
-            and not any(_projected(units[i]) for i in indexes)
+            len(indexes) == sizes.get(block, 0) and not any(_projected(units[i]) for i in indexes)
         )
-        intact = intact and whole and placed[block] == slide
         if whole:
             texts.append(blocks[block].code.strip("\n"))
         else:
             texts.append("\n".join(_emit(units[i], slide) for i in indexes).strip("\n"))
-    intact = intact and all(b in by_block for b, p in enumerate(placed) if p == slide)
     if crossing and len(texts) > 1:
-        return ("\n".join(texts),), False
-    return tuple(t for t in texts if t), intact
+        return ("\n".join(texts),)
+    return tuple(t for t in texts if t)
 
 
 def _deck_level(block: ScriptBlock, count: int) -> bool:

@@ -32,6 +32,7 @@ class ChangeKind(StrEnum):
     """What kind of change made a version (shown in the history panel)."""
 
     CREATE = "create"
+    IMPORT = "import"  # a new deck made from an uploaded or pasted HTML file
     GENERATE = "generate"
     CHAT_EDIT = "chat_edit"
     MANUAL_EDIT = "manual_edit"

@@ -61,7 +61,7 @@ MAX_SUMMARY_CHARS = 500
 MAX_CHAT_CHARS = 200_000
 MAX_OWNER_CHARS = 255
 # Kinds with a dedicated method: save_deck refuses them so the history stays truthful.
-_DEDICATED = frozenset({ChangeKind.CREATE, ChangeKind.UNDO, ChangeKind.REDO})
+_DEDICATED = frozenset({ChangeKind.CREATE, ChangeKind.IMPORT, ChangeKind.UNDO, ChangeKind.REDO})
 
 
 def _now() -> datetime:
@@ -120,8 +120,10 @@ class DeckStore:
         actor: str | None = None,
         styles: str = "",
         slides: tuple[Any, ...] = (),
+        imported_from: str | None = None,
     ) -> DeckRecord:
-        """A new deck at version 1 (empty unless `styles`/`slides` are given, e.g. an import)."""
+        """A new deck at version 1 (empty unless `styles`/`slides` are given). With
+        `imported_from` (a file name, or "pasted HTML") the version's kind is "import"."""
         _check_owner(owner)
         deck = _validated(Deck(new_deck_id(), owner, title, styles, tuple(slides)))
         now = _now()
@@ -138,9 +140,10 @@ class DeckStore:
                     deleted_at=None,
                 )
             )
-            self._insert_version(
-                conn, deck, 1, now, actor or owner, ChangeKind.CREATE, "Created", None, None
-            )
+            kind, summary = ChangeKind.CREATE, "Created"
+            if imported_from is not None:
+                kind, summary = ChangeKind.IMPORT, f"Imported from {imported_from}"[:200]
+            self._insert_version(conn, deck, 1, now, actor or owner, kind, summary, None, None)
         return DeckRecord(deck, 1, 1, now, now)
 
     def list_decks(self, owner: str) -> list[DeckSummary]:
