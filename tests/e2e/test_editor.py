@@ -27,8 +27,17 @@ DECK = """<title>Q3 revenue review</title>
 TITLES = ["Q3 revenue review", "Revenue by region", "Top accounts", "Risks", "Next steps"]
 
 
+# Every slide of the deck as the editor lists it: thumbnails of the filmstrip (title on hover)
+# or cards of the overview (title in the header).
+SLIDES = "[data-slide-id][data-index]"
+
+
 def card_titles(page: Any) -> list[str]:
-    return [t.strip() for t in page.locator(".sg-card .sg-title").all_inner_texts()]
+    return page.eval_on_selector_all(
+        SLIDES,
+        "els => els.map(e => (e.getAttribute('title') ?? "
+        "e.querySelector('.sg-title')?.innerText ?? '').trim())",
+    )
 
 
 def wait_titles(page: Any, expected: list[str], timeout: float = 15) -> None:
@@ -40,8 +49,9 @@ def wait_titles(page: Any, expected: list[str], timeout: float = 15) -> None:
 
 
 def wait_counter(page: Any, text: str) -> None:
+    # A function, not an expression string: the page's CSP has no 'unsafe-eval'.
     page.wait_for_function(
-        f"document.querySelector('#present-counter').innerText.trim() === '{text}'"
+        "(text) => document.querySelector('#present-counter').innerText.trim() === text", arg=text
     )
 
 
@@ -70,7 +80,7 @@ def test_generate_shows_slides_one_by_one(page: Any, emulator: Any) -> None:
     seen: set[int] = set()
     deadline = time.monotonic() + 30
     while page.locator("#chat-stop").count() or not seen:
-        seen.add(page.locator(".sg-card").count())
+        seen.add(page.locator(SLIDES).count())
         if 0 < len(seen - {0}) == 2 and page.locator("#chat-stop").count():
             shot(page, "02-generating")
         assert time.monotonic() < deadline, "generation did not finish"
@@ -82,21 +92,21 @@ def test_generate_shows_slides_one_by_one(page: Any, emulator: Any) -> None:
     assert page.locator(".sg-msg-assistant").count() >= 1
     assert page.locator("#slide-count").inner_text() == "5 slides"
     # Each slide is a sandboxed iframe that may run scripts but has no same-origin access.
-    sandbox = page.locator(".sg-card iframe").first.get_attribute("sandbox")
-    assert sandbox == "allow-scripts"
-    page.frame_locator(".sg-card >> nth=1 >> iframe").locator("canvas").wait_for()
+    assert page.locator("#filmstrip iframe").first.get_attribute("sandbox") == "allow-scripts"
+    assert page.locator("#stage-iframe").get_attribute("sandbox") == "allow-scripts"
+    page.frame_locator("#filmstrip .sg-thumb >> nth=1 >> iframe").locator("canvas").wait_for()
     shot(page, "03-generated")
 
 
 def test_select_two_slides_and_edit_them_by_chat(page: Any) -> None:
-    cards = page.locator(".sg-card .sg-overlay")
-    cards.nth(1).click()
-    cards.nth(3).click(modifiers=["Control"])
+    thumbs = page.locator(".sg-thumb .sg-overlay")
+    thumbs.nth(1).click()
+    thumbs.nth(3).click(modifiers=["Control"])
     # Selection is server state: wait for both round trips instead of reading at once.
-    expect(page.locator(".sg-card.sg-selected")).to_have_count(2)
+    expect(page.locator(".sg-thumb.sg-selected")).to_have_count(2)
     expect(page.locator("#chat-scope")).to_contain_text("slides 2, 4")
     shot(page, "04-two-selected")
-    page.fill("#chat-input", "Make these punchier")
+    page.fill("#chat-input", 'Make these punchier: call them "Revised slide"')
     page.locator("#chat-send").click()
     wait_titles(
         page,
@@ -110,34 +120,56 @@ def test_select_two_slides_and_edit_them_by_chat(page: Any) -> None:
 def test_reorder_by_dragging(page: Any) -> None:
     page.locator(".sg-overlay").first.click()  # selection does not matter for dragging
     before = card_titles(page)
-    first = page.locator(".sg-card").nth(0)
-    third = page.locator(".sg-card").nth(2)
+    first = page.locator(".sg-thumb").nth(0)
+    third = page.locator(".sg-thumb").nth(2)
     box = third.bounding_box()
     first.drag_to(third, target_position={"x": box["width"] * 0.8, "y": box["height"] / 2})
     wait_titles(page, [before[1], before[2], before[0], before[3], before[4]])
 
 
-def test_edit_html_invalid_is_refused_valid_is_saved(page: Any) -> None:
+def test_edit_html_in_codemirror_invalid_is_refused_valid_is_saved(page: Any) -> None:
     before = card_titles(page)
-    page.locator(".sg-card").nth(0).locator(".sg-edit").click()
-    editor = page.locator("#html-editor")
-    editor.wait_for()
-    editor.fill("<p>this is not a slide</p>")
+    page.locator(".sg-thumb .sg-overlay").nth(0).click()
+    expect(page.locator("#stage-position")).to_have_text("Slide 1 of 5")
+    page.locator("#stage-edit-html").click()
+    # CodeMirror 6 from the bundle: line numbers, HTML highlighting, the source indented.
+    code = page.locator("#html-editor .cm-content")
+    code.wait_for()
+    assert page.locator("#html-editor .cm-lineNumbers").count() == 1
+    lines = page.locator("#html-editor .cm-line").all_inner_texts()
+    assert lines[0].startswith('<div class="slide') and lines[1] == "  <h2>Revised slide</h2>"
+    # Highlighting: tag names and attribute values are styled spans, not plain text.
+    assert page.locator("#html-editor .cm-line span").count() >= 6
+    code.click()
+    page.keyboard.press("Control+f")
+    search = page.locator("#html-editor .cm-search input[name=search]")
+    search.wait_for()
+    page.keyboard.press("Escape")  # closes the search, not the dialog
+    search.wait_for(state="detached")
+    assert page.locator("#html-editor").is_visible()
+    code.fill("<p>this is not a slide</p>")
     page.locator("#html-error").wait_for()
     page.locator("#html-save").click()
     page.locator("#html-error").wait_for()
     shot(page, "05-html-invalid")
     assert card_titles(page) == before  # nothing saved
-    editor.fill('<div class="slide"><h1>Hand edited</h1><p>by a human</p></div>')
+    code.fill('<div class="slide">\n  <h1>Hand edited</h1>\n  <p>by a human</p>\n</div>')
     page.locator("#html-ok").wait_for()
     assert "Hand edited" in page.frame_locator("[role=dialog] iframe").locator("h1").inner_text()
     page.locator("#html-save").click()
     wait_titles(page, ["Hand edited", *before[1:]])
+    # Reopened, the editor shows the saved text as it was typed.
+    page.locator("#stage-edit-html").click()
+    expect(page.locator("#html-editor .cm-line")).to_have_count(4)
+    assert page.locator("#html-editor .cm-line").nth(2).inner_text() == "  <p>by a human</p>"
+    shot(page, "05b-html-editor")
+    page.get_by_role("button", name="Cancel").click()
+    page.locator("#html-editor").wait_for(state="detached")
 
 
 def test_undo_and_redo_with_keys_and_buttons(page: Any) -> None:
     after = card_titles(page)
-    page.locator("body").click(position={"x": 700, "y": 880})  # focus outside any text field
+    page.locator("#stage-position").click()  # focus outside any text field
     page.keyboard.press("Control+z")
     wait_titles(page, ["Revised slide", *after[1:]])
     page.keyboard.press("Control+Shift+z")

@@ -62,7 +62,7 @@ def test_stop_ends_the_run_and_keeps_the_deck(new_page: Any, app: Any, emulator:
         assert [s.title for s in head.deck.slides] == ORIGINAL
 
         # The editor is usable again: an edit goes through and is saved.
-        page.locator(".sg-card").nth(0).locator(".sg-duplicate").click()
+        page.locator("#stage-duplicate").click()  # the first slide is on the stage
         wait_titles(page, [ORIGINAL[0], ORIGINAL[0], ORIGINAL[1]])
         assert store.get_deck(USER, deck_id).version == 2
     finally:

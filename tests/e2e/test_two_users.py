@@ -19,7 +19,9 @@ def test_two_users_see_only_their_own_decks(new_page: Any, app: Any) -> None:
     ann_deck = _open(ann, app.url)
     ann.locator("#deck-title").fill("Ann's private plan")
     ann.locator("#deck-title").press("Tab")
-    ann.wait_for_function("document.querySelector('#deck-title').value === \"Ann's private plan\"")
+    ann.wait_for_function(
+        "() => document.querySelector('#deck-title').value === \"Ann's private plan\""
+    )
     ben_deck = _open(ben, app.url)
     assert ben_deck != ann_deck
 
@@ -48,7 +50,7 @@ def test_no_identity_means_no_deck_data(browser: Any, app: Any) -> None:
         page = context.new_page()
         page.goto(app.url)
         page.locator("#not-signed-in").wait_for()
-        assert page.locator(".sg-card").count() == 0
+        assert page.locator("[data-slide-id]").count() == 0
         assert page.request.get(f"{app.url}/api/export/anything.html").status == 403
     finally:
         context.close()

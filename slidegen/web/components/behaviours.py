@@ -11,6 +11,10 @@ and calls its event triggers only when something relevant happened:
 - `EditorShortcuts(on_undo=..., on_redo=...)`: Ctrl/Cmd+Z, Shift+Ctrl/Cmd+Z (and Ctrl+Y),
   ignored while typing in a text field (the field's own undo wins there).
 - `PresenterKeys(on_next, on_prev, on_first, on_last, on_exit)`.
+- `SlideKeys(on_step, on_edge, on_delete, on_duplicate, on_open)`: the editor's slide keys
+  (arrows, Home/End, Delete/Backspace, Ctrl/Cmd+D, Enter on a thumbnail), ignored while typing
+  or while a dialog is open; keeps the thumbnail on the stage scrolled into view and, when a
+  thumbnail had the keyboard focus, moves that focus along.
 - `FitToBox()`: keeps every `.sg-fit` box's `--sg-scale` CSS variable at the scale that fits a
   1280x720 slide into it (ResizeObserver), so iframes render at full size and are scaled.
 - `SubmitOnEnter(target_id)`: Enter submits the textarea's form, Shift+Enter breaks the line.
@@ -34,6 +38,7 @@ __all__ = [
     "LazyFrames",
     "PresenterKeys",
     "SlideDragDrop",
+    "SlideKeys",
     "SubmitOnEnter",
 ]
 
@@ -44,6 +49,18 @@ def _three_args(source: Var, target: Var, after: Var) -> tuple[Var[str], Var[str
 
 def _no_args() -> tuple[()]:
     return ()
+
+
+def _one_int(value: Var) -> tuple[Var[int]]:
+    return (value.to(int),)
+
+
+def _one_bool(value: Var) -> tuple[Var[bool]]:
+    return (value.to(bool),)
+
+
+def _one_str(value: Var) -> tuple[Var[str]]:
+    return (value.to(str),)
 
 
 class _HookFragment(rx.Fragment):
@@ -176,6 +193,58 @@ useEffect(() => {{
   const refocus = () => setTimeout(() => {{ if (document.activeElement && document.activeElement.tagName === 'IFRAME') document.activeElement.blur(); window.focus(); }}, 0);
   window.addEventListener('blur', refocus);
   return () => {{ window.removeEventListener('keydown', onKey); window.removeEventListener('blur', refocus); }};
+}}, []);""")
+        ]
+
+
+class SlideKeys(_HookFragment):
+    on_step: rx.EventHandler[_one_int] = field(doc="← ↑ (-1), → ↓ (+1)")
+    on_edge: rx.EventHandler[_one_bool] = field(doc="Home (false), End (true)")
+    on_delete: rx.EventHandler[_no_args] = field(doc="Delete, Backspace")
+    on_duplicate: rx.EventHandler[_no_args] = field(doc="Ctrl/Cmd+D")
+    on_open: rx.EventHandler[_one_str] = field(doc="Enter on a thumbnail or card: its slide id")
+
+    def add_hooks(self) -> list[str | Var[Any]]:
+        return [
+            Var(f"""
+useEffect(() => {{
+  const step = {self._trigger("on_step")};
+  const edge = {self._trigger("on_edge")};
+  const del = {self._trigger("on_delete")};
+  const dup = {self._trigger("on_duplicate")};
+  const open = {self._trigger("on_open")};
+  {_TYPING}
+  const STEPS = {{ ArrowLeft: -1, ArrowUp: -1, ArrowRight: 1, ArrowDown: 1 }};
+  const onKey = (e) => {{
+    if (e.altKey || e.isComposing || typing(e.target) || document.querySelector('[role=dialog]')) return;
+    if (!document.querySelector('[data-slide-id]')) return;  // no slides shown
+    // Widgets that use these keys themselves (the view switch, menus).
+    if (e.target && e.target.closest && e.target.closest('[role=radiogroup],[role=menu],[role=listbox],[role=tablist]')) return;
+    const mod = e.ctrlKey || e.metaKey;
+    const k = e.key;
+    if (mod && !e.shiftKey && (k === 'd' || k === 'D')) {{ e.preventDefault(); dup(); return; }}
+    if (mod || e.shiftKey) return;
+    const item = e.target && e.target.closest ? e.target.closest('[data-slide-id]') : null;
+    if (k === 'Enter' && item) {{ e.preventDefault(); open(item.dataset.slideId); }}
+    else if (k in STEPS) {{ e.preventDefault(); step(STEPS[k]); }}
+    else if (k === 'Home' || k === 'End') {{ e.preventDefault(); edge(k === 'End'); }}
+    else if (k === 'Delete' || k === 'Backspace') {{ e.preventDefault(); del(); }}
+  }};
+  window.addEventListener('keydown', onKey);
+  // The focus moved (a server round trip later): keep the new item in view and, if the keyboard
+  // was on a thumbnail, move it to the new one.
+  const follow = (el) => {{
+    el.scrollIntoView({{ block: 'nearest', inline: 'nearest' }});
+    const a = document.activeElement;
+    if (a && a !== el && a.dataset && a.dataset.slideId && a.parentElement === el.parentElement) el.focus({{ preventScroll: true }});
+  }};
+  const mo = new MutationObserver((records) => records.forEach((r) => {{
+    const el = r.target;
+    if (r.type === 'attributes' && el.dataset && el.dataset.slideId
+        && /\bsg-(focused|selected)\b/.test(el.className) && !/\bsg-(focused|selected)\b/.test(r.oldValue || '')) follow(el);
+  }}));
+  mo.observe(document.body, {{ subtree: true, attributes: true, attributeFilter: ['class'], attributeOldValue: true }});
+  return () => {{ window.removeEventListener('keydown', onKey); mo.disconnect(); }};
 }}, []);""")
         ]
 

@@ -1,14 +1,16 @@
 """The HTML editor dialog: source on the left, live preview on the right, the parser's verdict.
 
-A plain monospace textarea: Monaco's React wrapper loads the editor from a CDN by default, which
-must never happen here (no internet in the workspace, and a CSP concern), and a textarea gives
-native undo, IME and accessibility for free.
+The source is edited in CodeMirror 6 (`code_editor.py`: highlighting, line numbers, bracket
+matching, search), bundled with the frontend; Monaco's React wrapper would load the editor from
+a CDN, which must never happen here. The source opens indented (`slidegen.web.source_format`)
+and is kept as typed afterwards.
 """
 
 from __future__ import annotations
 
 import reflex as rx
 
+from slidegen.web.components.code_editor import code_editor, keep_escape_in_panels
 from slidegen.web.components.slides import slide_frame
 from slidegen.web.states import EditorState
 
@@ -21,13 +23,12 @@ def editor_dialog() -> rx.Component:
             rx.dialog.title("Edit HTML · slide ", EditorState.number),
             rx.form(
                 rx.grid(
-                    rx.el.textarea(
+                    code_editor(
                         default_value=EditorState.source,
                         key=EditorState.generation.to_string(),
                         name="html",
                         id="html-editor",
-                        spellcheck=False,
-                        class_name="sg-code",
+                        aria_label="Slide HTML",
                         on_change=EditorState.change.debounce(250),
                     ),
                     rx.vstack(
@@ -68,6 +69,7 @@ def editor_dialog() -> rx.Component:
             ),
             max_width="1200px",
             width="94vw",
+            on_escape_key_down=keep_escape_in_panels(),
         ),
         open=EditorState.is_open,
         on_open_change=EditorState.set_open,

@@ -1,4 +1,10 @@
-"""The slide panel: every slide live in a sandboxed iframe, selection, reorder, per-slide actions.
+"""The slide panel: the stage with its filmstrip, or the overview grid; selection, reorder, actions.
+
+By default the focused slide is large on the stage (`stage.py`) with speaker notes under it and
+a filmstrip of numbered thumbnails below (title on hover); the overview toggle shows every
+slide as a card in a grid instead. Both lists share selection (click, Ctrl/Cmd-click,
+Shift-click), drag to reorder and the keys of `SlideKeys`; Enter or a double click on a
+thumbnail or card puts that slide on the stage.
 
 Each card is keyed by its slide id, so a reorder moves the existing iframes instead of reloading
 them. A transparent overlay above each iframe takes the clicks and drags (events inside an
@@ -13,13 +19,14 @@ from __future__ import annotations
 import reflex as rx
 from reflex_base.vars.base import Var, VarData
 
-from slidegen.web.components.behaviours import FitToBox, LazyFrames, SlideDragDrop
+from slidegen.web.components.behaviours import FitToBox, LazyFrames, SlideDragDrop, SlideKeys
 from slidegen.web.components.controls import centered_message, icon_button
+from slidegen.web.components.stage import stage, stage_toolbar
 from slidegen.web.states import DeckState, EditorState
 from slidegen.web.states.deck import shard_name
 from slidegen.web.view import SHARDS, SlideEntry
 
-__all__ = ["notes_bar", "slide_entry", "slide_frame", "slide_panel"]
+__all__ = ["filmstrip", "notes_bar", "slide_entry", "slide_frame", "slide_panel"]
 
 
 def _shard_lookup() -> tuple[str, str]:
@@ -66,10 +73,61 @@ def _icon_button(icon: str, label: str, on_click: object, **props: object) -> rx
     return icon_button(icon, label, on_click, size="1", variant="ghost", **props)
 
 
-def slide_card(slide_id: rx.Var[str], index: rx.Var[int]) -> rx.Component:
+def _title(entry: rx.Var[SlideEntry], index: rx.Var[int]) -> rx.Var[str]:
+    return rx.cond(entry["title"] != "", entry["title"], "Slide " + (index + 1).to_string())
+
+
+def _lazy_frame(
+    entry: rx.Var[SlideEntry], title: rx.Var[str], slide_id: rx.Var[str]
+) -> rx.Component:
+    # The iframe (sandbox="allow-scripts", srcdoc = data-srcdoc) is created by LazyFrames
+    # when the box comes near the viewport; the overlay above it takes clicks and drags.
+    return rx.box(
+        rx.box(
+            class_name="sg-overlay",
+            on_click=DeckState.select(slide_id),
+            on_double_click=DeckState.open_on_stage(slide_id),
+        ),
+        class_name="sg-fit sg-lazy",
+        custom_attrs={"data-srcdoc": entry["doc"], "data-frame-title": title},
+    )
+
+
+def _list_item_class(slide_id: rx.Var[str], base: str) -> rx.Var[str]:
     selected = DeckState.selected.contains(slide_id)
+    on_stage = slide_id == DeckState.stage_id
+    return rx.cond(
+        selected,
+        f"{base} sg-selected",
+        rx.cond(on_stage & ~DeckState.overview, f"{base} sg-focused", base),
+    )
+
+
+def thumbnail(slide_id: rx.Var[str], index: rx.Var[int]) -> rx.Component:
+    """One filmstrip item: its number and a small live copy of the slide; title on hover."""
     entry = slide_entry(slide_id)
-    title = rx.cond(entry["title"] != "", entry["title"], "Slide " + (index + 1).to_string())
+    title = _title(entry, index)
+    return rx.box(
+        rx.text(index + 1, size="1", weight="bold", class_name="sg-thumb-number"),
+        _lazy_frame(entry, title, slide_id),
+        key=slide_id,
+        draggable=~DeckState.busy,
+        tab_index=0,
+        role="button",
+        title=title,
+        aria_label="Slide " + (index + 1).to_string() + ": " + title,
+        class_name=_list_item_class(slide_id, "sg-thumb"),
+        custom_attrs={"data-slide-id": slide_id, "data-index": index},
+    )
+
+
+def filmstrip() -> rx.Component:
+    return rx.box(rx.foreach(DeckState.order, thumbnail), class_name="sg-strip", id="filmstrip")
+
+
+def slide_card(slide_id: rx.Var[str], index: rx.Var[int]) -> rx.Component:
+    entry = slide_entry(slide_id)
+    title = _title(entry, index)
     return rx.box(
         rx.box(
             rx.icon("grip-vertical", size=16, class_name="sg-handle"),
@@ -103,48 +161,30 @@ def slide_card(slide_id: rx.Var[str], index: rx.Var[int]) -> rx.Component:
             ),
             class_name="sg-card-bar",
         ),
-        # The iframe (sandbox="allow-scripts", srcdoc = data-srcdoc) is created by LazyFrames
-        # when the card comes near the viewport.
-        rx.box(
-            rx.box(
-                class_name="sg-overlay",
-                on_click=DeckState.select(slide_id),
-                on_double_click=EditorState.start(slide_id),
-            ),
-            class_name="sg-fit sg-lazy",
-            custom_attrs={"data-srcdoc": entry["doc"], "data-frame-title": title},
-        ),
+        _lazy_frame(entry, title, slide_id),
         key=slide_id,
         draggable=~DeckState.busy,
-        class_name=rx.cond(selected, "sg-card sg-selected", "sg-card"),
+        tab_index=0,
+        class_name=_list_item_class(slide_id, "sg-card"),
         custom_attrs={"data-slide-id": slide_id, "data-index": index},
     )
 
 
-def notes_bar() -> rx.Component:
-    """Speaker notes of the focused slide, saved when the field loses focus."""
-    return rx.cond(
-        DeckState.focused != "",
-        rx.box(
-            rx.text(
-                "Speaker notes · slide ", DeckState.focused_number, size="1", color_scheme="gray"
-            ),
-            rx.el.textarea(
-                default_value=slide_entry(DeckState.focused)["notes"],
-                key=DeckState.focused + "-" + DeckState.version.to_string(),
-                placeholder="What to say on this slide…",
-                rows=3,
-                id="notes-input",
-                on_blur=lambda value: DeckState.save_notes(DeckState.focused, value),
-                class_name="sg-notes",
-            ),
-            position="sticky",
-            bottom="0",
-            padding="8px 0",
-            background="var(--gray-2)",
-            max_width="1500px",
-            margin="0 auto",
+def notes_bar(rows: int = 2) -> rx.Component:
+    """Speaker notes of the slide on the stage, saved when the field loses focus."""
+    return rx.box(
+        rx.text("Speaker notes · slide ", DeckState.stage_number, size="1", color_scheme="gray"),
+        rx.el.textarea(
+            default_value=slide_entry(DeckState.stage_id)["notes"],
+            key=DeckState.stage_id + "-" + DeckState.version.to_string(),
+            placeholder="What to say on this slide…",
+            rows=rows,
+            id="notes-input",
+            aria_label="Speaker notes",
+            on_blur=lambda value: DeckState.save_notes(DeckState.stage_id, value),
+            class_name="sg-notes",
         ),
+        class_name="sg-notes-bar",
     )
 
 
@@ -161,16 +201,39 @@ def _empty_state() -> rx.Component:
     )
 
 
+def _overview() -> rx.Component:
+    return rx.box(
+        rx.box(rx.foreach(DeckState.order, slide_card), class_name="sg-slides", id="slides"),
+        class_name="sg-overview",
+    )
+
+
+def _stage_view(entry: rx.Var[SlideEntry]) -> rx.Component:
+    return rx.fragment(stage(entry), notes_bar(), filmstrip())
+
+
 def slide_panel() -> rx.Component:
+    entry = slide_entry(DeckState.stage_id)
     return rx.box(
         SlideDragDrop.create(on_move=DeckState.move),
+        SlideKeys.create(
+            on_step=DeckState.step_focus,
+            on_edge=DeckState.focus_edge,
+            on_delete=DeckState.delete_focused,
+            on_duplicate=DeckState.duplicate_focused,
+            on_open=DeckState.open_on_stage,
+        ),
         FitToBox.create(),
         LazyFrames.create(),
         rx.cond(
             DeckState.slide_count > 0,
-            rx.box(rx.foreach(DeckState.order, slide_card), class_name="sg-slides", id="slides"),
+            rx.fragment(
+                stage_toolbar(entry),
+                rx.cond(
+                    DeckState.overview, rx.fragment(_overview(), notes_bar()), _stage_view(entry)
+                ),
+            ),
             rx.cond(DeckState.busy, rx.center(rx.spinner(size="3"), height="40vh"), _empty_state()),
         ),
-        notes_bar(),
         class_name="sg-panel",
     )

@@ -7,7 +7,10 @@ often each part changes:
   (placed by `slidegen.web.view.place_entries`), so a content change (duplicate, HTML edit,
   chat edit, notes, each streamed slide) resends only the shard(s) holding what changed, not
   every slide's document. The page finds a slide's entry by looking through the shards;
-- `selected` is a list of ids.
+- `selected` is a list of ids; `focused` the slide on the stage (and whose notes are shown),
+  which a click focuses even when it clears the selection; `stage_id` falls back to the first
+  slide. The page reads the stage's document from the shards too, so moving the focus sends
+  a slide id, never a document.
 Each is assigned only when its value really changed (`_assign`), because Reflex resends any
 assigned var even when equal.
 
@@ -39,6 +42,10 @@ CONFLICT_MESSAGE = (
 )
 
 
+class _Unchanged(Exception):
+    """An edit that leaves the deck as it is: no version is saved."""
+
+
 def shard_name(index: int) -> str:
     return f"shard_{index}"
 
@@ -68,6 +75,8 @@ class DeckState(rx.State):
     notice_error: bool = False
     # True while the agent writes into this deck: editing actions wait for it to finish.
     busy: bool = False
+    # The grid of every slide instead of the stage and its filmstrip.
+    overview: bool = False
     _anchor: str = ""
     _styles: str = ""
 
@@ -77,8 +86,15 @@ class DeckState(rx.State):
         return len(self.order)
 
     @rx.var
-    def focused_number(self) -> int:
-        return self.order.index(self.focused) + 1 if self.focused in self.order else 0
+    def stage_id(self) -> str:
+        """The slide on the stage: the focused one, else the first."""
+        if self.focused in self.order:
+            return self.focused
+        return self.order[0] if self.order else ""
+
+    @rx.var
+    def stage_number(self) -> int:
+        return self.order.index(self.stage_id) + 1 if self.stage_id in self.order else 0
 
     @rx.var
     def selection_label(self) -> str:
@@ -216,7 +232,40 @@ class DeckState(rx.State):
             chosen = [] if self.selected == [slide_id] else [slide_id]
             self._anchor = slide_id
         self._assign("selected", [s for s in self.order if s in chosen])
-        self._assign("focused", slide_id if slide_id in chosen else (chosen[-1] if chosen else ""))
+        # A plain click on the only selected slide clears the selection (the chat then edits the
+        # whole deck) but leaves that slide on the stage.
+        plain = slide_id not in chosen and not chosen
+        self._assign("focused", slide_id if slide_id in chosen or plain else chosen[-1])
+
+    def _focus(self, slide_id: str) -> None:
+        self._anchor = slide_id
+        self._assign("selected", [slide_id])
+        self._assign("focused", slide_id)
+
+    @rx.event
+    def step_focus(self, delta: int) -> None:
+        """Arrow keys: focus (and select) the previous (-1) or next (+1) slide."""
+        if not self.order:
+            return
+        here = self.order.index(self.stage_id)
+        self._focus(self.order[max(0, min(len(self.order) - 1, here + int(delta)))])
+
+    @rx.event
+    def focus_edge(self, last: bool) -> None:
+        """Home / End."""
+        if self.order:
+            self._focus(self.order[-1 if last else 0])
+
+    @rx.event
+    def open_on_stage(self, slide_id: str) -> None:
+        """Enter or a double click on a thumbnail or an overview card: show it on the stage."""
+        if slide_id in self.order:
+            self._focus(slide_id)
+            self._assign("overview", False)
+
+    @rx.event
+    def set_overview(self, value: bool) -> None:
+        self._assign("overview", bool(value))
 
     @rx.event
     def clear_selection(self) -> None:
@@ -297,9 +346,24 @@ class DeckState(rx.State):
 
         if slide_id in self.order:
             n = self.order.index(slide_id) + 1
-            await self._change(
+            before = set(self.order)
+            if await self._change(
                 lambda d: duplicate_slide(d, slide_id), "duplicate_slide", f"Duplicated slide {n}"
-            )
+            ):
+                copies = [s for s in self.order if s not in before]
+                if copies and slide_id == self.stage_id:
+                    self._focus(copies[0])  # the copy goes on the stage, as in slide editors
+
+    @rx.event
+    async def duplicate_focused(self) -> None:
+        """Ctrl/Cmd+D: duplicate the slide on the stage."""
+        if self.stage_id:
+            await self.duplicate(self.stage_id)
+
+    @rx.event
+    async def delete_focused(self) -> None:
+        """Delete key: delete the selected slides, else the slide on the stage."""
+        await self._delete(list(self.selected) or ([self.stage_id] if self.stage_id else []))
 
     @rx.event
     async def delete(self, slide_id: str) -> None:
@@ -317,7 +381,13 @@ class DeckState(rx.State):
             return
         numbers = ", ".join(str(self.order.index(s) + 1) for s in ids)
         label = f"slide {numbers}" if len(ids) == 1 else f"slides {numbers}"
+        # The stage moves to the slide that takes the first deleted one's place.
+        first = min(self.order.index(s) for s in ids)
+        rest = [s for s in self.order if s not in ids]
+        was_on_stage = self.stage_id in ids
         if await self._change(lambda d: delete_slides(d, ids), "delete_slide", f"Deleted {label}"):
+            if was_on_stage and rest:
+                self._focus(rest[min(first, len(rest) - 1)])
             self._say(f"Deleted {label}. Undo (Ctrl+Z) brings it back.")
 
     @rx.event
@@ -330,6 +400,34 @@ class DeckState(rx.State):
             await self._change(
                 lambda d: set_notes(d, slide_id, text), "notes", f"Speaker notes of slide {n}"
             )
+
+    @rx.event
+    async def save_text(self, slide_id: str, edits: list[dict[str, Any]]) -> None:
+        """Text typed on the stage (see `slidegen.web.inline_edit`): one version per edit."""
+        from slidegen.deck import edit_slide_html, slide_source
+        from slidegen.web.inline_edit import InlineEditError, apply_text_edits, parse_text_edits
+
+        if slide_id not in self.order:
+            return
+        try:
+            parsed = parse_text_edits(edits)
+        except InlineEditError as error:
+            self._say(str(error), error=True)
+            return
+
+        def edit(deck: Any) -> Any:
+            slide = deck.slide(slide_id)
+            html = apply_text_edits(slide.html, parsed)
+            if html == slide.html:
+                raise _Unchanged
+            source = slide_source(type(slide)(id=slide.id, html=html, scripts=slide.scripts))
+            return edit_slide_html(deck, slide_id, source)
+
+        n = self.order.index(slide_id) + 1
+        try:
+            await self._change(edit, "manual_edit", f"Edited the text of slide {n}")
+        except _Unchanged:
+            return
 
     @rx.event
     async def rename_to(self, title: str) -> None:

@@ -3,7 +3,8 @@
 The draft is validated with the same parser the agent's output goes through
 (`parse_single_slide`): it must be exactly one slide. Invalid HTML is refused with the parser's
 message and nothing is saved. The preview is the draft rendered as the slide panel renders it.
-The textarea is uncontrolled (typing never waits for the server); its value reaches the server
+The source opens indented (`indented_source`: only whitespace HTML ignores is added). The code
+editor is uncontrolled (typing never waits for the server); its text reaches the server
 debounced for the preview, and with the form on Save, so Save always saves what is on screen.
 """
 
@@ -26,14 +27,14 @@ class EditorState(rx.State):
     source: str = ""
     preview: str = ""
     error: str = ""
-    # Bumped on every open so React remounts the uncontrolled textarea with the new source.
+    # Bumped on every open so React remounts the uncontrolled editor with the new source.
     generation: int = 0
     _styles_deck: str = ""
 
     @rx.event
     async def start(self, slide_id: str) -> None:
-        from slidegen.deck import slide_source
         from slidegen.store import DeckNotFoundError
+        from slidegen.web.source_format import indented_source
         from slidegen.web.states.deck import DeckState
         from slidegen.web.view import slide_document
 
@@ -48,7 +49,7 @@ class EditorState(rx.State):
             return
         self.slide_id = slide_id
         self.number = deck_state.order.index(slide_id) + 1
-        self.source = slide_source(slide, with_id=False)
+        self.source = indented_source(slide)
         self.preview = slide_document(record.deck, slide, asset_base(self))
         self.error = ""
         self.generation += 1

@@ -246,3 +246,78 @@ def test_content_changes_resend_only_the_shard_of_the_changed_slide(store) -> No
     assert len(shards) == 1 and list(next(iter(shards.values()))) == [ids[5]]
     assert deck._entries()[ids[5]]["title"] == "Only this"
     assert [deck._entries()[i]["title"] for i in ids[:2]] == ["Slide 1", "Slide 2"]
+
+
+def test_stage_focus_moves_with_the_keys_and_never_resends_a_document(store) -> None:
+    make_deck(store, "olga", 4)
+    tab = Tab({"x-forwarded-user": "olga"})
+    _, deck = _open(tab)
+    ids = list(deck.order)
+    assert deck.stage_id == ids[0] and deck.stage_number == 1  # nothing focused: the first
+    deck._clean()
+    deck.step_focus(1)
+    deck.step_focus(1)
+    assert deck.stage_id == ids[2] and deck.selected == [ids[2]] and deck.stage_number == 3
+    assert not [v for v in deck.dirty_vars if v.startswith("shard_")]
+    deck.step_focus(-5)
+    assert deck.stage_id == ids[0]
+    deck.focus_edge(True)
+    assert deck.stage_id == ids[3]
+    deck.select(ids[3], {})  # a click on the only selected slide clears the selection...
+    assert deck.selected == [] and deck.stage_id == ids[3]  # ...and keeps it on the stage
+    deck.set_overview(True)
+    deck.open_on_stage(ids[1])  # Enter on a card
+    assert not deck.overview and deck.stage_id == ids[1] and deck.selected == [ids[1]]
+
+
+def test_delete_and_duplicate_keys_act_on_the_stage(store) -> None:
+    make_deck(store, "pete", 3)
+    tab = Tab({"x-forwarded-user": "pete"})
+    _, deck = _open(tab)
+    ids = list(deck.order)
+    deck.step_focus(1)
+    tab.run(deck.duplicate_focused())
+    (copy,) = [s for s in deck.order if s not in ids]
+    assert deck.order == [ids[0], ids[1], copy, ids[2]] and deck.stage_id == copy
+    tab.run(deck.delete_focused())
+    assert deck.order == ids and deck.stage_id == ids[2]  # the next slide takes its place
+    assert deck.notice == "Deleted slide 3. Undo (Ctrl+Z) brings it back."
+    deck.select(ids[0], {})
+    deck.select(ids[1], {"ctrl_key": True})
+    tab.run(deck.delete_focused())  # a selection wins over the stage
+    assert deck.order == [ids[2]] and "slides 1, 2" in deck.notice
+    tab.run(deck.undo())
+    assert deck.order == ids
+
+
+def test_text_typed_on_the_stage_is_saved_as_one_version_and_undone(store) -> None:
+    from slidegen.deck import parse_deck_html
+
+    parsed = parse_deck_html(
+        '<div class="slide"><h1>Revenue</h1><canvas id="c"></canvas><ul><li>EMEA</li></ul>'
+        "<script>new Chart(document.getElementById('c'), {type: 'bar'});</script></div>"
+    )
+    record = store.create_deck("quin", "Inline", styles=parsed.styles, slides=parsed.slides)
+    tab = Tab({"x-forwarded-user": "quin"})
+    _, deck = _open(tab)
+    sid = deck.order[0]
+    version = deck.version
+    tab.run(deck.save_text(sid, [{"i": 0, "before": "Revenue", "html": "Revenue <b>up</b>"}]))
+    assert deck.version == version + 1 and not deck.notice_error
+    saved = store.get_deck("quin", record.deck.id).deck.slides[0]
+    assert "<h1>Revenue <b>up</b></h1>" in saved.html
+    assert saved.scripts == parsed.slides[0].scripts  # the chart script is kept
+    assert '<canvas id="c"></canvas>' in saved.html  # the canvas as written, not as drawn
+    assert deck._entries()[sid]["title"] == "Revenue up"
+
+    # A stale or forged edit is refused with a message and saves nothing.
+    tab.run(deck.save_text(sid, [{"i": 0, "before": "Revenue", "html": "Other"}]))
+    assert deck.notice_error and "changed while you edited" in deck.notice
+    tab.run(deck.save_text(sid, [{"i": "x"}]))
+    assert deck.notice_error and deck.version == version + 1
+    # An edit that changes nothing saves nothing.
+    tab.run(deck.save_text(sid, [{"i": 1, "before": "EMEA", "html": "EMEA"}]))
+    assert deck.version == version + 1
+
+    tab.run(deck.undo())
+    assert "<h1>Revenue</h1>" in store.get_deck("quin", record.deck.id).deck.slides[0].html
