@@ -688,8 +688,10 @@
           return colorString(e.options && e.options.backgroundColor);
         });
         var lineOpts = meta && meta.dataset && meta.dataset.options;
-        var main = (type === "line" || type === "radar" || ds.type === "line") && lineOpts
-          ? colorString(lineOpts.borderColor) : perPoint[0] || colorString(ds.backgroundColor);
+        var isLine = (type === "line" || type === "radar" || ds.type === "line") && lineOpts;
+        // a line's backgroundColor is the area under it; a bar's is the bar itself
+        var main = isLine ? colorString(lineOpts.backgroundColor) || colorString(ds.backgroundColor)
+          : perPoint[0] || colorString(ds.backgroundColor);
         return {
           label: typeof ds.label === "string" ? ds.label : String(ds.label || ""),
           type: typeof ds.type === "string" ? ds.type : null,
@@ -723,6 +725,8 @@
             legend: { display: !legend || legend.display !== false },
           },
           valueTicks: ticks,
+          valueRange: valueScale && isFinite(valueScale.min) && isFinite(valueScale.max)
+            ? [valueScale.min, valueScale.max] : null,
         },
       };
     } catch (e) {

@@ -12,11 +12,13 @@ picture's description and to the speaker notes: text is never turned into a pict
 from __future__ import annotations
 
 import io
+import itertools
 import math
 import re
 
 from lxml import etree
 from PIL import Image, UnidentifiedImageError
+from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
@@ -49,7 +51,7 @@ _ANCHOR = {"t": MSO_ANCHOR.TOP, "m": MSO_ANCHOR.MIDDLE, "b": MSO_ANCHOR.BOTTOM}
 _NO_STYLE_TABLE = "{2D5ABB26-0587-4C30-8999-92F81FD0307C}"
 # Fonts differ slightly between browsers and office suites: a wrapped text box gets this much
 # more width so that a line the browser fitted does not wrap one word earlier.
-_WRAP_SLACK = 0.02
+_WRAP_SLACK = 0.005
 # Single line spacing of LibreOffice/PowerPoint for the common sans fonts, and how much lower
 # their glyphs sit in a line than in Chromium's inline box, both in font sizes (measured with
 # Liberation Sans and DejaVu Sans: a glyph's top lands within a pixel of the preview's).
@@ -212,7 +214,7 @@ def _text(out: PptxSlide, item: TextItem) -> None:
     if item.bullet:
         x, w = x - item.indent, w + item.indent
     # an unwrapped line may come out a little wider than in the browser
-    extra = w * _WRAP_SLACK + 2 if item.wrap else max(w * 0.1, 8)
+    extra = w * _WRAP_SLACK + 1 if item.wrap else max(w * 0.1, 8)
     if item.align == "c":
         x -= extra / 2
     elif item.align == "r":
@@ -265,7 +267,7 @@ def _add_run(paragraph: object, run: Run, text: str) -> None:
     out.text = text
     font = out.font
     font.name = run.font
-    font.size = Pt(max(1.0, round(run.size * PT_PER_PX * 2) / 2))
+    font.size = Pt(max(1.0, round(run.size * PT_PER_PX, 2)))
     font.bold = run.bold
     font.italic = run.italic
     if run.underline:
@@ -441,6 +443,47 @@ def _tick_format(chart: object, options: object) -> None:
     labels.number_format_is_linked = False
 
 
+_GRID_RGB = "E5E5E5"  # Chart.js's default grid: rgba(0, 0, 0, 0.1) on white
+
+
+def _chart_js_look(chart: object, kind: str, n_series: int, options: object) -> None:
+    """Axis range, light grid and bar widths as Chart.js draws them by default."""
+    if kind in ("pie", "doughnut", "radar"):
+        return
+    options = options if isinstance(options, dict) else {}
+    try:
+        value_axis = chart.value_axis  # type: ignore[attr-defined]
+    except ValueError:
+        return
+    scale = options.get("valueRange")
+    if (
+        isinstance(scale, list)
+        and len(scale) == 2
+        and all(isinstance(v, int | float) for v in scale)
+    ):
+        low, high = float(scale[0]), float(scale[1])
+        if math.isfinite(low) and math.isfinite(high) and high > low:
+            value_axis.minimum_scale, value_axis.maximum_scale = low, high
+            ticks = [t[0] for t in options.get("valueTicks") or [] if isinstance(t, list) and t]
+            steps = {
+                round(b - a, 9)
+                for a, b in itertools.pairwise(ticks)
+                if b is not None and a is not None
+            }
+            if len(steps) == 1 and (step := steps.pop()) > 0:
+                value_axis.major_unit = step
+    if value_axis.has_major_gridlines:
+        value_axis.major_gridlines.format.line.color.rgb = RGBColor.from_string(_GRID_RGB)
+    for axis in (value_axis, getattr(chart, "category_axis", None)):
+        if axis is not None:
+            axis.format.line.color.rgb = RGBColor.from_string(_GRID_RGB)
+    if kind == "bar":
+        plot = chart.plots[0]  # type: ignore[attr-defined]
+        # categoryPercentage 0.8 x barPercentage 0.9: the bars fill 72% of each category
+        plot.gap_width = max(0, min(500, round(28 / (72 / max(1, n_series)) * 100)))
+        plot.overlap = 0 if n_series > 1 else plot.overlap
+
+
 def _chart(out: PptxSlide, item: ChartItem, notes: list[str]) -> None:
     from slidegen.export.pptx import add_native_chart
 
@@ -456,6 +499,7 @@ def _chart(out: PptxSlide, item: ChartItem, notes: list[str]) -> None:
         try:
             chart = add_native_chart(out, spec, Box(*item.box), color, item.fontSize)  # type: ignore[arg-type]
             _tick_format(chart, config.get("options"))
+            _chart_js_look(chart, spec.kind, len(spec.series), config.get("options"))
             return
         except ValueError as exc:
             reason = str(exc)
