@@ -60,11 +60,25 @@ window.sgExportPptx = window.sgExportPptx || (function () {
     setTimeout(function () { URL.revokeObjectURL(url); }, 60000);
   }
 
+  // A status line of its own, outside the app's React tree (which must not be touched).
+  function status() {
+    var box = document.createElement("div");
+    box.setAttribute("role", "status");
+    box.id = "sg-pptx-status";
+    box.style.cssText = "position:fixed;right:16px;bottom:16px;z-index:2147483647;padding:8px 14px;" +
+      "border-radius:8px;background:rgba(17,24,39,.92);color:#fff;font:13px system-ui,sans-serif;" +
+      "box-shadow:0 4px 14px rgba(0,0,0,.25)";
+    box.textContent = "Preparing the PowerPoint file\u2026";
+    document.body.appendChild(box);
+    return box;
+  }
+
   return async function (link) {
     if (!link || link.dataset.sgBusy) return;
     var href = link.href;
     link.dataset.sgBusy = "1";
     link.setAttribute("aria-busy", "true");
+    var shown = status();
     try {
       var docs = new URL(href);
       docs.searchParams.set("measure", "documents");
@@ -74,12 +88,14 @@ window.sgExportPptx = window.sgExportPptx || (function () {
       var slides = (await answer.json()).slides || [];
       var layouts = {};
       for (var i = 0; i < slides.length; i++) {
+        shown.textContent = "Laying out slide " + (i + 1) + " of " + slides.length + " for PowerPoint\u2026";
         try {
           layouts[slides[i].id] = await measureOne(slides[i].document);
         } catch (error) {
           console.warn("PPTX export: slide " + (i + 1) + " keeps the server's layout:", error);
         }
       }
+      shown.textContent = "Writing the PowerPoint file\u2026";
       var response = await fetch(href, {
         method: "POST",
         credentials: "include",
@@ -92,6 +108,7 @@ window.sgExportPptx = window.sgExportPptx || (function () {
       console.warn("PPTX export: measuring in this browser failed; the server lays it out:", error);
       window.location.assign(href);
     } finally {
+      shown.remove();
       delete link.dataset.sgBusy;
       link.removeAttribute("aria-busy");
     }

@@ -124,6 +124,8 @@ def test_the_page_measures_posts_and_gets_a_pptx_from_its_own_layout(served: str
                 page.click("#export-pptx")
             data = Path(download.value.path()).read_bytes()
             assert download.value.suggested_filename == "Posted.pptx"
+            page.wait_for_selector("#sg-pptx-status", state="detached")  # the status line goes
+            assert page.locator("iframe").count() == 0  # and so do the measuring frames
         finally:
             browser.close()
     assert posts == [served + "/api/export/d_0123456789abcdef.pptx"]
