@@ -15,6 +15,7 @@ failure into one clear sentence; each of those is a few lines here and a fight w
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,16 +27,20 @@ from langchain_core.runnables import Runnable
 from langchain_core.tools import BaseTool, StructuredTool
 from pydantic import BaseModel, Field
 
-from slidegen.agent.failures import AgentFailure, describe_failure
 from slidegen.agent.events import AgentEvent, TextDelta, ToolCallStarted, ToolResult
+from slidegen.agent.failures import AgentFailure, describe_failure
 from slidegen.agent.genie import GenieError, GenieResult, GenieSession, format_for_model
 from slidegen.agent.stream import SlideChunk, SlideSplitter
+from slidegen.deck.model import MAX_SLIDES_PER_DECK
 
 __all__ = ["AgentFailure", "Conversation", "describe_failure", "genie_tool"]
 
 log = logging.getLogger(__name__)
 
 TOOL_NAME = "query_genie_space"
+# An answer past these bounds is not a usable deck: the stream is closed at once, which ends
+# the model request, instead of being read to its end and refused afterwards.
+MAX_ANSWER_CHARS = 16_000_000
 
 
 class _GenieQuestion(BaseModel):
@@ -113,16 +118,30 @@ class Conversation:
 
     async def _stream_once(self, messages: list[BaseMessage], written: list[str]) -> AIMessageChunk:
         answer: AIMessageChunk | None = None
-        async for chunk in self._runnable().astream(messages):
-            if not isinstance(chunk, AIMessageChunk):
-                continue
-            answer = chunk if answer is None else answer + chunk
-            text = _text_of(chunk.content)
-            if text:
-                written.append(text)
-                for slide in self.splitter.feed(text):
-                    self.on_slide(slide)
-                self.emit(TextDelta(text, self.splitter.in_slide))
+        size = sum(len(t) for t in written)
+        async with contextlib.aclosing(self._runnable().astream(messages)) as stream:
+            async for chunk in stream:
+                if not isinstance(chunk, AIMessageChunk):
+                    continue
+                answer = chunk if answer is None else answer + chunk
+                text = _text_of(chunk.content)
+                if text:
+                    written.append(text)
+                    size += len(text)
+                    if size > MAX_ANSWER_CHARS:
+                        raise AgentFailure(
+                            "The model's answer grew past "
+                            f"{MAX_ANSWER_CHARS // 1_000_000} million characters and was "
+                            "stopped; ask for fewer or simpler slides."
+                        )
+                    for slide in self.splitter.feed(text):
+                        if slide.index >= MAX_SLIDES_PER_DECK:
+                            raise AgentFailure(
+                                f"The model wrote more than {MAX_SLIDES_PER_DECK} slides, the "
+                                "most a deck may hold, and was stopped; ask for fewer slides."
+                            )
+                        self.on_slide(slide)
+                    self.emit(TextDelta(text, self.splitter.in_slide))
         if answer is None:
             raise AgentFailure("The model returned an empty answer.")
         return answer

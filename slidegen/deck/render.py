@@ -53,6 +53,8 @@ _SCRIPT_END_RE = re.compile(r"</(script)", re.IGNORECASE)
 _STYLE_END_RE = re.compile(r"</(style)", re.IGNORECASE)
 
 _RUNTIME_JS_PATH = Path(__file__).with_name("slide_runtime.js")
+# Removes WebRTC, nested frames and navigation before any slide code runs (the CSP cannot).
+_GUARD_JS_PATH = Path(__file__).with_name("slide_guard.js")
 
 
 def base_css() -> str:
@@ -86,6 +88,14 @@ def _runtime_js() -> str:
 def _measure_js() -> str:
     path = Path(__file__).resolve().parents[1] / "export" / "measure_slide.js"
     return _escape_script(path.read_text(encoding="utf-8"))
+
+
+@functools.cache
+def slide_guard_js() -> str:
+    """The script every slide document runs first (`slide_guard.js`)."""
+    source = _GUARD_JS_PATH.read_text(encoding="utf-8")
+    # Its comments explain it here; every srcdoc would otherwise repeat them.
+    return "\n".join(line for line in source.splitlines() if not line.lstrip().startswith("//"))
 
 
 @functools.cache
@@ -143,6 +153,7 @@ def _head(title: str, styles: str, asset_base: str, extra_css: str = "") -> str:
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" '
         f'content="{html.escape(content_security_policy(asset_base))}">'
+        f"<script>{slide_guard_js()}</script>"
         f'<meta name="viewport" content="width={SLIDE_WIDTH}">'
         f"<title>{html.escape(title)}</title>"
         f"<style>{base_css()}{extra_css}</style>\n<style>{deck_css}</style>\n"

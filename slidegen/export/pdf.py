@@ -10,21 +10,30 @@ the UI offers the HTML export and the browser's own print-to-PDF.
 
 `deck_to_pdf` is synchronous and safe to call from any thread, including one that runs an
 asyncio loop (it then works in a helper thread); async code can await `deck_to_pdf_async`.
+
+Slides are untrusted code: one export has a hard deadline (`PDF_EXPORT_TIMEOUT_S`) after which
+its Chromium is closed, whatever the page is doing (a `while(true){}` slide never finishes
+loading), and one owner has at most one export running, so a hostile deck holds at most one of
+the process's slots for at most the deadline while other users' exports go on.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib.util
 import os
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
+from slidegen.config import get_settings
 from slidegen.deck.model import SLIDE_HEIGHT, SLIDE_WIDTH, Deck
 from slidegen.export.html import deck_to_html
 
 __all__ = [
     "DEFAULT_CHROMIUM",
+    "PdfBusyError",
     "PdfExportError",
     "deck_to_pdf",
     "deck_to_pdf_async",
@@ -50,6 +59,9 @@ TIMEOUT_MS = 60_000
 MAX_CONCURRENT = 2
 QUEUE_TIMEOUT_S = 120.0
 _SLOTS = threading.BoundedSemaphore(MAX_CONCURRENT)
+# Owners with an export running in this process (one each).
+_OWNERS_PRINTING: set[str] = set()
+_OWNERS_LOCK = threading.Lock()
 
 # Runs before any page script: when Chart.js assigns window.Chart, turn animation off so the
 # first frame is the final one.
@@ -88,6 +100,25 @@ class PdfExportError(RuntimeError):
     """The PDF could not be produced; the message says why (no Chromium, timeout, crash)."""
 
 
+class PdfBusyError(PdfExportError):
+    """No export can start now (all slots taken, or this owner already has one running)."""
+
+
+@contextlib.contextmanager
+def _one_per_owner(owner: str) -> Iterator[None]:
+    with _OWNERS_LOCK:
+        if owner in _OWNERS_PRINTING:
+            raise PdfBusyError(
+                "another PDF export of yours is still running; wait for it to finish"
+            )
+        _OWNERS_PRINTING.add(owner)
+    try:
+        yield
+    finally:
+        with _OWNERS_LOCK:
+            _OWNERS_PRINTING.discard(owner)
+
+
 def pdf_available(chromium_path: str = DEFAULT_CHROMIUM) -> bool:
     """Whether server-side PDF export can run here: Playwright installed and Chromium present."""
     if importlib.util.find_spec("playwright") is None:
@@ -96,8 +127,13 @@ def pdf_available(chromium_path: str = DEFAULT_CHROMIUM) -> bool:
     return path.is_file() and os.access(path, os.X_OK)
 
 
-async def deck_to_pdf_async(deck: Deck, *, chromium_path: str = DEFAULT_CHROMIUM) -> bytes:
-    """The deck as a PDF, one 1280x720 page per slide, text kept as text."""
+async def deck_to_pdf_async(
+    deck: Deck, *, chromium_path: str = DEFAULT_CHROMIUM, timeout_s: float | None = None
+) -> bytes:
+    """The deck as a PDF, one 1280x720 page per slide, text kept as text.
+
+    `timeout_s` (default `PDF_EXPORT_TIMEOUT_S`) bounds the whole print, queueing excluded.
+    """
     if not deck.slides:
         raise PdfExportError(f"deck {deck.title!r} has no slides to export")
     if not pdf_available(chromium_path):
@@ -105,13 +141,21 @@ async def deck_to_pdf_async(deck: Deck, *, chromium_path: str = DEFAULT_CHROMIUM
             f"PDF export needs Playwright and Chromium at {chromium_path}, which this machine "
             "lacks; use the HTML export and the browser's print to PDF instead"
         )
+    deadline = timeout_s if timeout_s is not None else get_settings().pdf_export_timeout_s
     document = deck_to_html(deck).decode("utf-8")
-    if not await _acquire_slot():
-        raise PdfExportError("the server is busy printing other decks; try again in a minute")
-    try:
-        return await _print(document, chromium_path)
-    finally:
-        _SLOTS.release()
+    with _one_per_owner(deck.owner or ""):
+        if not await _acquire_slot():
+            raise PdfBusyError("the server is busy printing other decks; try again in a minute")
+        try:
+            async with asyncio.timeout(deadline):
+                return await _print(document, chromium_path)
+        except TimeoutError:
+            raise PdfExportError(
+                f"printing the deck took longer than {deadline:g} s and was stopped (a slide's "
+                "script may never finish); fix that slide or use the HTML export"
+            ) from None
+        finally:
+            _SLOTS.release()
 
 
 async def _acquire_slot() -> bool:
@@ -153,7 +197,10 @@ async def _print(document: str, chromium_path: str) -> bytes:
                     prefer_css_page_size=True,
                 )
             finally:
-                await browser.close()
+                # A slide stuck in a loop keeps its renderer busy: closing the browser ends
+                # the process regardless; bounded so a hung close cannot hold the slot.
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(browser.close(), 10)
     except PlaywrightError as exc:
         raise PdfExportError(f"Chromium failed to print the deck: {exc.message}") from exc
 

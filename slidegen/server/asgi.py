@@ -13,7 +13,10 @@ Routing, by path:
 - anything else, when a frontend    → the static files, with the SPA fallback for app routes
   directory is configured             (e.g. `/present/<deck>`) and 404.html otherwise
 - anything else, in development     → the Reflex backend (the Vite dev server serves the pages)
-The whole thing is wrapped in `RequestLogMiddleware`.
+Around it, outermost first: `RequestLogMiddleware` and `UserBoundTokens` (a tab's state belongs
+to the user who connects with it, see `tokens.py`); the HTML pages carry the app's CSP
+(`csp.PagePolicy`). The origin check sits outside all of Reflex, CORS included
+(`SlidegenApp.__call__`, see `origins.py`).
 """
 
 from __future__ import annotations
@@ -26,7 +29,9 @@ from pathlib import Path
 from starlette.responses import Response
 
 from slidegen.server.api import build_api
+from slidegen.server.csp import PagePolicy
 from slidegen.server.http import ASGIApp, Receive, RequestLogMiddleware, Scope, Send
+from slidegen.server.tokens import UserBoundTokens
 
 __all__ = ["FRONTEND_DIR_ENV", "SlidegenRouter", "frontend_dir", "transform"]
 
@@ -121,7 +126,7 @@ def _static_frontend(directory: Path, route_matcher: Callable[[str], str | None]
     static = PrecompressedStaticFiles(
         directory=directory, html=True, encodings=["gzip"], router=routable
     )
-    return SameOriginEnv(directory, static)
+    return PagePolicy(SameOriginEnv(directory, static))
 
 
 def make_transformer(
@@ -132,7 +137,8 @@ def make_transformer(
     def _transform(reflex_app: ASGIApp) -> ASGIApp:
         directory = frontend_dir()
         frontend = _static_frontend(directory, route_matcher) if directory else None
-        return RequestLogMiddleware(SlidegenRouter(reflex_app, build_api(), frontend))
+        router = SlidegenRouter(reflex_app, build_api(), frontend)
+        return RequestLogMiddleware(UserBoundTokens(router))
 
     return _transform
 

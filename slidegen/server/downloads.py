@@ -2,25 +2,33 @@
 
 Identity comes from the request's forwarded headers only (`identity_from_headers`): 403 without
 one in production, and the deck is loaded with the caller as owner, so another user's deck (or
-a deleted one) is a 404 that reveals nothing. `?print=1` on the HTML export serves it inline
-with a script that opens the browser's print dialog: the PDF path when the server has no
-Chromium (`pdf_available()` false), which still gives vector text at 1280x720 pages. Exports
-are produced off the event loop; a failing export answers 500 with a message, never a trace.
+a deleted one) is a 404 that reveals nothing. `?print=1` on the HTML export is the PDF path
+when the server has no Chromium (`pdf_available()` false), which still gives vector text at
+1280x720 pages: a script-free page whose only content is a frame of `?print=frame`, the deck
+document with a script that opens the browser's print dialog.
+
+Every document holding slide HTML served here runs its scripts sandboxed by the response's own
+CSP header (`csp.export_policy`: opaque origin, no connections, no popups), so a slide script
+cannot use the app's origin; the print page lets its frame navigate only within the app.
+Exports are produced off the event loop; a failing export answers with a message (422 when the
+deck cannot be exported, 503 when the server is busy, 500 on a bug), never a trace.
 """
 
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
 import re
 import unicodedata
 from urllib.parse import quote
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from slidegen.config import get_settings
+from slidegen.server.csp import export_policy, print_wrapper_policy
 from slidegen.server.identity import identity_from_headers
 
 __all__ = ["content_disposition", "download_routes", "safe_filename"]
@@ -82,10 +90,23 @@ async def export_deck(request: Request) -> Response:
     answer, layouts = await pptx_request(request, deck, fmt)
     if answer is not None:
         return answer
-    printing = fmt == "html" and request.query_params.get("print") == "1"
+    mode = request.query_params.get("print", "") if fmt == "html" else ""
+    if mode == "1":
+        return _print_page(deck.title)
+    printing = mode == "frame"
+    if printing and request.headers.get("sec-fetch-dest", "iframe") == "document":
+        # Opened as a page of its own, the document could navigate anywhere: frame it.
+        return RedirectResponse(f"{request.url.path}?print=1", status_code=303)
+    from slidegen.export.pdf import PdfBusyError, PdfExportError
+
     try:
         body = await _render(fmt, deck, layouts)
-    except ValueError as error:  # PdfExportError and friends: a message written for the user
+    except PdfBusyError as error:
+        return _error(503, "export_busy", f"The PDF export cannot start: {error}.")
+    except PdfExportError as error:
+        log.warning("pdf export refused: %s", error, extra={"user_id": user.user_id})
+        return _error(422, "export_refused", f"The PDF export failed: {error}.")
+    except ValueError as error:  # a message written for the user
         return _error(422, "export_refused", str(error))
     except Exception as error:
         log.exception("export failed", extra={"user_id": user.user_id, "format": fmt})
@@ -96,13 +117,30 @@ async def export_deck(request: Request) -> Response:
         )
     if printing:
         body = body.replace(b"</body>", _PRINT_SCRIPT + b"</body>", 1)
+    headers = {
+        "Content-Disposition": content_disposition(safe_filename(deck.title, fmt), inline=printing),
+        "Cache-Control": "private, no-store",
+        "X-Content-Type-Options": "nosniff",
+    }
+    if fmt == "html":
+        headers["Content-Security-Policy"] = export_policy()
+    return Response(body, media_type=MEDIA_TYPES[fmt], headers=headers)
+
+
+def _print_page(title: str) -> Response:
+    """The print view: no script of its own, the sandboxed deck document in a full-page frame."""
+    page = (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        f"<title>{html.escape(title)}</title><style>html,body{{margin:0;height:100%}}"
+        "iframe{display:block;border:0;width:100%;height:100%}</style></head><body>"
+        '<iframe src="?print=frame" sandbox="allow-scripts allow-modals" '
+        f'title="{html.escape(title)}"></iframe></body></html>'
+    )
     return Response(
-        body,
-        media_type=MEDIA_TYPES[fmt],
+        page,
+        media_type=MEDIA_TYPES["html"],
         headers={
-            "Content-Disposition": content_disposition(
-                safe_filename(deck.title, fmt), inline=printing
-            ),
+            "Content-Security-Policy": print_wrapper_policy(),
             "Cache-Control": "private, no-store",
             "X-Content-Type-Options": "nosniff",
         },

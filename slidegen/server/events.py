@@ -1,5 +1,8 @@
 """Logging of every Reflex event-handler run: name, user_id and duration_ms.
 
+`SlidegenApp` also puts `OriginGuard` (`slidegen.server.origins`) around the whole ASGI app Reflex
+builds, outside Reflex's own CORS middleware, which would otherwise answer any origin.
+
 Reflex 0.10's event middleware only has a `preprocess` hook (no "after"), so timing is done where
 events are executed: a subclass of Reflex's `BaseStateEventProcessor` wraps `_execute_event`, and
 `SlidegenApp` installs it. The user is taken from the websocket connection's headers that Reflex
@@ -20,6 +23,7 @@ from reflex_base.event.processor.base_state_processor import BaseStateEventProce
 from slidegen.config import get_settings
 from slidegen.server.identity import identity_from_headers
 from slidegen.server.logs import log_context
+from slidegen.server.origins import OriginGuard
 
 __all__ = ["LoggingEventProcessor", "SlidegenApp"]
 
@@ -61,7 +65,10 @@ class LoggingEventProcessor(BaseStateEventProcessor):
 
 
 class SlidegenApp(rx.App):
-    """`rx.App` with the logging event processor."""
+    """`rx.App` with the logging event processor, behind the origin check."""
+
+    def __call__(self) -> Any:
+        return OriginGuard(super().__call__())
 
     @contextlib.asynccontextmanager
     async def _setup_event_processor(self) -> AsyncIterator[None]:

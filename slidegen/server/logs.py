@@ -4,6 +4,12 @@ Every record carries `user_id` and `request_id` when known: they live in context
 the request middleware and the event-handler wrapper (`log_context`). A redaction filter removes
 bearer tokens, `X-Forwarded-Access-Token`/`Authorization` values and other secrets from every
 message and field, whatever logger they come from (our code, Reflex, the SDK, urllib3).
+
+`LOG_LEVEL=DEBUG` is for our own code: the libraries that log what passes through them (the
+socket.io layers log every websocket packet, i.e. prompts and deck HTML; the OpenAI client and
+the Databricks SDK log request and response bodies, i.e. prompts, slides and Genie results) stay
+at WARNING whatever the level, and a filter on every handler drops their records below WARNING
+even if something lowers their level later.
 """
 
 from __future__ import annotations
@@ -100,6 +106,34 @@ class _ContextAndRedaction(logging.Filter):
         return True
 
 
+# Loggers whose DEBUG/INFO records carry payloads (websocket packets, HTTP bodies).
+PAYLOAD_LOGGERS = (
+    "engineio",
+    "socketio",
+    "openai",
+    "httpx",
+    "httpcore",
+    "urllib3",
+    "databricks.sdk",
+    "websockets",
+    "langchain",
+    "langchain_core",
+    "langsmith",
+    "mlflow",
+    "granian.access",
+)
+
+
+class _NoPayloadRecords(logging.Filter):
+    """Drops records below WARNING from the payload-carrying libraries."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.WARNING:
+            return True
+        name = record.name
+        return not any(name == p or name.startswith(p + ".") for p in PAYLOAD_LOGGERS)
+
+
 class _MaxLevel(logging.Filter):
     def __init__(self, below: int) -> None:
         super().__init__()
@@ -164,24 +198,15 @@ def configure_logging(settings: Settings) -> None:
     err = _StdStreamHandler("stderr")
     err.setLevel(logging.WARNING)
     for handler in (out, err):
+        handler.addFilter(_NoPayloadRecords())
         handler.addFilter(context)
         handler.setFormatter(formatter)
         handler._slidegen = True  # type: ignore[attr-defined]
         root.addHandler(handler)
     root.setLevel(settings.log_level)
-    # Chatty libraries stay at WARNING unless we debug.
-    quiet = logging.WARNING if settings.log_level != "DEBUG" else logging.DEBUG
-    for name in (
-        "urllib3",
-        "httpx",
-        "httpcore",
-        "databricks.sdk",
-        "engineio",
-        "socketio",
-        "granian.access",
-        "alembic.runtime.migration",
-    ):
-        logging.getLogger(name).setLevel(max(quiet, logging.getLogger(name).level))
+    # Chatty libraries stay at WARNING, payload carriers even when we debug (see above).
+    for name in (*PAYLOAD_LOGGERS, "alembic.runtime.migration"):
+        logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLogger(name).level))
 
 
 @contextlib.contextmanager

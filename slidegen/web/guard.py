@@ -7,6 +7,11 @@ ours runs, so checking in handlers is not enough: this middleware runs before ev
 (hydrate included), compares the connection's user with the user the state was built for, and
 if they differ wipes every slidegen state back to its defaults first. Handlers still pass the
 connection's user to the store on every call, so even a wiped state cannot reach a deck by id.
+(A token presented under another user already names another state, see
+`slidegen.server.tokens`; this is the second line.)
+
+It also releases a tab whose turn lost its lease (the worker running it died): see
+`ChatState._lease_until`.
 """
 
 from __future__ import annotations
@@ -28,12 +33,17 @@ class OwnerGuard(rx.Middleware):
 
     async def preprocess(self, app: Any, state: Any, event: Any) -> None:
         from slidegen.web.states import USER_STATES
+        from slidegen.web.states.chat import ChatState
         from slidegen.web.states.session import SessionState
 
         user = connection_user(state)
         uid = user.user_id if user else ""
         session = await state.get_state(SessionState)
         if session._owner == uid:
+            chat = await state.get_state(ChatState)
+            if chat._lease_expired():
+                log.warning("turn lease expired; the tab is released", extra={"user_id": uid})
+                await chat._release_dead_turn()
             return None
         if session._owner:
             # Not an error on a normal path: a signed-in tab never changes user. Logged so that

@@ -90,3 +90,49 @@ def test_callable_from_inside_a_running_event_loop() -> None:
 
     for data in asyncio.run(handler()):
         assert len(PdfReader(io.BytesIO(data)).pages) == 3
+
+
+def _looping_deck(owner: str) -> Deck:
+    slide = Slide(
+        id="s_00000000ff",
+        html='<div class="slide"><h1>Never done</h1></div>',
+        scripts=("while (true) {}",),
+    )
+    return Deck(id="d_loop", owner=owner, title="Loop", styles="", slides=(slide,))
+
+
+def test_a_slide_that_never_finishes_is_stopped_at_the_deadline_and_others_go_on() -> None:
+    from slidegen.export.pdf import PdfExportError
+
+    async def both() -> tuple[BaseException | bytes, BaseException | bytes]:
+        hostile = deck_to_pdf_async(_looping_deck("mallory"), timeout_s=3)
+        other = deck_to_pdf_async(_deck(), timeout_s=30)  # alice's deck
+        results = await asyncio.gather(hostile, other, return_exceptions=True)
+        return results[0], results[1]
+
+    import time
+
+    start = time.monotonic()
+    hostile, other = asyncio.run(both())
+    assert isinstance(hostile, PdfExportError), hostile
+    assert "took longer than 3 s" in str(hostile)
+    assert isinstance(other, bytes) and len(PdfReader(io.BytesIO(other)).pages) == 3
+    assert time.monotonic() - start < 20  # Chromium was closed at the deadline, not at 60 s
+    # The slot was given back: the next export runs.
+    assert len(PdfReader(io.BytesIO(deck_to_pdf(_deck()))).pages) == 3
+
+
+def test_one_owner_has_one_export_at_a_time() -> None:
+    from slidegen.export.pdf import PdfBusyError
+
+    async def twice() -> list[BaseException | bytes]:
+        first = asyncio.ensure_future(deck_to_pdf_async(_looping_deck("mallory"), timeout_s=2))
+        await asyncio.sleep(0.2)
+        second = await asyncio.gather(
+            deck_to_pdf_async(_looping_deck("mallory"), timeout_s=2), return_exceptions=True
+        )
+        await asyncio.gather(first, return_exceptions=True)
+        return second
+
+    (second,) = asyncio.run(twice())
+    assert isinstance(second, PdfBusyError) and "still running" in str(second)

@@ -1,4 +1,10 @@
-"""The chat column: messages, the streaming answer, Genie queries folded, the composer."""
+"""The chat column: messages, the streaming answer, Genie queries folded, the composer.
+
+Assistant messages are Markdown written by the model (they carry deck titles the model chose
+from Genie data), so they are rendered without raw HTML and without images: an image would be
+fetched from wherever the model points it, with the data it chose in the URL. The page's CSP
+(`slidegen.server.csp`) blocks such loads too; this keeps them from even being attempted.
+"""
 
 from __future__ import annotations
 
@@ -30,11 +36,19 @@ def _query(q: rx.Var[QueryView]) -> rx.Component:
     )
 
 
+def _no_image(*_children: object, **_props: object) -> rx.Component:
+    # Never an <img>: a placeholder in its place (its props, `src` included, land on a span).
+    return rx.text.span("[image not shown]", class_name="sg-md-image")
+
+
+_MARKDOWN_MAP = {"img": _no_image}
+
+
 def _message(m: rx.Var[ChatMessage]) -> rx.Component:
     return rx.box(
         rx.cond(
             m["role"] == "assistant",
-            rx.markdown(m["text"].to(str), use_raw=False),
+            rx.markdown(m["text"].to(str), use_raw=False, component_map=_MARKDOWN_MAP),
             rx.text(m["text"], white_space="pre-wrap"),
         ),
         rx.foreach(m["queries"].to(list[QueryView]), _query),

@@ -10,6 +10,14 @@ Without a selection, a prompt (re)generates the deck; with slides selected, it e
 (the agent gets exactly those slides) and the chat says which. Stop cancels the task that
 consumes the agent's stream; the agent saves nothing unless it finishes, so the deck stays as
 it was. Every failure ends as a chat message that says what to do next.
+
+Limits on a turn, because the model's output is untrusted: `send` is the only way in (it checks
+the prompt, the rate limit and that no turn runs, then hands `run_turn` a one-time ticket that
+the client never sees, so a `run_turn` event sent by the client does nothing); a turn stops as
+soon as the model has streamed more slides than a deck may hold or more bytes than
+`TURN_MAX_PUSH_BYTES` would send to the tab; and a running turn renews a lease in the tab's
+state (`_lease_until`), so a tab whose worker died mid-turn is released at its next event
+(`slidegen.web.guard.OwnerGuard`) instead of showing "generating" forever.
 """
 
 from __future__ import annotations
@@ -17,10 +25,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import secrets
+import time
 from typing import Any, TypedDict
 
 import reflex as rx
 
+from slidegen.config import get_settings
+from slidegen.deck.model import MAX_SLIDES_PER_DECK
+from slidegen.server.ratelimit import turn_limiter
 from slidegen.web.auth import asset_base, connection_user
 from slidegen.web.states.common import blocking, store, user_message
 from slidegen.web.view import prose_of, slide_document
@@ -39,6 +52,22 @@ MAX_ROWS_SHOWN = 8
 _RUNNING: dict[str, asyncio.Task[Any]] = {}
 
 STOPPED = "Stopped. The deck is unchanged; send a new message to try again."
+LEASE_LOST = (
+    "The assistant stopped answering (its server restarted). The deck is unchanged; send "
+    "your message again."
+)
+TOO_MANY_SLIDES = (
+    f"The answer ran past {MAX_SLIDES_PER_DECK} slides, the most a deck may hold, and was "
+    "stopped. The deck is unchanged; ask for fewer slides."
+)
+TOO_LARGE = (
+    "The answer grew too large to show and was stopped. The deck is unchanged; ask for fewer "
+    "or simpler slides."
+)
+# What one update to the view costs besides the slide document: its id in the id list (resent
+# with each new slide) and the message framing.
+_ID_BYTES = 16
+_UPDATE_BYTES = 200
 
 
 class QueryView(TypedDict):
@@ -80,6 +109,24 @@ class ChatState(rx.State):
     generating: bool = False
     scope: str = ""
     _stop_requested: bool = False
+    # The one-time ticket `send` hands its `run_turn`; the lease a running turn keeps renewing.
+    _turn_ticket: str = ""
+    _lease_until: float = 0.0
+
+    def _lease_expired(self) -> bool:
+        return self.generating and self._lease_until < time.time()
+
+    async def _release_dead_turn(self) -> None:
+        """The turn's worker stopped renewing its lease: end it as failed, keep the deck."""
+        from slidegen.web.states.deck import DeckState
+
+        deck = await self.get_state(DeckState)
+        self.messages = [*self.messages, _message("error", LEASE_LOST)]
+        self.answer, self.queries, self.status, self.scope = "", [], "", ""
+        self.generating = False
+        self._stop_requested = False
+        self._turn_ticket = ""
+        deck.busy = False
 
     async def _load_history(self) -> None:
         """The open deck's persisted chat (after a reload, or when switching decks)."""
@@ -110,6 +157,8 @@ class ChatState(rx.State):
         from slidegen.web.states.deck import DeckState
 
         prompt = str(form.get("prompt", "")).strip()
+        if self._lease_expired():
+            await self._release_dead_turn()
         if not prompt or self.generating:
             return None
         user = connection_user(self)
@@ -126,6 +175,11 @@ class ChatState(rx.State):
                 ),
             ]
             return None
+        refused = await turn_limiter().acquire(user.user_id)
+        if refused is not None:
+            self.messages = [*self.messages, _message("user", prompt)]
+            self.messages = [*self.messages, _message("error", refused.message())]
+            return None
         selected = [s for s in deck.order if s in deck.selected]
         new = [_message("user", prompt)]
         if selected:
@@ -138,8 +192,10 @@ class ChatState(rx.State):
         self.status = "Thinking…"
         self.generating = True
         self._stop_requested = False
+        self._turn_ticket = secrets.token_urlsafe(24)
+        self._lease_until = time.time() + get_settings().turn_lease_s
         deck.busy = True
-        return ChatState.run_turn(prompt, selected)
+        return ChatState.run_turn(prompt, selected, self._turn_ticket)
 
     @rx.event
     async def stop(self) -> None:
@@ -152,17 +208,23 @@ class ChatState(rx.State):
             task.cancel()
 
     @rx.event(background=True)
-    async def run_turn(self, prompt: str, selected: list[str]) -> None:
+    async def run_turn(self, prompt: str, selected: list[str], ticket: str = "") -> None:
         from slidegen.web.states.deck import DeckState
 
         token = self.router.session.client_token
         user = connection_user(self)
         async with self:
+            if not ticket or not secrets.compare_digest(ticket, self._turn_ticket):
+                # Not started by `send` (a client cannot read the ticket): do nothing.
+                log.warning("run_turn without a valid ticket ignored")
+                return
+            self._turn_ticket = ""
             deck = await self.get_state(DeckState)
             deck_id, base_version = deck.deck_id, deck.version
         if user is None or not deck_id:
             return
         consumer = asyncio.create_task(self._consume(user, deck_id, base_version, prompt, selected))
+        heartbeat = asyncio.create_task(self._renew_lease(consumer))
         _RUNNING[token] = consumer
         outcome: ChatMessage | None = None
         try:
@@ -178,10 +240,22 @@ class ChatState(rx.State):
                 f"Something went wrong ({user_message(error)}). The deck is unchanged; try again.",
             )
         finally:
+            heartbeat.cancel()
             if _RUNNING.get(token) is consumer:
                 del _RUNNING[token]
         async with self:
             await self._finish(outcome)
+
+    async def _renew_lease(self, consumer: asyncio.Task[Any]) -> None:
+        """Keep the turn's lease fresh while it waits on the model or Genie."""
+        lease = get_settings().turn_lease_s
+        with contextlib.suppress(asyncio.CancelledError):
+            while not consumer.done():
+                await asyncio.sleep(lease / 3)
+                async with self:
+                    if not self.generating:
+                        return
+                    self._lease_until = time.time() + lease
 
     async def _finish(self, outcome: ChatMessage | None) -> None:
         from slidegen.web.states.deck import DeckState
@@ -222,6 +296,8 @@ class ChatState(rx.State):
             )
         streamed: list[str] = []
         raw, shown = "", ""  # the out-of-slide text so far, and its prose as on screen
+        lease = get_settings().turn_lease_s
+        budget = get_settings().turn_max_push_bytes  # bytes this turn may still push
         # Closing the agent's stream on an early return ends the model request too.
         async with contextlib.aclosing(events):
             async for event in events:
@@ -237,7 +313,15 @@ class ChatState(rx.State):
                     if prose == shown:
                         continue
                     shown = prose
+                    budget -= len(shown.encode()) + _UPDATE_BYTES
+                elif isinstance(event, agent.SlideReady):
+                    if not selected and len(streamed) >= MAX_SLIDES_PER_DECK:
+                        return _message("error", TOO_MANY_SLIDES)
+                    budget -= _UPDATE_BYTES + _ID_BYTES * (0 if selected else len(streamed))
+                if budget < 0:
+                    return _message("error", TOO_LARGE)
                 async with self:
+                    self._lease_until = time.time() + lease
                     if not self.generating:
                         # The tab's view was reset (another user on this token): stop here.
                         return _message("info", "Stopped.")
@@ -258,7 +342,9 @@ class ChatState(rx.State):
                         self.status = "The answer was unusable; asking the model once more…"
                     elif isinstance(event, agent.SlideReady):
                         deck_state = await self.get_state(self._deck_cls())
-                        self._show_slide(deck_state, event, bool(selected), streamed, origin)
+                        budget -= self._show_slide(
+                            deck_state, event, bool(selected), streamed, origin
+                        )
                         self.status = (
                             f"Rewrote {len(streamed)} of {len(selected)} slides…"
                             if selected
@@ -280,21 +366,24 @@ class ChatState(rx.State):
 
     def _show_slide(
         self, deck: Any, event: Any, editing: bool, streamed: list[str], origin: str
-    ) -> None:
-        """Put one just-written slide on screen (a preview: the agent saves at the end)."""
+    ) -> int:
+        """Put one just-written slide on screen (a preview: the agent saves at the end).
+
+        Returns the size of the document sent to the tab."""
         slide = event.slide
         doc = slide_document(_DeckShim(deck), slide, origin)
         if editing:
             # An edit keeps the replaced slide's id: the new look takes its place.
             streamed.append(slide.id)
             deck._put_doc(slide.id, doc, slide.title)
-            return
+            return len(doc.encode())
         if not streamed:
             deck._begin_stream()
         streamed.append(slide.id)
         # Untitled: "" as in the saved deck (the panel shows "Slide N"), so the saved deck's
         # entries equal the streamed ones and nothing is resent when the generation ends.
         deck._append_streamed(slide.id, doc, slide.title or "")
+        return len(doc.encode())
 
 
 class _DeckShim:

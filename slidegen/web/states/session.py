@@ -108,8 +108,19 @@ class SessionState(rx.State):
         await self._refresh_decks()
         await (await self.get_state(DeckState))._open(record.deck.id)
 
+    async def _busy(self) -> bool:
+        """A turn is writing into the open deck: switching or deleting decks waits for it."""
+        from slidegen.web.states.deck import DeckState
+
+        deck = await self.get_state(DeckState)
+        if deck.busy:
+            deck._say("The assistant is still writing this deck: wait for it or press Stop.")
+        return bool(deck.busy)
+
     @rx.event
     async def new_deck(self) -> None:
+        if await self._busy():
+            return
         self._forget_deleted()
         await self._create(NEW_DECK_TITLE)
 
@@ -128,7 +139,7 @@ class SessionState(rx.State):
         from slidegen.web.states.deck import DeckState
 
         user = connection_user(self)
-        if user is None:
+        if user is None or await self._busy():
             return
         try:
             record = await blocking(store().duplicate_deck, user.user_id, deck_id)
@@ -144,7 +155,7 @@ class SessionState(rx.State):
         from slidegen.web.states.deck import DeckState
 
         user = connection_user(self)
-        if user is None:
+        if user is None or await self._busy():
             return
         title = next((d["title"] for d in self.decks if d["id"] == deck_id), "")
         try:
@@ -166,7 +177,7 @@ class SessionState(rx.State):
         from slidegen.web.states.deck import DeckState
 
         user = connection_user(self)
-        if user is None or not self.deleted_id:
+        if user is None or not self.deleted_id or await self._busy():
             return
         deck_id = self.deleted_id
         try:
