@@ -18,10 +18,25 @@ def _deck_item(d: rx.Var[DeckSummary]) -> rx.Component:
     return rx.menu.item(
         rx.hstack(
             rx.cond(d["id"] == DeckState.deck_id, rx.icon("check", size=14), rx.box(width="14px")),
-            rx.text(d["title"], truncate=True, max_width="260px"),
-            rx.spacer(),
-            rx.text(d["updated"], size="1", color_scheme="gray"),
+            # A long title takes the room left on one line and ends in an ellipsis (full title
+            # on hover); the date keeps its width. Radix's `truncate` did not apply inside the
+            # menu item, so the title wrapped out of the fixed-height row over its neighbours.
+            rx.text(
+                d["title"],
+                flex="1",
+                min_width="0",
+                max_width="min(320px, 60vw)",
+                white_space="nowrap",
+                overflow="hidden",
+                text_overflow="ellipsis",
+                title=d["title"],
+                class_name="sg-deck-item-title",
+            ),
+            rx.text(
+                d["updated"], size="1", color_scheme="gray", flex_shrink="0", white_space="nowrap"
+            ),
             width="100%",
+            min_width="0",
             align="center",
         ),
         on_select=SessionState.open_deck(d["id"]),

@@ -6,6 +6,7 @@ import reflex as rx
 
 from slidegen.web.components.chat import chat_panel
 from slidegen.web.components.controls import centered_message
+from slidegen.web.components.demo_banner import demo_banner
 from slidegen.web.components.editor import editor_dialog
 from slidegen.web.components.header import header, notices
 from slidegen.web.components.history import history_drawer
@@ -37,6 +38,7 @@ def index() -> rx.Component:
             SessionState.signed_in,
             rx.box(
                 header(),
+                demo_banner(),
                 notices(),
                 rx.box(chat_panel(), slide_panel(), class_name="sg-main"),
                 editor_dialog(),
