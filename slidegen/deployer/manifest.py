@@ -275,7 +275,11 @@ def plan_upload(
     unchanged = len(local) - len(new) - len(changed)
 
     local_dirs = {a for rel in local for a in _ancestors(rel)}
-    existing = {a for rel in known for a in _ancestors(rel)} | (remote_dirs or set())
+    if remote_files is not None:
+        # A listing says which folders exist now, whatever the manifest remembers.
+        existing = set(remote_dirs or set())
+    else:
+        existing = {a for rel in known for a in _ancestors(rel)} | (remote_dirs or set())
     if folder_exists:
         existing.add("")
     else:

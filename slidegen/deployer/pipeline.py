@@ -180,7 +180,8 @@ def plan_step(ctx: DeployContext) -> None:
             f"{len(ctx.upload_plan.drifted)} file(s) were changed or removed in the workspace "
             "since the last deploy and are uploaded again: " + ", ".join(ctx.upload_plan.drifted)
         )
-    unmanaged = sorted(remote.files - set(ctx.local))
+    recorded = set(remote.manifest.files) if remote.manifest else set()
+    unmanaged = sorted(remote.files - set(ctx.local) - recorded)
     if unmanaged:
         ctx.report.warn(
             f"{len(unmanaged)} file(s) in {ctx.folder} were not uploaded by slidegen "

@@ -125,7 +125,7 @@ def test_files_changed_or_removed_in_the_workspace_are_uploaded_again(
     # Same size as the original, so only the modification time gives it away.
     fs.write(f"{FOLDER}/frontend/assets/app.js", b"console.log('v9');\n", overwrite=True)
     fs.write(f"{FOLDER}/app.yaml", b"command: [evil]\n", overwrite=True)
-    fs.delete(f"{FOLDER}/slidegen/server/serve.py")
+    fs.delete(f"{FOLDER}/slidegen/server", recursive=True)  # a whole folder gone
     emulator.emulator.reset_journal()
 
     ctx, report = deploy(client, project, package)
@@ -135,6 +135,7 @@ def test_files_changed_or_removed_in_the_workspace_are_uploaded_again(
     assert fs.get(f"{FOLDER}/frontend/assets/app.js").content == original
     assert fs.get(f"{FOLDER}/slidegen/server/serve.py") is not None
     assert ctx.upload_plan is not None and len(ctx.upload_plan.drifted) == 3
+    assert ctx.upload_plan.mkdirs == ["slidegen/server"]
     assert any("changed or removed in the workspace" in w for w in report.warnings)
 
     # The manifest records what the workspace now reports: the next deploy uploads nothing.

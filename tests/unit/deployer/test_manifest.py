@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,8 @@ from slidegen.deployer.manifest import (
     LocalFile,
     Manifest,
     PackageTooLargeError,
+    RemoteFile,
+    manifest_problems,
     plan_upload,
     scan_package,
 )
@@ -87,3 +90,70 @@ def test_scan_refuses_a_file_over_10_mb_naming_it(tmp_path: Path) -> None:
     (tmp_path / "frontend" / "big.bin").write_bytes(b"\0" * (10 * 1024 * 1024 + 1))
     with pytest.raises(PackageTooLargeError, match=r"frontend/big\.bin is 10\.0 MB"):
         scan_package(tmp_path)
+
+
+def test_absolute_and_parent_entries_are_refused_and_planning_ends() -> None:
+    evil = Manifest({"/Users/x/keep.py": "a" * 64, "../victim/keep.py": "b" * 64, "/": "c" * 64})
+    problems = manifest_problems(evil)
+    assert len(problems) == 3 and all("not a clean relative path" in p for p in problems)
+    # Even when handed such a manifest, the plan is computed (dirname('/') is '/').
+    plan = plan_upload(files(**{"app.yaml": "a"}), evil, folder_exists=True)
+    assert plan.new == ["app.yaml"]
+
+
+def test_entries_must_be_package_files_with_sha256_hashes() -> None:
+    assert manifest_problems(Manifest({"app.yaml": "a" * 64, "frontend/x.js": "b" * 64})) == []
+    assert manifest_problems(Manifest({"notes.txt": "a" * 64})) == [
+        "'notes.txt': not part of a build"
+    ]
+    assert manifest_problems(Manifest({"app.yaml": "nothex"})) == ["'app.yaml': not a SHA-256 hash"]
+    assert manifest_problems(Manifest({".env": "a" * 64}))[0].startswith("'.env': local env")
+
+
+def test_workspace_changes_are_found_from_the_listing() -> None:
+    local = files(**{"app.yaml": "a", "web__x.js": "b", "web__y.js": "c", "gone.js": "d"})
+    remote = Manifest(
+        {"app.yaml": "a", "web/x.js": "b", "web/y.js": "c", "gone.js": "d"},
+        stats={"app.yaml": (1, 100), "web/x.js": (1, 100), "web/y.js": (1, 100)},
+    )
+    listing = {
+        "app.yaml": RemoteFile(1, 100),  # as recorded
+        "web/x.js": RemoteFile(1, 200),  # touched since
+        "web/y.js": RemoteFile(1, 100, "NOTEBOOK"),  # replaced by a notebook
+        # gone.js: removed in the workspace (no recorded stats: v1 manifest entry)
+    }
+    plan = plan_upload(local, remote, folder_exists=True, remote_dirs={"web"}, remote_files=listing)
+    assert plan.drifted == ["gone.js", "web/x.js", "web/y.js"]
+    assert plan.changed == ["gone.js", "web/x.js", "web/y.js"] and plan.unchanged == 1
+    # Without recorded stats (a version 1 manifest) the size still gives a change away.
+    v1 = Manifest({"app.yaml": "a"})
+    plan = plan_upload(
+        files(**{"app.yaml": "a"}),
+        v1,
+        folder_exists=True,
+        remote_files={"app.yaml": RemoteFile(9, 1)},
+    )
+    assert plan.drifted == ["app.yaml"]
+
+
+def test_deployment_info_build_time_does_not_count_as_a_change(tmp_path: Path) -> None:
+    info = {"version": "1", "git_commit": "abc", "built_at": "2026-01-01T00:00:00Z"}
+    (tmp_path / "DEPLOYMENT_INFO").write_text(json.dumps(info))
+    before = scan_package(tmp_path)["DEPLOYMENT_INFO"].sha256
+    (tmp_path / "DEPLOYMENT_INFO").write_text(json.dumps({**info, "built_at": "2026-02-02"}))
+    assert scan_package(tmp_path)["DEPLOYMENT_INFO"].sha256 == before
+    (tmp_path / "DEPLOYMENT_INFO").write_text(json.dumps({**info, "git_commit": "def"}))
+    assert scan_package(tmp_path)["DEPLOYMENT_INFO"].sha256 != before
+
+
+def test_version_1_manifests_are_still_read_and_written_as_version_2() -> None:
+    old = Manifest.from_bytes(b'{"version": 1, "files": {"app.yaml": "abc"}, "app": "x"}')
+    assert old == Manifest({"app.yaml": "abc"}, {"app": "x"})
+    new = Manifest({"app.yaml": "abc"}, {"app": "x"}, {"app.yaml": (3, 42)})
+    doc = json.loads(new.to_bytes())
+    assert doc["version"] == 2 and doc["files"]["app.yaml"] == {
+        "sha256": "abc",
+        "size": 3,
+        "modified_at": 42,
+    }
+    assert Manifest.from_bytes(new.to_bytes()) == new
