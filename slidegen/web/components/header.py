@@ -7,7 +7,7 @@ import reflex as rx
 from slidegen.web.components.behaviours import EditorShortcuts
 from slidegen.web.components.controls import icon_button
 from slidegen.web.components.links import export_url
-from slidegen.web.components.pptx_export import export_pptx_in_browser
+from slidegen.web.components.pptx_export import PptxExportInBrowser
 from slidegen.web.states import DeckState, HistoryState, SessionState
 from slidegen.web.states.session import DeckSummary
 
@@ -100,9 +100,7 @@ def _title() -> rx.Component:
     )
 
 
-def _download(
-    label: str, fmt: str, element_id: str, query: str = "", **events: object
-) -> rx.Component:
+def _download(label: str, fmt: str, element_id: str, query: str = "") -> rx.Component:
     # A link in a popover (the route answers `Content-Disposition: attachment`; a dropdown
     # menu item would unmount on pointer-up, before the link's click).
     return rx.el.a(
@@ -121,7 +119,6 @@ def _download(
         # Reflex renders <a href> as a React Router link, which would treat the same-origin
         # download URL as a page of the app: reloadDocument hands the click to the browser.
         custom_attrs={"reloadDocument": True},
-        **events,
     )
 
 
@@ -133,12 +130,7 @@ def _exports() -> rx.Component:
         rx.popover.content(
             rx.vstack(
                 _download("Standalone HTML", "html", "export-html"),
-                _download(
-                    "PowerPoint (.pptx)",
-                    "pptx",
-                    "export-pptx",
-                    on_click=export_pptx_in_browser("export-pptx"),
-                ),
+                _download("PowerPoint (.pptx)", "pptx", "export-pptx"),
                 rx.cond(
                     SessionState.pdf_available,
                     _download("PDF", "pdf", "export-pdf"),
@@ -192,6 +184,7 @@ def header() -> rx.Component:
             id="history-toggle",
         ),
         _exports(),
+        PptxExportInBrowser.create(target_id="export-pptx"),
         rx.link(
             rx.button(rx.icon("play", size=15), "Present", id="present"),
             href="/present/" + DeckState.deck_id,
