@@ -5,11 +5,11 @@ The packaged app is started as production does; a 200-slide deck (B7's synthetic
 Debian's Chromium (Playwright, headless, never downloaded) opens `/?deck=<id>` in a fresh
 browser context (empty cache) signed in by the proxy's headers, several times. Measured from
 `page.goto` on:
-- cards: all 200 slide cards are in the page (titles, numbers, actions: the editor is usable);
-- first slide: the first slide's iframe has loaded its document;
-- slides in view: every slide iframe created so far (the cards in and near the viewport; the
+- cards: all 200 filmstrip thumbnails are in the page (numbers, titles: the editor is usable);
+- first slide: the first thumbnail's iframe has loaded its document;
+- slides in view: every thumbnail iframe created so far (those in and near the viewport; the
   others are created as they scroll into view) has fired `load`;
-- then, scrolling to the last card: time until its slide has loaded.
+- then, scrolling the filmstrip to the last thumbnail: time until its slide has loaded.
 The load events are counted by a capturing listener installed before the page's own scripts.
 
     python -m bench.b7_browser_open [--runs 5] [--slides 200]
@@ -27,10 +27,13 @@ from typing import Any
 USER = "b7-browser-user"
 CHROMIUM = "/usr/bin/chromium"
 
+# A slide of the filmstrip (or of the overview grid): the stage's own frame is not counted.
+ITEM = "[data-slide-id][data-index]"
 COUNT_IFRAME_LOADS = """
+const ITEM = '[data-slide-id][data-index]';
 window.__sgFrameLoads = 0;
 document.addEventListener('load', (e) => {
-  if (e.target && e.target.tagName === 'IFRAME' && e.target.closest('.sg-card')) {
+  if (e.target && e.target.tagName === 'IFRAME' && e.target.closest(ITEM)) {
     window.__sgFrameLoads += 1;
   }
 }, true);
@@ -66,27 +69,28 @@ def open_once(browser: Any, url: str, slides: int) -> dict[str, float]:
         start = time.perf_counter()
         page.goto(url)
         page.wait_for_function(
-            f"document.querySelectorAll('.sg-card').length === {slides}", polling=20
+            f"() => document.querySelectorAll('{ITEM}').length === {slides}", polling=20
         )
         cards = time.perf_counter() - start
-        page.wait_for_function("window.__sgFrameLoads >= 1", polling=20)
+        page.wait_for_function("() => window.__sgFrameLoads >= 1", polling=20)
         first = time.perf_counter() - start
         page.wait_for_function(
-            "(() => { const n = document.querySelectorAll('.sg-card iframe').length;"
-            " return n > 0 && window.__sgFrameLoads >= n; })()",
+            f"() => {{ const n = document.querySelectorAll('{ITEM} iframe').length;"
+            " return n > 0 && window.__sgFrameLoads >= n; }",
             polling=20,
         )
         in_view = time.perf_counter() - start
-        frames = page.locator(".sg-card iframe").count()
+        frames = page.locator(f"{ITEM} iframe").count()
         loads = page.evaluate("window.__sgFrameLoads")
         start = time.perf_counter()
-        page.evaluate("document.querySelector('.sg-card:last-child').scrollIntoView()")
+        last_item = f"{ITEM}:last-child"
+        page.evaluate(f"() => document.querySelector('{last_item}').scrollIntoView()")
         page.wait_for_function(
-            f"window.__sgFrameLoads > {loads} && "
-            "document.querySelector('.sg-card:last-child iframe') !== null",
+            f"() => window.__sgFrameLoads > {loads} && "
+            f"document.querySelector('{last_item} iframe') !== null",
             polling=20,
         )
-        page.frame_locator(".sg-card:last-child iframe").locator(".slide").wait_for()
+        page.frame_locator(f"{last_item} iframe").locator(".slide").wait_for()
         last = time.perf_counter() - start
         return {"cards": cards, "first": first, "in_view": in_view, "frames": frames, "last": last}
     finally:

@@ -68,6 +68,7 @@ html, body { height: 100%; }
 .sg-fit > iframe { position: absolute; left: 0; top: 0; width: 1280px; height: 720px; border: 0;
   transform-origin: 0 0; transform: scale(var(--sg-scale, 0.5)); pointer-events: none; }
 .sg-overlay { position: absolute; inset: 0; cursor: pointer; }
+[role=dialog] .sg-fit { box-shadow: 0 0 0 1px var(--gray-5); }
 .sg-handle { cursor: grab; color: var(--gray-9); }
 .sg-present { position: fixed; inset: 0; background: #000; }
 .sg-present .sg-fit { width: 100vw; height: 100vh; aspect-ratio: auto; background: #000;
