@@ -1,34 +1,42 @@
-"""Benchmark B5: `slidegen deploy` vs the naive file-by-file uploader, and the redeploy.
+"""Benchmark B5: `slidegen deploy` as a user runs it (each deploy builds the package), against
+the naive file-by-file uploader.
 
-    python -m bench.b5_deploy [--runs 3] [--latency-ms 30] [--no-export]
+    python -m bench.b5_deploy [--runs 3] [--latency-ms 30] [--change slidegen/web/pages/main.py]
 
-Builds the real app's package once (`build_package("dev")`, frontend exported unless
---no-export), starts the Databricks emulator with a fixed latency on every request, then, in
-the same run and interleaved so both see the same machine noise:
-- naive: one `mkdirs` and one upload call per file, in sequence, into a fresh folder;
-- deploy: a first `slidegen deploy` (fresh app and folder): build skipped (`--package`), plan,
-  parallel incremental upload, create app, deploy, permissions, verify. Its upload phase is
-  reported on its own too;
-then a redeploy after changing one file (must upload only that file and the manifest) and a
-redeploy with no change (must upload nothing). Medians over --runs; the app lifecycle takes
-the emulator's configured transition times (0.15 s each here), which are not the platform's.
+Starts the Databricks emulator with a fixed latency on every request, then per run, interleaved
+so that all see the same machine noise:
+- naive: one `mkdirs` and one upload call per file, in sequence, into a fresh folder (the
+  package of the first build);
+- first deploy: fresh app and folder; build with the frontend exported (`--no-cache`, as on a
+  machine that never built), plan, parallel upload, create app, deploy, permissions, verify;
+- one-file change: a comment appended to `--change` (a page module, so the export runs again:
+  the frontend is made from it; the comment differs per run, so no run finds the previous
+  run's export in the cache), then deploy; must upload that file and the manifest only;
+- no change: deploy again; the export comes from the cache and nothing is uploaded.
+The changed file is restored at the end of each run: run this in a checkout nobody is editing.
+Medians over --runs. App transitions take the emulator's configured 0.15 s each, not the
+platform's. Times are in-process (`run_deploy`); starting the `slidegen` CLI adds Python's
+start-up and the Databricks SDK import, measured once and printed apart.
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import os
+import resource
 import statistics
-import tempfile
+import subprocess
+import sys
 import time
-from pathlib import Path
 
 from databricks.sdk import WorkspaceClient
 
+from slidegen.cli.packaging import project_root
 from slidegen.deployer.apps import Waits
 from slidegen.deployer.envfile import load_env_file
 from slidegen.deployer.operations import delete_app
-from slidegen.deployer.pipeline import DeployOptions, run_deploy
+from slidegen.deployer.pipeline import DeployContext, DeployOptions, run_deploy
 from slidegen.deployer.report import JsonReporter
 from slidegen.deployer.uploader import naive_upload
 from slidegen.emulator.api_apps import apps_state
@@ -46,16 +54,6 @@ WAITS = Waits(
 )
 
 
-def build(export: bool) -> Path:
-    from slidegen.cli.packaging import build_package
-
-    out = Path(tempfile.mkdtemp(prefix="b5-")) / "package"
-    result = build_package(
-        ENV, out, app_yaml_env=load_env_file(ENV).app_env(), export_frontend=export
-    )
-    return result.out_dir
-
-
 def imports(emu: Emulator) -> list[str]:
     paths = []
     for r in emu.requests("POST", r"^/api/2.0/(workspace/import|workspace-files/import-file/)"):
@@ -64,32 +62,49 @@ def imports(emu: Emulator) -> list[str]:
             paths.append(body.split('name="path"', 1)[1].split("\r\n\r\n", 1)[1].split("\r\n")[0])
         else:
             paths.append(r.path)
-    return paths
+    return [p.split(f"/slidegen-{ENV}/", 1)[-1] for p in paths]
 
 
-def deploy(w: WorkspaceClient, package: Path) -> tuple[float, float]:
+def deploy(w: WorkspaceClient, *, use_cache: bool = True) -> tuple[float, DeployContext]:
     started = time.perf_counter()
     ctx = run_deploy(
-        DeployOptions(env=ENV, package=package), JsonReporter(io.StringIO()), client=w, waits=WAITS
+        DeployOptions(env=ENV, use_cache=use_cache),
+        JsonReporter(io.StringIO()),
+        client=w,
+        waits=WAITS,
     )
-    assert ctx.upload is not None
-    return time.perf_counter() - started, ctx.upload.seconds
+    return time.perf_counter() - started, ctx
+
+
+def build_s(ctx: DeployContext) -> float:
+    return next(s.seconds for s in ctx.report.steps if s.name == "build")
+
+
+def cli_startup_s() -> tuple[float, float]:
+    """Wall and CPU time of `python -m slidegen --help`: interpreter, Typer, the SDK import."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "slidegen", "--help"], check=True, capture_output=True, timeout=120
+    )
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--latency-ms", type=float, default=30.0)
-    parser.add_argument("--no-export", action="store_true")
+    parser.add_argument("--change", default="slidegen/web/pages/main.py")
     args = parser.parse_args()
-
-    package = build(export=not args.no_export)
-    files = [p for p in package.rglob("*") if p.is_file()]
-    size_mb = sum(p.stat().st_size for p in files) / 1024 / 1024
-    folders = {p.parent for p in files}
-    print(f"package: {len(files)} files in {len(folders)} folders, {size_mb:.1f} MB")
+    changed = project_root() / args.change
+    original = changed.read_bytes()
 
     emu = Emulator()
+    names = ("naive", "first", "build", "upload", "one", "one_build", "none", "none_build")
+    figures: dict[str, list[float]] = {k: [] for k in names}
+    seen: dict[str, object] = {}
     with running_emulator(emu) as server:
         timing = apps_state(emu).timing
         timing.start_s = timing.deploy_s = timing.update_s = timing.stop_s = 0.15
@@ -100,43 +115,66 @@ def main() -> None:
         folder = env.folder(user)
         emu.latency_s = args.latency_ms / 1000
 
-        naive_s, deploy_s, upload_s = [], [], []
         for run in range(args.runs):
-            started = time.perf_counter()
-            naive_upload(w, f"/Workspace/Users/{user}/naive-{run}", package)
-            naive_s.append(time.perf_counter() - started)
-
             delete_app(w, env, folder, WAITS, lambda _m: None, files=True)
-            total, upload = deploy(w, package)
-            deploy_s.append(total)
-            upload_s.append(upload)
+            total, ctx = deploy(w, use_cache=False)
+            assert ctx.upload is not None and ctx.package_dir is not None
+            figures["first"].append(total)
+            figures["build"].append(build_s(ctx))
+            figures["upload"].append(ctx.upload.seconds)
+            files = [p for p in ctx.package_dir.rglob("*") if p.is_file()]
+            size_mb = sum(p.stat().st_size for p in files) / 1024 / 1024
+            seen["package"] = f"{len(files)} files, {size_mb:.1f} MB"
 
-        # Redeploy after one changed file, then with nothing changed.
-        changed = package / "slidegen" / "__init__.py"
-        changed.write_text(changed.read_text() + "\n# b5 change\n")
-        emu.reset_journal()
-        redeploy_s, _ = deploy(w, package)
-        redeploy_uploads = sorted(p.rsplit("/", 1)[-1] for p in imports(emu))
-        emu.reset_journal()
-        nochange_s, _ = deploy(w, package)
-        nochange_uploads = imports(emu)
+            started = time.perf_counter()
+            naive_upload(w, f"/Workspace/Users/{user}/naive-{run}", ctx.package_dir)
+            figures["naive"].append(time.perf_counter() - started)
 
-    naive, full, upload = (statistics.median(v) for v in (naive_s, deploy_s, upload_s))
-    print(f"latency {args.latency_ms:.0f} ms/request, {args.runs} runs, medians:")
-    print(f"  naive sequential upload (mkdirs + upload per file): {naive:7.2f} s")
+            try:
+                mark = f"\n# b5: one-file change {run} {time.time_ns()}\n".encode()
+                changed.write_bytes(original + mark)
+                emu.reset_journal()
+                total, ctx = deploy(w)
+                figures["one"].append(total)
+                figures["one_build"].append(build_s(ctx))
+                seen["one"] = (sorted(imports(emu)), ctx.report.result.get("frontend"))
+
+                emu.reset_journal()
+                total, ctx = deploy(w)
+                figures["none"].append(total)
+                figures["none_build"].append(build_s(ctx))
+                seen["none"] = (imports(emu), ctx.report.result.get("frontend"))
+            finally:
+                changed.write_bytes(original)
+
+    startup, startup_cpu = cli_startup_s()
+    med = {k: statistics.median(v) for k, v in figures.items()}
+    rest = med["first"] - med["build"]
+    print(f"package: {seen['package']}; latency {args.latency_ms:.0f} ms/request")
+    print(f"{args.runs} runs, medians (load average now {os.getloadavg()[0]:.1f}):")
+    print(f"  naive sequential upload (mkdirs + upload per file): {med['naive']:7.2f} s")
     print(
-        f"  slidegen deploy, first (upload + app + deploy + verify): {full:7.2f} s "
-        f"-> {naive / full:.1f}x faster than naive"
+        f"  first deploy (build with export, upload, app, deploy, verify): {med['first']:.2f} s"
+        f" -> {med['naive'] / med['first']:.1f}x faster than naive"
     )
     print(
-        f"  of which the parallel upload phase:                  {upload:7.2f} s "
-        f"-> {naive / upload:.1f}x faster than naive"
+        f"    build (export included): {med['build']:.2f} s; parallel upload {med['upload']:.2f} s"
+    )
+    print(f"    everything but the build: {rest:.2f} s -> {med['naive'] / rest:.1f}x naive")
+    one_uploads, one_frontend = seen["one"]  # type: ignore[misc]
+    print(
+        f"  one-file change ({args.change}): {med['one']:.2f} s (build {med['one_build']:.2f} s), "
+        f"frontend {one_frontend}, uploads {one_uploads}"
+    )
+    none_uploads, none_frontend = seen["none"]  # type: ignore[misc]
+    print(
+        f"  no change: {med['none']:.2f} s (build {med['none_build']:.2f} s), "
+        f"frontend {none_frontend}, uploads {none_uploads or 'none'}"
     )
     print(
-        f"  redeploy after changing slidegen/__init__.py: {redeploy_s:.2f} s, "
-        f"uploads {redeploy_uploads}"
+        f"  starting the CLI (python -m slidegen --help): {startup:.2f} s wall, "
+        f"{startup_cpu:.2f} s CPU"
     )
-    print(f"  redeploy with no change: {nochange_s:.2f} s, uploads {nochange_uploads or 'none'}")
 
 
 if __name__ == "__main__":
