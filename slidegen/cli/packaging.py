@@ -52,9 +52,26 @@ __all__ = [
 ]
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
-# Passed on to the export from the caller's environment; everything else (a shell's
-# DATABASE_URL, SLIDEGEN_* ...) could change what the app compiles to.
-_EXPORT_ENV_PASSED = ("PATH", "HOME", "USER", "LANG", "LC_ALL", "TMPDIR", "SSL_CERT_FILE")
+# Passed on to the export from the caller's environment (what bun needs to reach a registry,
+# and Reflex's own settings); everything else (a shell's DATABASE_URL, SLIDEGEN_* ...) could
+# change what the app compiles to. Only REFLEX_* values are part of the export cache key.
+_EXPORT_ENV_PASSED = (
+    "PATH",
+    "HOME",
+    "USER",
+    "LANG",
+    "LC_ALL",
+    "TMPDIR",
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "NO_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "no_proxy",
+)
+_EXPORT_ENV_PREFIXES = ("REFLEX_", "BUN_", "NPM_CONFIG_", "npm_config_")
 
 
 class BuildError(RuntimeError):
@@ -129,7 +146,9 @@ def export_environment(root: Path) -> dict[str, str]:
     """The environment `reflex export` runs with: fixed, so that the output (and the cache key)
     depends on the sources only."""
     env = {
-        k: v for k, v in os.environ.items() if k in _EXPORT_ENV_PASSED or k.startswith("REFLEX_")
+        k: v
+        for k, v in os.environ.items()
+        if k in _EXPORT_ENV_PASSED or k.startswith(_EXPORT_ENV_PREFIXES)
     }
     env.update(
         {
