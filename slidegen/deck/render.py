@@ -94,8 +94,9 @@ def _measure_js() -> str:
 def slide_guard_js() -> str:
     """The script every slide document runs first (`slide_guard.js`)."""
     source = _GUARD_JS_PATH.read_text(encoding="utf-8")
-    # Its comments explain it here; every srcdoc would otherwise repeat them.
-    return "\n".join(line for line in source.splitlines() if not line.lstrip().startswith("//"))
+    # Its comments and indentation explain it here; every srcdoc would otherwise repeat them.
+    lines = (line.strip() for line in source.splitlines())
+    return "\n".join(line for line in lines if line and not line.startswith("//"))
 
 
 @functools.cache

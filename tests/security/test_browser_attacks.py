@@ -149,6 +149,15 @@ def test_print_export_runs_slides_outside_the_app_origin(
         assert "sandbox allow-scripts" in policy, policy
         assert "allow-same-origin" not in policy and "allow-popups" not in policy, policy
         assert "connect-src 'none'" in policy, policy
+    # The print view still prints: the framed document may open the print dialog.
+    printing = signed_in(owner)
+    lines: list[str] = []
+    printing.on("console", lambda message: lines.append(message.text))
+    printing.goto(f"{app.url}/api/export/{deck}.html?print=1")
+    frame = printing.frame_locator("iframe")
+    frame.locator("h1", has_text="Hostile slide").wait_for()
+    printing.wait_for_timeout(600)  # the document asks for the dialog 300 ms after load
+    assert not any("print()" in line for line in lines), lines
     # Opened on its own (not framed), the slide document is not served: the framing page is.
     alone = httpx.get(
         f"{app.url}/api/export/{deck}.html?print=frame",

@@ -4,6 +4,7 @@ while a turn writes, the per-user rate limit, and an endless slide stream."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Any
 
@@ -24,11 +25,12 @@ def _deck(store: Any, owner: str, title: str) -> str:
     return store.create_deck(owner, title, slides=parse_deck_html(html).slides).deck.id
 
 
-def _wait(condition: Any, timeout: float = 20, what: str = "condition") -> None:
+async def _until(condition: Any, timeout: float = 20, what: str = "condition") -> None:
+    """Wait for `condition` while the socket client's loop keeps running."""
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.05)
+        await asyncio.sleep(0.05)
 
 
 # --------------------------------------------------------------------------- origins
@@ -109,7 +111,7 @@ def test_a_replayed_token_gets_nothing_of_the_running_generation(
         first = await Tab(app, alice).open(deck)
         await first.say("Write the plan")
         await first.until('"generating_rx_state_": true')
-        _wait(
+        await _until(
             lambda: len(model.streams) > streams and len(model.streams[-1].chunks) >= 3,
             what="the stream",
         )
@@ -117,7 +119,7 @@ def test_a_replayed_token_gets_nothing_of_the_running_generation(
         replay = await Tab(app, mallory, token=first.token).connect()
         model.release.set()
         # The run keeps going for Alice and saves her deck; Mallory's socket hears none of it.
-        _wait(lambda: store.get_deck(alice, deck).version == 2, what="Alice's deck saved")
+        await _until(lambda: store.get_deck(alice, deck).version == 2, what="Alice's deck saved")
         await replay.drain(1.0)
         # A token presented under another user names a fresh state of that user's own.
         from slidegen.web.states import SessionState
@@ -174,7 +176,7 @@ def test_decks_cannot_be_switched_or_deleted_while_a_turn_writes(
     async def scenario() -> Tab:
         tab = await Tab(app, user).open(deck)
         await tab.say("Rewrite it")
-        _wait(
+        await _until(
             lambda: len(model.streams) > streams and len(model.streams[-1].chunks) >= 2,
             what="the stream",
         )
