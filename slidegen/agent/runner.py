@@ -320,9 +320,12 @@ class Agent:
             title = normalise_title(title[:200])
         except ValueError:
             title = existing.deck.title if existing else "Untitled deck"
+        # A revision that leaves out the shared <style> block keeps the deck's own: the slides it
+        # keeps were written for those styles (models often skip CSS they were only shown).
+        styles = parsed.styles or (existing.deck.styles if existing else "")
         try:
             return set_slides(
-                Deck(id=deck_id, owner=owner, title=title, styles=parsed.styles), parsed.slides
+                Deck(id=deck_id, owner=owner, title=title, styles=styles), parsed.slides
             )
         except DeckOperationError as error:
             raise AgentFailure(f"The model's deck breaks a limit: {error}.") from None

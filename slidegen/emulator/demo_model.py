@@ -13,8 +13,9 @@ a tool-using model would:
 3. An edit of chosen slides ("Revise some slides…"): each slide comes back with its
    `data-slide-id`, changed as the instruction asks (shorter, a new title in quotes, an added
    point; otherwise a note of the requested change), its charts kept.
-4. A follow-up on a whole deck ("The user is working on the deck…"): every slide kept with its id,
-   a slide named in "remove slide N" left out, and a new slide on what was asked for.
+4. A follow-up on a whole deck ("The user is working on the deck…"): every slide kept with its id
+   and the deck's CSS, a slide named in "remove slide N" left out, and a new slide on what was
+   asked for; a follow-up that asks for a new deck ("make a deck about …") gets one, as in 1-2.
 """
 
 from __future__ import annotations
@@ -485,7 +486,8 @@ def _follow_up_reply(prompt: str) -> str:
         )
         position = len(kept) - 1 if len(kept) > 2 else len(kept)  # before the closing slide
         kept.insert(position, new_slide)
-    return "\n".join(kept)
+    styles = _between(prompt, "<style>", "</style>")
+    return (f"<style>\n{styles}\n</style>\n" if styles else "") + "\n".join(kept)
 
 
 def _between(text: str, start: str, end: str) -> str:
@@ -498,13 +500,23 @@ def _between(text: str, start: str, end: str) -> str:
 # --- the model --------------------------------------------------------------------------------
 
 
+_NEW_DECK = re.compile(
+    r"^\s*(?:please\s+)?(?:create|make|build|write|generate|prepare|draft)\b.*\b"
+    r"(?:deck|presentation|slides|slideshow)\b",
+    re.I,
+)
+
+
 def demo_reply(request: ChatRequest) -> ModelReply:
     """One turn of the demo model (see the module docstring)."""
     prompt = request.last_user_text
     if "data-slide-id" in prompt and "Instruction from the user:" in prompt:
         return ModelReply(text=_edit_reply(prompt))
     if "data-slide-id" in prompt and "and asks:" in prompt:
-        return ModelReply(text=_follow_up_reply(prompt))
+        instruction = _between(prompt, "and asks:", "Here is the deck as it stands")
+        if not _NEW_DECK.search(instruction):
+            return ModelReply(text=_follow_up_reply(prompt))
+        prompt = instruction  # "make a deck about …" on a deck with slides: a new deck
     results = request.tool_results()
     if request.offers_tool(GENIE_TOOL) and not results:
         topic = deck_title(prompt)

@@ -14,7 +14,7 @@ import lxml.html
 
 from slidegen.agent import EditRequest, Finished, GenerateRequest, run_edit, run_generation
 from slidegen.emulator.demo_data import MONTHLY_REVENUE, REGION_REVENUE
-from slidegen.emulator.scripts import genie_space
+from slidegen.emulator.scripts import ModelReply, genie_space
 from tests.integration.agent.conftest import SPACE, run
 
 PROMPT = "Create a deck about our Q3 sales review for the board"
@@ -120,3 +120,46 @@ def test_a_demo_follow_up_keeps_the_deck_and_adds_the_slide_asked_for(store, set
     assert set(deck.slide_ids) <= set(after.slide_ids)
     titles = [s.title for s in after.slides]
     assert "Risks" in titles and titles[-1] == deck.slides[-1].title
+
+
+def test_a_follow_up_keeps_the_decks_css(store, settings, alice):
+    deck = _generate(store, settings, alice)
+    events = run(
+        run_generation(
+            GenerateRequest(alice, "Add a slide on hiring", deck_id=deck.id),
+            store=store,
+            settings=settings,
+        )
+    )
+    assert events[-1].record.deck.styles == deck.styles
+
+
+def test_a_revision_without_a_style_block_keeps_the_decks_css(store, settings, alice, model):
+    deck = _generate(store, settings, alice)
+    model.replies.append(ModelReply(text='<div class="slide"><h2>Only this</h2></div>'))
+    events = run(
+        run_generation(
+            GenerateRequest(alice, "Keep one slide", deck_id=deck.id, genie_space_id=""),
+            store=store,
+            settings=settings,
+        )
+    )
+    after = events[-1].record.deck
+    assert [s.title for s in after.slides] == ["Only this"]
+    assert after.styles == deck.styles
+
+
+def test_asking_for_a_new_deck_on_a_deck_with_slides_writes_a_new_deck(store, settings, alice):
+    deck = _generate(store, settings, alice)
+    events = run(
+        run_generation(
+            GenerateRequest(alice, "Make a presentation about customer churn", deck_id=deck.id),
+            store=store,
+            settings=settings,
+        )
+    )
+    after = events[-1].record.deck
+    assert after.id == deck.id
+    assert after.title == "Customer Churn"
+    assert len(after.slides) == len(deck.slides)
+    assert after.slides[0].title == "Customer Churn"
