@@ -6,9 +6,11 @@ import reflex as rx
 
 from slidegen.web.components.behaviours import EditorShortcuts
 from slidegen.web.components.controls import icon_button
+from slidegen.web.components.import_dialog import import_dialog
 from slidegen.web.components.links import export_url
 from slidegen.web.components.pptx_export import PptxExportInBrowser
 from slidegen.web.states import DeckState, HistoryState, SessionState
+from slidegen.web.states.importing import ImportState
 from slidegen.web.states.session import DeckSummary
 
 __all__ = ["header", "notices"]
@@ -57,6 +59,12 @@ def deck_switcher() -> rx.Component:
         rx.menu.content(
             rx.menu.item(
                 rx.icon("plus", size=14), "New deck", on_select=SessionState.new_deck, id="deck-new"
+            ),
+            rx.menu.item(
+                rx.icon("file-up", size=14),
+                "Import…",
+                on_select=ImportState.open_dialog,
+                id="deck-import",
             ),
             rx.menu.item(
                 rx.icon("copy", size=14),
@@ -153,6 +161,7 @@ def header() -> rx.Component:
             align="center",
         ),
         deck_switcher(),
+        import_dialog(),
         _title(),
         rx.text(DeckState.slide_count, " slides", size="1", color_scheme="gray", id="slide-count"),
         rx.spacer(),

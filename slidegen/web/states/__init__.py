@@ -8,10 +8,19 @@ from slidegen.web.states.chat import ChatState
 from slidegen.web.states.deck import DeckState
 from slidegen.web.states.editor import EditorState
 from slidegen.web.states.history import HistoryState
+from slidegen.web.states.importing import ImportState
 from slidegen.web.states.present import PresentState
 from slidegen.web.states.session import SessionState
 
-USER_STATES = (SessionState, DeckState, ChatState, EditorState, HistoryState, PresentState)
+USER_STATES = (
+    SessionState,
+    DeckState,
+    ChatState,
+    EditorState,
+    HistoryState,
+    PresentState,
+    ImportState,
+)
 
 __all__ = [
     "USER_STATES",
@@ -19,6 +28,7 @@ __all__ = [
     "DeckState",
     "EditorState",
     "HistoryState",
+    "ImportState",
     "PresentState",
     "SessionState",
 ]
