@@ -63,6 +63,16 @@ def deck_id(page: Any) -> str:
 @pytest.fixture(scope="module")
 def page(new_page: Any, app: Any) -> Any:
     page = new_page("alice-e2e")
+    # Everything the page loads (the bundled code editor included) comes from the app itself.
+    page.foreign_requests = []  # type: ignore[attr-defined]
+    page.on(
+        "request",
+        lambda r: (
+            None
+            if r.url.startswith((app.url, "data:", "blob:", "about:"))
+            else page.foreign_requests.append(r.url)
+        ),
+    )
     page.goto(app.url)
     page.wait_for_selector("#chat-input")
     return page
@@ -163,6 +173,7 @@ def test_edit_html_in_codemirror_invalid_is_refused_valid_is_saved(page: Any) ->
     expect(page.locator("#html-editor .cm-line")).to_have_count(4)
     assert page.locator("#html-editor .cm-line").nth(2).inner_text() == "  <p>by a human</p>"
     shot(page, "05b-html-editor")
+    assert page.foreign_requests == []
     page.get_by_role("button", name="Cancel").click()
     page.locator("#html-editor").wait_for(state="detached")
 
