@@ -49,6 +49,12 @@
     return out[3] <= 0.005 ? null : out;
   }
 
+  function averageColor(stops) {
+    var sum = [0, 0, 0, 0];
+    stops.forEach(function (s) { for (var k = 0; k < 4; k++) sum[k] += s[1][k]; });
+    return sum.map(function (v, k) { return k < 3 ? Math.round(v / stops.length) : Math.round(v / stops.length * 1000) / 1000; });
+  }
+
   // --- gradients: "linear-gradient(135deg, rgb(..) 0%, rgb(..) 100%)" -------------------------
   function splitTop(text) {
     var parts = [], depth = 0, start = 0;
@@ -183,7 +189,7 @@
     var col = color(fill && fill !== cs.color ? fill : cs.color, alpha);
     if (!col && cs.backgroundClip === "text" || !col && cs.webkitBackgroundClip === "text") {
       var g = gradient(splitTop(cs.backgroundImage)[0] || "", alpha);
-      if (g) col = g.stops[Math.floor(g.stops.length / 2)][1];
+      if (g) col = averageColor(g.stops);  // text in one colour: the gradient's average
     }
     var deco = cs.textDecorationLine || cs.textDecoration || "";
     var spacing = cs.letterSpacing === "normal" ? 0 : px(cs.letterSpacing) * scale;

@@ -18,7 +18,7 @@ from PIL import Image, UnidentifiedImageError
 from pptx import Presentation
 from pptx.chart.data import BubbleChartData, CategoryChartData, XyChartData
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
+from pptx.enum.chart import XL_AXIS_CROSSES, XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.slide import Slide as PptxSlide
@@ -330,6 +330,11 @@ def add_native_chart(
     chart.has_title = bool(spec.title)
     if spec.title:
         chart.chart_title.text_frame.text = spec.title
+    if spec.kind == "bar" and spec.horizontal:
+        # Chart.js lists a horizontal bar chart's categories top down, PowerPoint bottom up;
+        # the value axis then stays at the bottom by crossing at the last category.
+        chart.category_axis.reverse_order = True
+        chart.category_axis.crosses = XL_AXIS_CROSSES.MAXIMUM
     chart.has_legend = spec.show_legend
     if spec.show_legend:
         chart.legend.position = XL_LEGEND_POSITION.BOTTOM

@@ -126,6 +126,29 @@ def _color_el(color: Color) -> etree._Element:
     return el
 
 
+def _low_contrast(stops: list[tuple[float, Color]]) -> bool:
+    colors = [c for _, c in stops]
+    return all(
+        max(abs(a[k] - b[k]) for k in range(3)) <= 48 and abs(a[3] - b[3]) <= 0.35
+        for a in colors
+        for b in colors
+    )
+
+
+def _mean_color(stops: list[tuple[float, Color]]) -> Color:
+    """The colour a gradient averages to over its length (stops weighted by their spans)."""
+    total, acc = 0.0, [0.0, 0.0, 0.0, 0.0]
+    for (p0, c0), (p1, c1) in itertools.pairwise(stops):
+        span = max(0.0, p1 - p0)
+        total += span
+        for k in range(4):
+            acc[k] += span * (c0[k] + c1[k]) / 2
+    if total <= 0:
+        return stops[0][1]
+    r, g, b, a = (v / total for v in acc)
+    return (round(r), round(g), round(b), round(a, 3))
+
+
 def _set_fill(fill: object, spec: Fill) -> None:
     """Solid colour (with alpha) or a linear gradient on a python-pptx FillFormat."""
     parent = fill._xPr  # type: ignore[attr-defined]
@@ -139,6 +162,11 @@ def _set_fill(fill: object, spec: Fill) -> None:
         for pos, color in spec.gradient.stops:
             stop = etree.SubElement(stops, qn("a:gs"), pos=str(round(pos * 100_000)))
             stop.append(_color_el(color))
+        if spec.gradient.kind == "radial" and _low_contrast(spec.gradient.stops):
+            # a faint glow: office suites band a radial fill into visible rings, one colour
+            # reads closer to what the browser shows
+            _set_fill(fill, Fill(color=_mean_color(spec.gradient.stops)))
+            return
         if spec.gradient.kind == "radial":
             path = etree.SubElement(grad, qn("a:path"), path="circle")
             etree.SubElement(path, qn("a:fillToRect"), l="50000", t="50000", r="50000", b="50000")

@@ -200,6 +200,7 @@ def test_chart_is_native_from_the_live_config_without_hidden_series() -> None:
     assert chart.chart_title.text_frame.text == "Sales"
     assert chart.font.size.pt == 9  # 12 px
     assert frame.left == 820 * EMU
+    assert chart.category_axis.reverse_order  # top-down categories, as Chart.js draws them
 
 
 def test_chart_without_native_form_is_its_picture_with_a_note() -> None:
@@ -328,3 +329,17 @@ def test_value_axis_keeps_the_tick_labels_format(ticks: list, expected: str | No
     from slidegen.export.pptx_layout import tick_number_format
 
     assert tick_number_format(ticks) == expected
+
+
+def test_a_faint_radial_glow_is_one_colour_and_a_strong_one_a_path_gradient() -> None:
+    def radial(inner: list, outer: list) -> dict:
+        stops = [[0, inner], [1, outer]]
+        return {**CARD, "fill": {"gradient": {"kind": "radial", "stops": stops}}}
+
+    faint = _export(_layout(radial([26, 26, 46, 1], [10, 10, 15, 1]))).slides[0]
+    (shape,) = [s for s in faint.shapes if s.shape_type == MSO_SHAPE_TYPE.AUTO_SHAPE]
+    assert str(shape.fill.fore_color.rgb) == "12121E"  # the average of the two stops
+    strong = _export(_layout(radial([255, 255, 255, 1], [0, 0, 0, 1]))).slides[0]
+    (shape,) = [s for s in strong.shapes if s.shape_type == MSO_SHAPE_TYPE.AUTO_SHAPE]
+    path = shape._element.spPr.find(qn("a:gradFill")).find(qn("a:path"))
+    assert path is not None and path.get("path") == "circle"
