@@ -80,7 +80,8 @@ class WorkspaceObject:
             "object_id": self.object_id,
             "resource_id": str(self.object_id),
         }
-        if self.object_type != "DIRECTORY":
+        if self.object_type == "FILE":
+            # ObjectInfo: size, created_at and modified_at are "only applicable to files".
             body.update(
                 size=len(self.content), created_at=self.created_at, modified_at=self.modified_at
             )
