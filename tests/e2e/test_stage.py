@@ -165,6 +165,16 @@ def test_delete_shows_the_undo_notice_and_ctrl_d_duplicates(page: Any) -> None:
     wait_titles(page, TITLES)
 
 
+def test_the_move_buttons_reorder_the_slide_on_the_stage(page: Any) -> None:
+    expect(page.locator("#stage-position")).to_have_text("Slide 4 of 4")
+    expect(page.locator("#stage-move-later")).to_be_disabled()
+    page.locator("#stage-move-earlier").click()
+    wait_titles(page, [*TITLES[:2], TITLES[3], TITLES[2]])
+    expect(page.locator("#stage-position")).to_have_text("Slide 3 of 4")  # it follows the slide
+    page.keyboard.press("Control+z")
+    wait_titles(page, TITLES)
+
+
 def test_text_edited_on_the_slide_is_saved_as_one_version_and_undone(
     page: Any, store: Any, deck_id: str
 ) -> None:

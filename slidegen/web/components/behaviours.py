@@ -14,7 +14,8 @@ and calls its event triggers only when something relevant happened:
 - `SlideKeys(on_step, on_edge, on_delete, on_duplicate, on_open)`: the editor's slide keys
   (arrows, Home/End, Delete/Backspace, Ctrl/Cmd+D, Enter on a thumbnail), ignored while typing
   or while a dialog is open; keeps the thumbnail on the stage scrolled into view and, when a
-  thumbnail had the keyboard focus, moves that focus along.
+  thumbnail had the keyboard focus, moves that focus along; a mouse wheel over the filmstrip
+  scrolls it sideways.
 - `FitToBox()`: keeps every `.sg-fit` box's `--sg-scale` CSS variable at the scale that fits a
   1280x720 slide into it (ResizeObserver), so iframes render at full size and are scaled.
 - `SubmitOnEnter(target_id)`: Enter submits the textarea's form, Shift+Enter breaks the line.
@@ -231,6 +232,14 @@ useEffect(() => {{
     else if (k === 'Delete' || k === 'Backspace') {{ e.preventDefault(); del(); }}
   }};
   window.addEventListener('keydown', onKey);
+  // A mouse wheel scrolls the horizontal filmstrip sideways (trackpads already do).
+  const onWheel = (e) => {{
+    const strip = e.target && e.target.closest ? e.target.closest('.sg-strip') : null;
+    if (!strip || e.ctrlKey || Math.abs(e.deltaY) <= Math.abs(e.deltaX)) return;
+    e.preventDefault();
+    strip.scrollLeft += e.deltaY;
+  }};
+  window.addEventListener('wheel', onWheel, {{ passive: false }});
   // The focus moved (a server round trip later): keep the new item in view and, if the keyboard
   // was on a thumbnail, move it to the new one.
   const follow = (el) => {{
@@ -244,7 +253,7 @@ useEffect(() => {{
         && /\bsg-(focused|selected)\b/.test(el.className) && !/\bsg-(focused|selected)\b/.test(r.oldValue || '')) follow(el);
   }}));
   mo.observe(document.body, {{ subtree: true, attributes: true, attributeFilter: ['class'], attributeOldValue: true }});
-  return () => {{ window.removeEventListener('keydown', onKey); mo.disconnect(); }};
+  return () => {{ window.removeEventListener('keydown', onKey); window.removeEventListener('wheel', onWheel); mo.disconnect(); }};
 }}, []);""")
         ]
 

@@ -144,6 +144,21 @@ def stage_toolbar(entry: rx.Var[Any]) -> rx.Component:
         rx.cond(
             ~DeckState.overview,
             rx.hstack(
+                # The keyboard and pointer alternative to dragging a thumbnail.
+                _stage_button(
+                    "arrow-left",
+                    "Move earlier",
+                    DeckState.nudge(DeckState.stage_id, -1),
+                    disabled=DeckState.stage_number <= 1,
+                    id="stage-move-earlier",
+                ),
+                _stage_button(
+                    "arrow-right",
+                    "Move later",
+                    DeckState.nudge(DeckState.stage_id, 1),
+                    disabled=DeckState.stage_number >= DeckState.slide_count,
+                    id="stage-move-later",
+                ),
                 _stage_button(
                     "code", "Edit HTML", EditorState.start(DeckState.stage_id), id="stage-edit-html"
                 ),
