@@ -130,6 +130,7 @@ class ImageItem(_Strict):
     box: Box
     src: Annotated[str, Field(max_length=MAX_IMAGE_BYTES * 4 // 3 + 64)]
     alt: Annotated[str, Field(max_length=2000)] = ""
+    fit: Literal["fill", "contain", "cover"] = "fill"  # CSS object-fit / background-size
 
     @field_validator("src")
     @classmethod

@@ -343,7 +343,9 @@
       var g = gradient(layer, alpha);
       if (g) this.push({ kind: "shape", box: b, fill: { gradient: g }, line: null, radius: round(radius), shadow: null });
       var url = /^url\("?(data:image\/[^")]+)"?\)$/.exec(layer);
-      if (url) this.image(url[1], b, "", null);
+      var size = cs.backgroundSize || "";
+      var bgFit = size === "contain" ? "contain" : /^100%( 100%)?$/.test(size) ? "fill" : "cover";
+      if (url) this.image(url[1], b, "", null, bgFit);
     }
     if (!uniform) {
       var self = this;
@@ -378,8 +380,8 @@
       }
     });
   };
-  Measure.prototype.image = function (src, b, alt, el) {
-    var item = { kind: "image", box: b, src: "", alt: alt || "" };
+  Measure.prototype.image = function (src, b, alt, el, fit) {
+    var item = { kind: "image", box: b, src: "", alt: alt || "", fit: fit || "fill" };
     this.push(item);
     var self = this;
     if (/^data:image\/(png|jpe?g|gif);base64,/i.test(src) && !el) { item.src = src; return; }
@@ -591,7 +593,8 @@
       this.decorate(el, cs, rect, a, scale);
       if (tag === "svg") this.svg(el, b);
       else if (tag === "img") {
-        if (el.currentSrc || el.src) this.image(el.currentSrc || el.src, b, el.alt || "", /^data:image\/(png|jpe?g|gif)/i.test(el.src) ? null : el);
+        var objectFit = cs.objectFit === "cover" ? "cover" : /contain|none|scale-down/.test(cs.objectFit) ? "contain" : "fill";
+        if (el.currentSrc || el.src) this.image(el.currentSrc || el.src, b, el.alt || "", /^data:image\/(png|jpe?g|gif)/i.test(el.src) ? null : el, objectFit);
       } else if (tag === "canvas") this.canvas(el, b);
       return;
     }
@@ -651,10 +654,13 @@
       var img = new Image();
       img.onload = function () {
         try {
-          var ratio = Math.min(2, 4096 / Math.max(w, h, 1));
+          // keep the picture's own proportions (the PPTX applies object-fit), at twice the box
+          var nw = img.naturalWidth || w, nh = img.naturalHeight || h;
+          var fitScale = Math.max(w / nw, h / nh) || 1;
+          var ratio = Math.min(2 * fitScale, 4096 / Math.max(nw, nh, 1));
           var c = document.createElement("canvas");
-          c.width = Math.max(1, Math.round(w * ratio));
-          c.height = Math.max(1, Math.round(h * ratio));
+          c.width = Math.max(1, Math.round(nw * ratio));
+          c.height = Math.max(1, Math.round(nh * ratio));
           c.getContext("2d").drawImage(img, 0, 0, c.width, c.height);
           resolve(c.toDataURL("image/png"));
         } catch (e) { reject(e); }

@@ -91,7 +91,7 @@ def write_measured_slide(out: PptxSlide, layout: SlideLayout) -> list[str]:
         elif isinstance(item, TextItem):
             _text(out, item)
         elif isinstance(item, ImageItem):
-            _picture(out, item.src, item.box, item.alt, notes)
+            _picture(out, item.src, item.box, item.alt, notes, item.fit)
         elif isinstance(item, TableItem):
             _table(out, item)
         elif isinstance(item, ChartItem):
@@ -330,16 +330,31 @@ def _bullet(paragraph: object, item: TextItem) -> None:
 
 
 # --- pictures -------------------------------------------------------------------------------------
-def _picture(out: PptxSlide, src: str, box: tuple, alt: str, notes: list[str]) -> bool:
+def _picture(
+    out: PptxSlide, src: str, box: tuple, alt: str, notes: list[str], fit: str = "fill"
+) -> bool:
     x, y, w, h = box
     try:
         data = decode_data_uri(src)
         with Image.open(io.BytesIO(data)) as image:
+            natural = image.size
             image.verify()
     except (LayoutError, UnidentifiedImageError, OSError, SyntaxError):
         notes.append(f"A picture{' (' + alt + ')' if alt else ''} could not be read.")
         return False
+    crop = 0.0, 0.0
+    if fit != "fill" and natural[0] and natural[1] and w > 0 and h > 0:
+        scale = (max if fit == "cover" else min)(w / natural[0], h / natural[1])
+        shown_w, shown_h = natural[0] * scale, natural[1] * scale
+        if fit == "contain":  # centred in the box, as object-position's default
+            x, y, w, h = x + (w - shown_w) / 2, y + (h - shown_h) / 2, shown_w, shown_h
+        else:  # cover: the overflow is cropped equally on both sides
+            crop = (shown_w - w) / shown_w / 2, (shown_h - h) / shown_h / 2
     picture = out.shapes.add_picture(io.BytesIO(data), _emu(x), _emu(y), _emu(w), _emu(h))
+    if crop[0] > 0.0005:
+        picture.crop_left = picture.crop_right = crop[0]
+    if crop[1] > 0.0005:
+        picture.crop_top = picture.crop_bottom = crop[1]
     if alt:
         picture._element.nvPicPr.cNvPr.set("descr", alt[:2000])
     return True

@@ -343,3 +343,14 @@ def test_a_faint_radial_glow_is_one_colour_and_a_strong_one_a_path_gradient() ->
     (shape,) = [s for s in strong.shapes if s.shape_type == MSO_SHAPE_TYPE.AUTO_SHAPE]
     path = shape._element.spPr.find(qn("a:gradFill")).find(qn("a:path"))
     assert path is not None and path.get("path") == "circle"
+
+
+def test_object_fit_contain_and_cover() -> None:
+    # the picture is 8x4; the box is square
+    contain = {"kind": "image", "box": [0, 0, 80, 80], "src": _png(), "fit": "contain"}
+    cover = {**contain, "fit": "cover"}
+    (shown,) = [s for s in _export(_layout(contain)).slides[0].shapes if s.shape_type == 13]
+    assert (shown.top, shown.width, shown.height) == (20 * EMU, 80 * EMU, 40 * EMU)
+    (cropped,) = [s for s in _export(_layout(cover)).slides[0].shapes if s.shape_type == 13]
+    assert (cropped.width, cropped.height) == (80 * EMU, 80 * EMU)
+    assert cropped.crop_left == pytest.approx(0.25) and cropped.crop_right == pytest.approx(0.25)
