@@ -1,7 +1,8 @@
 """Exports of a deck: standalone HTML, PDF (server-side Chromium) and PPTX (python-pptx).
 
-`deck_to_html(deck)`, `deck_to_pdf(deck, *, chromium_path=...)` and `deck_to_pptx(deck)` each
-return the file's bytes; `pdf_available()` says whether the PDF path can run on this machine.
+`deck_to_html(deck)`, `deck_to_pdf(deck, *, chromium_path=...)` and `deck_to_pptx(deck, layouts)`
+each return the file's bytes (`pptx_export.export_pptx` picks the browser-measured layouts);
+`pdf_available()` says whether the PDF path can run on this machine.
 """
 
 from slidegen.export.html import deck_to_html

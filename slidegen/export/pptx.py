@@ -1,11 +1,16 @@
 """Deck to PowerPoint (python-pptx): editable titles, text, lists and tables; native charts.
 
-Per slide: the first h1..h3 becomes the title placeholder's text; paragraphs and list items
-(with their nesting level, bullets or numbers) become paragraphs of editable text frames; HTML
-tables become PowerPoint tables; each `<canvas>` drawn by an inline Chart.js config becomes a
-native chart with the same data (bar, line, area, pie, doughnut, scatter, radar, bubble). A chart
-whose data is computed in JavaScript becomes a text note naming the reason: nothing is faked with
-a picture. Speaker notes go to the notes page. Positions come from `layout.py`.
+A slide with a layout measured in a browser is drawn from it (`pptx_layout.py`, see
+`pptx_export.py` for where layouts come from). Without one, the flow layout below is the
+fallback, and the file's "comments" core property names the slides that used it.
+
+Flow layout, per slide: the first h1..h3 becomes the title placeholder's text; paragraphs and
+list items (with their nesting level, bullets or numbers) become paragraphs of editable text
+frames; HTML tables become PowerPoint tables; each `<canvas>` drawn by an inline Chart.js config
+becomes a native chart with the same data (bar, line, area, pie, doughnut, scatter, radar,
+bubble). A chart whose data is computed in JavaScript becomes a text note naming the reason:
+nothing is faked with a picture. Speaker notes go to the notes page. Positions come from
+`layout.py`.
 """
 
 from __future__ import annotations
