@@ -24,6 +24,7 @@ _TOKEN_RE = re.compile(
     re.IGNORECASE | re.MULTILINE | re.VERBOSE,
 )
 _BARE_FENCE_RE = re.compile(r"^[ \t]*```+[ \t]*$")
+_FENCE_RE = re.compile(r"^[ \t]*```+[^\n]*", re.MULTILINE)
 _HTML_END_RE = re.compile(r"</html\s*>", re.IGNORECASE)
 _VOID = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
@@ -59,14 +60,27 @@ def _chatter_fences(text: str) -> list[tuple[int, int]]:
     """(start, end) of each fence that wraps the answer rather than belonging to it."""
     if "```" not in text:
         return []
+    fences = [m.span() for m in _FENCE_RE.finditer(text)]
+    first_tag, last_tag = text.find("<"), text.rfind(">")
+    if all(end <= first_tag or start > last_tag for start, end in fences) or first_tag < 0:
+        # The usual answer: prose, a fence, the HTML, a fence, prose. Outside all markup.
+        return fences
     open_counts: dict[str, int] = {}
     depth = 0  # open elements other than html/head/body
     preformatted = 0
     chatter: list[tuple[int, int]] = []
     # A bare closing fence left "inside" an element only because the model left a <div> open.
     loose: list[tuple[int, int]] = []
-    position = 0
-    while match := _TOKEN_RE.search(text, position):
+    # Fences before the first tag or after the last one are outside all markup: only those in
+    # between need the scan, which can stop after the last of them.
+    inside = [f for f in fences if first_tag < f[1] and f[0] <= last_tag]
+    chatter.extend(f for f in fences if f[1] <= first_tag)
+    after = [f for f in fences if f[0] > last_tag]
+    stop = inside[-1][1]
+    position = first_tag
+    while position <= stop and (match := _TOKEN_RE.search(text, position)):
+        if match.start() > stop:
+            break
         position = match.end()
         if match.group("comment"):
             end = text.find("-->", position)
@@ -92,6 +106,6 @@ def _chatter_fences(text: str) -> list[tuple[int, int]]:
             chatter.append(match.span())
         elif not preformatted and _BARE_FENCE_RE.match(match.group(0)):
             loose.append(match.span())
-    if len(chatter) % 2 and loose and loose[-1][0] > chatter[-1][0]:
+    if (len(chatter) + len(after)) % 2 and loose and chatter and loose[-1][0] > chatter[-1][0]:
         chatter.append(loose[-1])
-    return chatter
+    return chatter + after

@@ -111,10 +111,9 @@ class _Targets:
         self.slides = slides
         self.ids: dict[str, list[int]] = {}
         for index, slide in enumerate(slides):
-            for element in slide.iter():
-                value = element.get("id") if isinstance(element.tag, str) else None
-                if value and index not in self.ids.setdefault(value, []):
-                    self.ids[value].append(index)
+            for value in slide.xpath("descendant-or-self::*/@id"):
+                if value and index not in self.ids.setdefault(str(value), []):
+                    self.ids[str(value)].append(index)
 
     def by_id(self, value: str, near: int | None) -> list[int]:
         # Two slides may both say id="chart": the script's own slide wins, else the first
