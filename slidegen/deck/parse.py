@@ -50,6 +50,7 @@ from slidegen.deck.page_css import isolate_page_rules
 from slidegen.deck.report import ParseReport, Removal
 from slidegen.deck.sanitize import describe_removed_element, sanitize_css, sanitize_tree
 from slidegen.deck.scripts import Assignment, ScriptBlock, assign_scripts
+from slidegen.deck.templates import render_templates
 
 __all__ = ["DeckParseError", "ParsedDeck", "parse_deck_html", "parse_single_slide", "slide_source"]
 
@@ -82,6 +83,7 @@ class _Found:
 def parse_deck_html(text: str) -> ParsedDeck:
     """Parse a whole model answer into slides; `DeckParseError` if there is no slide at all."""
     root = _parse(text)
+    render_templates(root)
     found = _containers(root)
     if not found:
         raise DeckParseError(
@@ -134,6 +136,7 @@ def parse_single_slide(html: str, keep_id: str | None = None) -> Slide:
     deck's shared CSS. `keep_id` (the slide being edited) wins over any `data-slide-id`.
     """
     root = _parse(html)
+    render_templates(root)
     found = _containers(root)
     if not found:
         raise DeckParseError(
