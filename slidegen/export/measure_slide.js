@@ -232,7 +232,13 @@
         if (MEDIA[tag]) { media.push(node); continue; }
         if (ccs.visibility === "hidden") continue;
         media.push(node);  // its own fills and borders (badges, highlights) are drawn too
+        // a block inside a table cell starts a line of its own
+        var block = !/^inline/.test(ccs.display) && ccs.display !== "contents";
+        var last = runs[runs.length - 1];
+        if (block && last && last.t !== "\n") runs.push(assign({ t: "\n" }, runStyle(cs, scale, alpha)));
         inlineRuns(node, scale, alpha * (parseFloat(ccs.opacity) || 0), runs, media);
+        last = runs[runs.length - 1];
+        if (block && last && last.t !== "\n") runs.push(assign({ t: "\n" }, runStyle(cs, scale, alpha)));
       }
     }
     var after = pseudoText(el, "::after");

@@ -37,7 +37,8 @@ td, th { border: 1px solid rgb(148, 163, 184); padding: 4px 10px; }
 </style>
 <div class="slide">
   <h1>Quarterly review</h1>
-  <table><tr><th>Region</th><th>Sales</th></tr><tr><td>EMEA</td><td>12</td></tr>
+  <table><tr><th>Region</th><th>Sales</th></tr><tr><td><div>EMEA</div><div>north</div></td>
+         <td>12</td></tr>
          <tr><td>AMER</td><td>9</td></tr></table>
   <div class="card">Pipeline <span class="note">doubled</span> since May</div>
   <svg width="64" height="64" viewBox="0 0 10 10" style="position:absolute;left:40px;top:560px">
@@ -84,7 +85,7 @@ def test_table_is_native_with_header_fill(exported) -> None:
     table = frame.table
     assert [[c.text for c in row.cells] for row in table.rows] == [
         ["Region", "Sales"],
-        ["EMEA", "12"],
+        ["EMEA\vnorth", "12"],  # a line break between the cell's two blocks
         ["AMER", "9"],
     ]
     assert str(table.cell(0, 0).fill.fore_color.rgb) == "E0E7FF"
