@@ -17,6 +17,7 @@ def test_export_link_posts_the_browsers_layout(new_page: Any, app: Any, emulator
     from slidegen.emulator.scripts import ModelReply, model_script
 
     page = new_page("carol-pptx")
+    page.set_viewport_size({"width": 1024, "height": 768})  # the status line on a small screen
     page.goto(app.url)
     page.wait_for_selector("#chat-input")
     model_script(emulator.emulator).replies.append(ModelReply(text=DECK))
