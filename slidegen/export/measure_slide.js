@@ -788,6 +788,13 @@
     return [0, 1, 2].map(function (i) { return Math.round(top[i] * a + bottom[i] * (1 - a)); }).concat([1]);
   }
   function settle() {
+    // the slide as it ends up: CSS entrance animations and transitions run to their end
+    // (fade-ins start at opacity 0); endless ones stay as they are
+    if (document.getAnimations) {
+      document.getAnimations().forEach(function (animation) {
+        try { animation.finish(); } catch (e) { /* infinite: no end to go to */ }
+      });
+    }
     // the final frame of every chart, not a moment of its animation
     if (window.Chart && window.Chart.instances) {
       Object.keys(window.Chart.instances).forEach(function (k) {

@@ -34,6 +34,8 @@ th { background: rgb(224, 231, 255); }
 td, th { border: 1px solid rgb(148, 163, 184); padding: 4px 10px; }
 .chart { position: absolute; left: 760px; top: 120px; width: 480px; height: 320px; }
 .footer { position: absolute; left: 40px; bottom: 20px; font-size: 14px; }
+.fade { position: absolute; left: 40px; top: 300px; opacity: 0; animation: in 3s 1s forwards; }
+@keyframes in { to { opacity: 1; } }
 </style>
 <div class="slide">
   <h1>Quarterly review</h1>
@@ -45,6 +47,7 @@ td, th { border: 1px solid rgb(148, 163, 184); padding: 4px 10px; }
     <circle cx="5" cy="5" r="4" fill="rgb(220, 38, 38)"/></svg>
   <div class="chart"><canvas id="sales"></canvas></div>
   <div class="footer">Source: finance</div>
+  <div class="fade">Fades in</div>
 </div>
 <script>
 const base = [3, 5, 8];
@@ -106,6 +109,7 @@ def test_text_runs_have_the_browser_font_colour_weight_and_place(exported) -> No
     assert not runs[0].font.bold and str(runs[0].font.color.rgb) == "14283C"
     footer = shapes["Source: finance"]  # absolutely positioned at the bottom, and stays there
     assert footer.top > 660 * EMU
+    assert "Fades in" in shapes  # measured as its entrance animation ends, not invisible
 
 
 def test_card_fill_and_inline_svg_picture(exported) -> None:
