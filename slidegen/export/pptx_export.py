@@ -16,7 +16,10 @@ The file's "comments" core property records which one each slide used.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
+import re
+from pathlib import Path
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -39,21 +42,27 @@ log = logging.getLogger("slidegen.export.pptx")
 
 
 def slide_documents(deck: Deck, asset_base: str) -> dict[str, object]:
-    """Each slide's own document with the measuring script, for the browser to measure.
+    """Each slide's own document and, once, the measuring script the page puts in its head.
 
     `asset_base` is the app's origin as the page sees it (the documents load the vendored
-    Chart.js from there); a bad one raises ValueError.
+    Chart.js from there); a bad one raises ValueError. The script (40 KB) is sent once rather
+    than in every document.
     """
     return {
         "deck_id": deck.id,
+        "measure_script": measure_script(),
         "slides": [
-            {
-                "id": s.id,
-                "document": render_slide_document(deck, s, asset_base=asset_base, measure=True),
-            }
+            {"id": s.id, "document": render_slide_document(deck, s, asset_base=asset_base)}
             for s in deck.slides
         ],
     }
+
+
+@functools.cache
+def measure_script() -> str:
+    """`measure_slide.js`, safe inside an inline `<script>` element."""
+    text = Path(__file__).with_name("measure_slide.js").read_text(encoding="utf-8")
+    return re.sub(r"</(script)", r"<\\/\1", text, flags=re.IGNORECASE)
 
 
 async def read_posted_layouts(

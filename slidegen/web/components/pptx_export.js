@@ -8,7 +8,7 @@ window.sgExportPptx = window.sgExportPptx || (function () {
   "use strict";
   var SLIDE_TIMEOUT_MS = 15000;
 
-  function measureOne(documentHtml) {
+  function measureOne(documentHtml, script) {
     return new Promise(function (resolve, reject) {
       var frame = document.createElement("iframe");
       var id = "m" + Math.random().toString(36).slice(2);
@@ -36,7 +36,10 @@ window.sgExportPptx = window.sgExportPptx || (function () {
       frame.addEventListener("load", function () {
         frame.contentWindow.postMessage({ type: "sg-measure", id: id }, "*");
       });
-      frame.srcdoc = documentHtml;
+      // the measuring script goes last in the head, after the slide runtime and Chart.js
+      var at = documentHtml.indexOf("</head>");
+      frame.srcdoc = at < 0 ? documentHtml
+        : documentHtml.slice(0, at) + "<script>" + script + "</" + "script>" + documentHtml.slice(at);
       document.body.appendChild(frame);
     });
   }
@@ -85,12 +88,13 @@ window.sgExportPptx = window.sgExportPptx || (function () {
       docs.searchParams.set("asset_base", window.location.origin);
       var answer = await fetch(docs.toString(), { credentials: "include" });
       if (!answer.ok) throw new Error("slide documents: HTTP " + answer.status);
-      var slides = (await answer.json()).slides || [];
+      var payload = await answer.json();
+      var slides = payload.slides || [];
       var layouts = {};
       for (var i = 0; i < slides.length; i++) {
         shown.textContent = "Laying out slide " + (i + 1) + " of " + slides.length + " for PowerPoint\u2026";
         try {
-          layouts[slides[i].id] = await measureOne(slides[i].document);
+          layouts[slides[i].id] = await measureOne(slides[i].document, payload.measure_script);
         } catch (error) {
           console.warn("PPTX export: slide " + (i + 1) + " keeps the server's layout:", error);
         }

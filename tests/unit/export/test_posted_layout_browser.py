@@ -153,7 +153,8 @@ def test_malformed_posted_layouts_are_refused(app: Starlette) -> None:
     assert client.post(f"/api/export/{deck.id}.html", json={}).status_code == 405
     documents = client.get(url, params={"measure": "documents", "asset_base": "http://t"}).json()
     assert [s["id"] for s in documents["slides"]] == [s.id for s in deck.slides]
-    assert "__sgMeasure" in documents["slides"][0]["document"]
+    assert "__sgMeasure" in documents["measure_script"]
+    assert "__sgMeasure" not in documents["slides"][0]["document"]  # sent once, not per slide
     assert client.get(url, params={"measure": "documents", "asset_base": "x'"}).status_code == 422
     # nothing posted and no Chromium: the flow layout, and the file says so
     flow = Presentation(io.BytesIO(client.get(url).content))
