@@ -1,7 +1,8 @@
 """Turning model output (or a user's edit) into clean `Slide` values.
 
 `parse_deck_html` accepts a whole HTML document or bare fragments, with the usual noise around
-them (code fences, "Here is your deck:", unclosed tags, a missing `<html>`). Rules:
+them (code fences, "Here is your deck:", unclosed tags, a missing `<html>`; a fence is chatter
+only outside the HTML, see `slidegen.deck.chatter`). Rules:
 
 - Slides are the elements whose class list contains `slide`; if there is none, `<section>`
   elements. When a model forgets to close one slide, the next one ends up nested inside it; such
@@ -9,10 +10,13 @@ them (code fences, "Here is your deck:", unclosed tags, a missing `<html>`). Rul
   container left with nothing but whitespace after that (a pure wrapper) is dropped.
 - `<style>` outside every slide becomes the deck's shared `styles`; `<style>` inside a slide stays
   in the slide's HTML.
-- Inline `<script>` blocks are taken out of the HTML into `Slide.scripts`: a script belongs to the
-  last slide that *started* before it (so scripts inside a slide, and scripts following a slide
-  until the next one, belong to it). Scripts before the first slide go to the first slide.
-  External scripts (`src=`) and non-JavaScript script types are dropped.
+- Inline `<script>` blocks are taken out of the HTML into `Slide.scripts`, their code going to
+  the slides it draws on (`slidegen.deck.scripts`); code that names no slide stays with the
+  slide it sits in or follows (the last slide that *started* before it), and code before or
+  after all slides runs for every slide. External scripts (`src=`) and non-JavaScript script
+  types are dropped; reveal.js templates are rendered first (`slidegen.deck.templates`).
+  `parse_single_slide` (one slide) keeps every script of its HTML as written.
+- `ParsedDeck.report` lists what was removed and why (`slidegen.deck.report`).
 - Slide ids: a valid `data-slide-id="s_…"` on the container is kept (the agent hands slides to
   the model with their ids so that edits map back), unless an earlier slide already has it;
   otherwise a fresh id. The attribute itself is not kept in the stored HTML.
