@@ -18,6 +18,11 @@ Every document carries a strict CSP in a `<meta>`: nothing may be fetched (`defa
 'none'`, `connect-src 'none'`), images and fonts only as data URIs (or from `asset_base`), inline
 scripts and styles allowed (slides need them; the sandbox isolates them), no forms, no `<base>`.
 
+The deck's CSS goes through `page_css.isolate_page_rules` first: rules for `html`, `body` and
+`:root` keep only what slides inherit, so each slide keeps its own 1280x720 page (`.sg-page`)
+whatever the deck's page layout said; `slide_runtime.js` also shows slides that a deck's own
+navigation CSS hides until they are "active".
+
 Slide scripts run in a function scope each, with `document` bound to a view whose
 `getElementById` / `querySelector(All)` look inside the slide first. Two slides of one deck
 document may then both declare `const ctx` or use `<canvas id="chart">` without clashing, and
