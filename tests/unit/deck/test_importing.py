@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from slidegen.deck.importing import (
@@ -75,3 +77,29 @@ def test_legacy_encodings_are_read() -> None:
     assert read_deck_file("a.html", unlabelled).slides[0].title == "Naïve"
     bom = "<section><h1>Ünïcode</h1></section>".encode("utf-16")
     assert read_deck_file("a.html", bom).slides[0].title == "Ünïcode"
+
+
+def test_an_imported_deck_is_stored_at_version_1_with_kind_import(tmp_path: Path) -> None:
+    from slidegen.config import load_settings
+    from slidegen.store import ChangeKind, open_store
+
+    store = open_store(load_settings(DATABASE_URL=f"sqlite:///{tmp_path / 'store.db'}"))
+    try:
+        imported = read_deck_file("q3.html", DECK.encode())
+        record = store.create_deck(
+            "alice",
+            imported.title,
+            styles=imported.styles,
+            slides=imported.slides,
+            imported_from=imported.source,
+        )
+        (version,) = store.list_versions("alice", record.deck.id)
+        assert (version.version, version.kind, version.summary) == (
+            1,
+            ChangeKind.IMPORT,
+            "Imported from q3.html",
+        )
+        stored = store.get_deck("alice", record.deck.id).deck
+        assert stored.slides == imported.slides and stored.title == "Quarterly review"
+    finally:
+        store.dispose()
