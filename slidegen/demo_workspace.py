@@ -45,6 +45,7 @@ CHECK_TIMEOUT_S = 8.0
 # Per request while checking: the SDK's host-metadata probe otherwise retries for 300 s.
 _PROBE_TIMEOUT_S = 3
 DEMO_GENIE_SPACE = "demo-sales"
+DEMO_TOKENS_PER_S = 800
 
 
 @dataclass(frozen=True)
@@ -119,10 +120,12 @@ def start_demo() -> DemoWorkspace:
         if _demo is not None:
             return _demo
         from slidegen.emulator import EmulatorServer
-        from slidegen.emulator.scripts import genie_space
+        from slidegen.emulator.scripts import genie_space, model_script
 
         server = EmulatorServer().start()
         genie_space(server.emulator, DEMO_GENIE_SPACE, title="Demo sales data")
+        # Paced like a fast model, so slides visibly arrive one by one (a deck in a few seconds).
+        model_script(server.emulator).tokens_per_s = DEMO_TOKENS_PER_S
         _demo = DemoWorkspace(server.url, f"demo-{secrets.token_hex(8)}", DEMO_GENIE_SPACE, server)
         return _demo
 

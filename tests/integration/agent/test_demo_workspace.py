@@ -168,3 +168,29 @@ def emulator_url():
 
     with running_emulator() as server:
         yield server.url
+
+
+def test_a_generation_on_the_demo_workspace_uses_its_model_and_genie_space(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from slidegen.agent import Finished
+    from slidegen.emulator.scripts import genie_space
+
+    async def scenario() -> tuple[list, list[str]]:
+        async with _lifespan({}, monkeypatch):
+            user = UserContext("u", "u@example.com", "U", "r")
+            settings = load_settings(data_dir=tmp_path)
+            assert settings.genie_space_id is None
+            events = [
+                e
+                async for e in run_generation(
+                    GenerateRequest(user, "A deck on partner sales"), store=None, settings=settings
+                )
+            ]
+            demo = current_demo()
+            return events, genie_space(demo.server.emulator, demo.genie_space_id).questions
+
+    events, questions = asyncio.run(scenario())
+    assert isinstance(events[-1], Finished), events[-1]
+    assert events[-1].record.deck.title == "Partner Sales"
+    assert len(questions) == 2
