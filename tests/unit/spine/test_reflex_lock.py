@@ -36,4 +36,3 @@ def test_new_pins_are_kept(tmp_path: Path) -> None:
     with persisted_package_json_kept(tmp_path):
         path.write_text(json.dumps(updated))
     assert json.loads(path.read_text()) == updated
-
