@@ -187,11 +187,16 @@ def _parser() -> tree_sitter.Parser:
 class _Reader:
     """Turns the statements of one script into units."""
 
-    def __init__(self, source: bytes, block: int, near: int | None, targets: _Targets) -> None:
+    def __init__(
+        self, source: bytes, block: int, near: int | None, targets: _Targets, *, inside: bool
+    ) -> None:
         self.source = source
         self.block = block
         self.near = near
         self.targets = targets
+        # A script inside a slide runs with that slide's scoped `document`: selecting ".slide"
+        # finds its own slide, and an element it lacks is its author's business, not an orphan.
+        self.inside = inside
 
     def text(self, start: int, end: int) -> str:
         return self.source[start:end].decode("utf-8", "replace")
@@ -307,7 +312,9 @@ class _Reader:
             if selector is None:
                 continue
             hits, containers = targets.by_selector(selector)
-            if containers:
+            if self.inside and (containers or not hits):
+                unit.slides.add(self.near)  # type: ignore[arg-type]
+            elif containers and (method == "querySelectorAll" or len(hits) > 1):
                 unit.selects_slides = True
             elif hits:
                 near = self.near
@@ -328,6 +335,8 @@ class _Reader:
         hits = self.targets.by_id(value, self.near)
         if hits:
             unit.slides.update(hits)
+        elif self.inside:
+            unit.slides.add(self.near)  # type: ignore[arg-type]
         else:
             unit.missing.append(f"#{value}")
 
@@ -656,7 +665,8 @@ def assign_scripts(
         source = block.code.encode()
         tree = _parser().parse(source)
         trees.append(tree)
-        readers.append(_Reader(source, index, placed[index], targets))
+        inside = block.home is not None
+        readers.append(_Reader(source, index, placed[index], targets, inside=inside))
     # A deck that declares a library's name itself (a helper called `$`) keeps using it.
     own = set()
     for index, tree in enumerate(trees):

@@ -166,3 +166,15 @@ def test_slides_declaring_the_same_name_keep_their_own_and_a_middle_script_stays
     assert "'c1'" in one and "'c3'" not in one and "log(2)" not in one
     assert two == "log(2);"
     assert "'c3'" in three and "'c1'" not in three
+
+
+def test_a_script_inside_a_slide_may_select_its_own_slide_and_elements_it_makes() -> None:
+    text = (
+        '<div class="slide"><h1>A</h1><script>'
+        "document.querySelector('.slide').style.background = 'red';"
+        "document.getElementById('made-later').remove();"
+        "</script></div>" + SLIDES
+    )
+    own = parse_deck_html(text).slides[0]
+    assert "style.background" in own.scripts[0] and "made-later" in own.scripts[0]
+    assert parse_deck_html(text).report.removed == ()
