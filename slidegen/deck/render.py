@@ -76,8 +76,9 @@ def base_css() -> str:
 _DECK_CSS = (
     "body.sg-deck{background:#e5e7eb}"
     "body.sg-deck .sg-page{margin:24px auto;box-shadow:0 2px 12px rgba(0,0,0,.25)}"
-    # No specificity: a deck's page background (moved to .sg-page by page_css) wins.
-    ":where(body.sg-deck) :where(.sg-page){background:#fff}"
+    # One class of specificity: a deck's page background (moved to .sg-page by page_css, later
+    # in the document) wins, a deck's rule for every div does not.
+    ":where(body.sg-deck) .sg-page{background:#fff}"
     f"@page{{size:{SLIDE_WIDTH}px {SLIDE_HEIGHT}px;margin:0}}"
     "@media print{body.sg-deck{background:none}"
     "body.sg-deck .sg-page{margin:0;box-shadow:none;break-after:page}}"
