@@ -77,6 +77,7 @@ class DeployContext:
     folder: str = ""
     package_dir: Path | None = None
     local: dict[str, LocalFile] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)  # package paths not uploaded, and why
     remote: RemoteState | None = None
     upload_plan: UploadPlan | None = None
     app_plan: apps.AppPlan | None = None
@@ -134,7 +135,7 @@ def build_step(ctx: DeployContext) -> None:
         )
         ctx.report.info(f"frontend: {frontend}")
         ctx.report.set(frontend=frontend)
-    skipped: dict[str, str] = {}
+    skipped = ctx.skipped
     ctx.local = scan_package(ctx.package_dir, skipped)  # refuses a file over 10 MB
     total = sum(f.size for f in ctx.local.values())
     ctx.report.info(f"{len(ctx.local)} files, {total / 1024 / 1024:.1f} MB")
@@ -206,6 +207,7 @@ def plan_step(ctx: DeployContext) -> None:
             "app": ctx.app_plan.as_json(),
             "permissions": ctx.permission_plan.as_json(),
             "clean": ctx.options.clean,
+            "skipped": ctx.skipped,
         }
     )
     removals = ctx.permission_plan.remove

@@ -237,6 +237,7 @@ def test_package_strays_are_skipped_and_listed(
         "notes.txt",
     }
     assert skipped["data/"] == "local data" and skipped[".env"].startswith("local environment")
+    assert report.result["plan"]["skipped"] == skipped
     assert any("not uploaded" in w and ".env" in w for w in report.warnings)
 
 
