@@ -211,7 +211,15 @@ def _chart_script(canvas: str, kind: str, labels: Sequence[str], series: dict[st
             "maintainAspectRatio": False,
             "plugins": {"legend": {"display": kind != "bar"}},
             "scales": {
-                "y": {"beginAtZero": kind == "bar", "ticks": {"font": {"size": 16}}},
+                "y": {
+                    "beginAtZero": kind == "bar",
+                    "ticks": {"font": {"size": 16}},
+                    "title": {
+                        "display": True,
+                        "text": next(iter(series), ""),
+                        "font": {"size": 16},
+                    },
+                },
                 "x": {"ticks": {"font": {"size": 16}}},
             },
         },
@@ -264,7 +272,14 @@ def _chart_slide(table: ToolTable, title: str, canvas: str, kind: str) -> str:
     label, numeric = _split_columns(table)
     first = numeric[:1]
     labels = [row[label] for row in table.rows]
-    series = {_label(table.columns[i]): [_number(row[i]) for row in table.rows] for i in first}
+    series = {}
+    for i in first:
+        values = [_number(row[i]) or 0.0 for row in table.rows]
+        name = _label(table.columns[i])
+        if "revenue" in table.columns[i].lower() and max(values, default=0) >= 1e6:
+            # Axis ticks in millions read better than 4,500,000 (the rows stay the source).
+            values, name = [round(v / 1e6, 2) for v in values], f"{name} ($M)"
+        series[name] = values
     return _slide(
         f'<h2>{_esc(title)}</h2><div class="chart"><canvas id="{canvas}"></canvas></div>'
         '<p class="source">Source: demo Genie space, 2024 sales</p>',

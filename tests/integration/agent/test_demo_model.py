@@ -62,9 +62,10 @@ def test_the_demo_model_writes_a_styled_deck_from_the_prompt_and_genies_rows(
     assert {c["type"] for c in charts} == {"bar", "line"}
     bar = next(c for c in charts if c["type"] == "bar")
     assert bar["data"]["labels"] == [r[0] for r in REGION_REVENUE]
-    assert bar["data"]["datasets"][0]["data"] == [r[1] for r in REGION_REVENUE]
+    assert bar["data"]["datasets"][0]["data"] == [round(r[1] / 1e6, 2) for r in REGION_REVENUE]
+    assert bar["data"]["datasets"][0]["label"] == "Revenue ($M)"
     line = next(c for c in charts if c["type"] == "line")
-    assert line["data"]["datasets"][0]["data"] == [r[1] for r in MONTHLY_REVENUE]
+    assert line["data"]["datasets"][0]["data"] == [round(r[1] / 1e6, 2) for r in MONTHLY_REVENUE]
     for slide in deck.slides:
         for canvas in lxml.html.fromstring(slide.html).xpath("//canvas/@id"):
             assert any(canvas in script for script in slide.scripts)
