@@ -493,12 +493,16 @@
       for (var i = 0; i < edges.length; i++) if (Math.abs(edges[i] - x) < 1.5) return;
       edges.push(x);
     }
+    // columns start at cells' left edges; the last ends at the rightmost cell (with
+    // border-spacing, a cell's right edge is the next column's start minus the spacing)
+    var rightmost = -Infinity;
     rows.forEach(function (tr) {
       Array.prototype.forEach.call(tr.cells, function (td) {
         var r = td.getBoundingClientRect();
-        if (r.width > 0) { addEdge(r.left); addEdge(r.right); }
+        if (r.width > 0) { addEdge(r.left); rightmost = Math.max(rightmost, r.right); }
       });
     });
+    if (rightmost > -Infinity) addEdge(rightmost);
     edges.sort(function (a, b) { return a - b; });
     if (edges.length < 2 || edges.length > 64) return false;
     function edgeIndex(x) {

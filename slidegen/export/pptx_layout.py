@@ -288,6 +288,12 @@ def _fill_runs(paragraph: object, runs: list[Run], align: str, line_height: floa
                 paragraph.add_line_break()  # type: ignore[attr-defined]
             if part:
                 _add_run(paragraph, run, part)
+    sizes = [r.size for r in runs if r.t.strip()]
+    if sizes:
+        # The paragraph mark's size counts for the line height too (18 pt by default): it
+        # takes the text's size so a small line is not set at 18 pt's height.
+        end = paragraph._p.get_or_add_endParaRPr()  # type: ignore[attr-defined]
+        end.set("sz", str(round(max(1.0, sizes[-1] * PT_PER_PX) * 100)))
 
 
 def _add_run(paragraph: object, run: Run, text: str) -> None:
