@@ -12,7 +12,13 @@ import httpx
 import pytest
 import socketio
 
-from tests.security.conftest import RATE_LIMIT_TURNS, TURN_MAX_PUSH_BYTES, new_user, user_headers
+from tests.security.conftest import (
+    RATE_LIMIT_TURNS,
+    TURN_MAX_PUSH_BYTES,
+    new_user,
+    start_app,
+    user_headers,
+)
 from tests.security.tabs import Tab, run
 
 EVIL = "https://evil.example"
@@ -85,6 +91,29 @@ def test_websocket_handshake_from_another_origin_is_refused(app: Any) -> None:
         await behind_proxy.close()
 
     run(scenario())
+
+
+def test_development_keeps_the_reflex_run_frontend_working(
+    packaged_build: Any, workspace: Any, tmp_path: Any
+) -> None:
+    """`reflex run` serves the pages on :3000 and the backend on :8000: that origin passes."""
+    dev = start_app(packaged_build, tmp_path / "dev", workspace, ENVIRONMENT="development")
+    frontend = "http://localhost:3000"
+    try:
+        answer = httpx.get(f"{dev.url}/ping", headers={"origin": frontend})
+        assert answer.status_code == 200
+        assert answer.headers.get("access-control-allow-origin") in (frontend, "*")
+        assert httpx.post(f"{dev.url}/_upload", headers={"origin": EVIL}).status_code == 403
+
+        async def scenario() -> None:
+            tab = Tab(dev, "dev-user", headers={"origin": frontend})
+            await tab.open()
+            await tab.until('"signed_in_rx_state_": true')  # as the development user
+            await tab.close()
+
+        run(scenario())
+    finally:
+        dev.terminate()
 
 
 # --------------------------------------------------------------------------- replayed token
