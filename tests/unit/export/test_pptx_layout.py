@@ -142,6 +142,7 @@ def test_text_runs_keep_font_size_weight_colour_and_alignment() -> None:
     alpha = second._r.find(".//" + qn("a:alpha"))
     assert alpha is not None and alpha.get("val") == "50000"
     assert paragraph.alignment == 2  # centre
+    assert paragraph._p.find(qn("a:endParaRPr")).get("sz") == "2400"  # not 18 pt's line height
     assert shape.text_frame.word_wrap is False
     # the box is centred on the measured one, a little wider for font differences
     assert abs((shape.left + shape.width / 2) - 400 * EMU) < EMU
