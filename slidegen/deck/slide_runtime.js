@@ -1,12 +1,21 @@
 // Runs each slide script with a slide-scoped `document` (see slidegen/deck/render.py).
 // window.__sgSlide(id, fn): fn(document) where getElementById / querySelector(All) look inside
-// the slide's page first, then in the whole document. A throwing script is logged, not fatal.
+// the slide's page first, then in the rest of the document outside every slide's page (head,
+// body): never in another slide, so code a deck shares between slides cannot draw twice on one
+// canvas in a deck document. A throwing script is logged, not fatal.
 (function () {
+  function outsidePages(node) {
+    return !(node.closest && node.closest("[data-sg-slide]"));
+  }
   function firstHit(own, all) {
     return function (arg) {
       var hit = own(arg);
       var found = hit && (hit.length === undefined || hit.length > 0);
-      return found ? hit : all(arg);
+      if (found) return hit;
+      var other = all(arg);
+      if (!other) return other;
+      if (other.length === undefined) return outsidePages(other) ? other : null;
+      return Array.prototype.filter.call(other, outsidePages);
     };
   }
   function scoped(root) {

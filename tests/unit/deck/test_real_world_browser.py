@@ -176,3 +176,31 @@ def test_1920_slides_scaled_by_css_render_as_designed(page: Any) -> None:
         " return [Math.round(r.right), Math.round(r.bottom)]; }"
     )
     assert corner == [1253, 693]  # (1920 - 40) and (1080 - 40), scaled by 2/3
+
+
+SHARED_LOOP = """
+<div class="slide"><h1>A</h1><canvas id="a"></canvas></div>
+<div class="slide"><h1>B</h1><canvas id="b"></canvas></div>
+<script>
+[['a', 1], ['b', 2]].forEach(([id, n]) => {
+  const canvas = document.getElementById(id);
+  if (canvas) new Chart(canvas, {type: 'bar', options: {animation: false, responsive: false},
+    data: {labels: ['x'], datasets: [{data: [n]}]}});
+});
+</script>"""
+
+
+def test_code_shared_by_two_slides_draws_each_chart_once_in_the_deck_document(page: Any) -> None:
+    deck = _deck(SHARED_LOOP)
+    assert all("forEach" in s.scripts[0] for s in deck.slides)  # a copy for each slide
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if "script failed" in m.text else None)
+    page.set_content(render_deck_document(deck), wait_until="load")
+    values = page.evaluate(
+        "() => ['a', 'b'].map(id => Chart.getChart(document.getElementById(id))"
+        ".data.datasets[0].data[0])"
+    )
+    assert values == [1, 2] and errors == []
+    for slide in deck.slides:
+        page.set_content(render_slide_document(deck, slide), wait_until="load")
+        assert page.evaluate(DRAWN) == 1
