@@ -10,6 +10,7 @@ back to the browser-free flow layout, or to layouts the user's browser posted.
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from collections.abc import Coroutine
 from typing import Any, TypeVar
@@ -22,12 +23,14 @@ from slidegen.export.pdf import CHROMIUM_ARGS, DEFAULT_CHROMIUM, pdf_available
 __all__ = ["MeasureError", "measure_available", "measure_deck", "measure_deck_async"]
 
 TIMEOUT_MS = 60_000
+SLIDE_TIMEOUT_MS = 15_000
 # Each measurement starts its own Chromium (~150 MB): at most this many at once per process; a
 # caller that waits longer than QUEUE_TIMEOUT_S gets a MeasureError (and the flow layout).
 MAX_CONCURRENT = 2
 QUEUE_TIMEOUT_S = 60.0
 _SLOTS = threading.BoundedSemaphore(MAX_CONCURRENT)
 T = TypeVar("T")
+log = logging.getLogger("slidegen.export.measure")
 
 # Before any page script: when Chart.js defines window.Chart, switch its animation off, so a
 # screenshot or a measurement sees each chart's final frame.
@@ -90,15 +93,21 @@ async def _measure(deck: Deck, chromium_path: str) -> dict[str, SlideLayout]:
                 )
                 await context.add_init_script(NO_CHART_ANIMATION)
                 page = await context.new_page()
-                page.set_default_timeout(TIMEOUT_MS)
+                page.set_default_timeout(SLIDE_TIMEOUT_MS)
                 for slide in deck.slides:
                     document = render_slide_document(deck, slide, measure=True)
-                    await page.set_content(document, wait_until="load")
-                    raw = await page.evaluate("() => window.__sgMeasure()")
                     try:
+                        await page.set_content(document, wait_until="load")
+                        raw = await page.evaluate("() => window.__sgMeasure()")
                         layouts[slide.id] = parse_slide_layout(raw)
                     except LayoutError:
                         continue  # this slide takes the flow layout
+                    except PlaywrightError:
+                        # a slide whose script never ends: the flow layout, and a fresh page
+                        log.warning("slide %s could not be measured", slide.id)
+                        await page.close()
+                        page = await context.new_page()
+                        page.set_default_timeout(SLIDE_TIMEOUT_MS)
             finally:
                 await browser.close()
     except PlaywrightError as exc:

@@ -123,3 +123,18 @@ def test_card_fill_and_inline_svg_picture(exported) -> None:
     assert picture.image.content_type == "image/png"
     assert str(slide.background.fill.fore_color.rgb) == "F8FAFC"
     assert prs.core_properties.comments.startswith(LAYOUT_BROWSER)
+
+
+def test_a_slide_whose_script_never_ends_takes_the_flow_layout_alone(monkeypatch) -> None:
+    if not measure_available():
+        missing("Chromium at /usr/bin/chromium")
+    from slidegen.export import measure
+
+    monkeypatch.setattr(measure, "SLIDE_TIMEOUT_MS", 1500)
+    parsed = parse_deck_html(
+        '<div class="slide"><h1>Stuck</h1></div><script>while (true) {}</script>'
+        '<div class="slide"><h1>Fine</h1></div>'
+    )
+    deck = Deck(id="d_2", owner="o", title="Loop", styles=parsed.styles, slides=parsed.slides)
+    layouts = measure_deck(deck)
+    assert set(layouts) == {deck.slides[1].id}
