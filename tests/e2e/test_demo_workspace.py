@@ -160,3 +160,43 @@ def test_long_deck_titles_in_the_deck_menu_truncate_without_overlapping(
     assert item.get_attribute("title") == long_title.strip()
     page.keyboard.press("Escape")
     page.context.close()
+
+
+@pytest.fixture(scope="module")
+def unconfigured_production_app(
+    packaged_build: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Any]:
+    from tests.support.app_server import start_packaged_app
+
+    running = start_packaged_app(
+        packaged_build, tmp_path_factory.mktemp("no-workspace-run"), env={"DATABRICKS_APP_NAME": ""}
+    )
+    yield running
+    running.terminate()
+
+
+def test_production_without_a_workspace_says_what_to_set_in_the_chat(
+    unconfigured_production_app: Any, browser: Any
+) -> None:
+    from slidegen.agent.model import NO_WORKSPACE
+
+    context = browser.new_context(
+        viewport={"width": 1440, "height": 900},
+        extra_http_headers={"X-Forwarded-User": "nora", "X-Forwarded-Email": "nora@example.com"},
+    )
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    page.goto(unconfigured_production_app.url)
+    page.wait_for_selector("#chat-input")
+    expect(page.locator("#demo-banner-slot[data-demo='false']")).to_have_count(1)
+    expect(page.locator("#demo-banner")).to_have_count(0)
+    page.fill("#chat-input", PROMPT)
+    page.keyboard.press("Enter")
+    expect(page.locator("#chat-log")).to_contain_text(NO_WORKSPACE, timeout=40_000)
+    assert "cannot configure default credentials" not in page.locator("#chat-log").inner_text()
+    shot(page, "no-workspace-error-1440x900")
+    page.set_viewport_size({"width": 1024, "height": 768})
+    shot(page, "no-workspace-error-1024x768")
+    # The SDK's own explanation is in the log (a WARNING, on stderr).
+    assert "cannot configure default credentials" in unconfigured_production_app.all_output()
+    context.close()
