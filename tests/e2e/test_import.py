@@ -61,6 +61,11 @@ def test_a_file_that_is_not_a_deck_is_refused_and_creates_nothing(page: Any) -> 
     shot(page, "import-01-dialog")
     _upload(page, "notes.html", b"<html><body><p>Just notes</p></body></html>")
     expect(page.locator("#import-error")).to_contain_text("notes.html holds no slides")
+    # Refused in the browser, before anything is sent.
+    _upload(page, "slides.pdf", b"%PDF-1.7")
+    expect(page.locator("#import-error")).to_contain_text("slides.pdf is not an HTML file")
+    _upload(page, "huge.html", b"<section>" + b"x" * 5_000_001)
+    expect(page.locator("#import-error")).to_contain_text("huge.html is larger than 5 MB")
     page.keyboard.press("Escape")
     expect(page.locator("#import-dialog")).to_be_hidden()
     assert _deck_titles(page) == before
@@ -107,3 +112,15 @@ def test_pasted_html_becomes_a_deck(page: Any) -> None:
     expect(page.locator("#import-report")).to_contain_text("Nothing: the deck needed no changes.")
     page.locator("#import-done").click()
     expect(page.locator("#slide-count")).to_have_text("2 slides")
+
+
+def test_a_file_of_several_parts_arrives_whole(page: Any) -> None:
+    # 1.3 MB: three parts over the websocket (512 KB each at most).
+    slides = "".join(
+        f'<div class="slide"><h2>Part {n}</h2><p>{"word " * 26_000}</p></div>' for n in range(10)
+    )
+    _open_dialog(page)
+    _upload(page, "long.html", f"<title>Long deck</title>{slides}".encode())
+    expect(page.locator("#import-report")).to_contain_text("10 slides", timeout=30_000)
+    page.locator("#import-done").click()
+    expect(page.locator("#slide-count")).to_have_text("10 slides")
