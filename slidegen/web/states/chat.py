@@ -4,7 +4,7 @@ A turn runs as a Reflex *background* event, so the tab stays responsive and the 
 taken only for each small update (`async with self`). What streams is kept small on purpose
 (a changed var is resent whole): the running answer lives in `answer` (a short string) and
 finished messages are appended to `messages` once, at the end of the turn. Slides the agent
-completes are shown one by one through `DeckState` (one new shard entry each).
+completes are shown one by one through `DeckView` (one new shard entry each).
 
 Without a selection, a prompt (re)generates the deck; with slides selected, it edits only those
 (the agent gets exactly those slides) and the chat says which. Stop cancels the task that
@@ -36,6 +36,7 @@ from slidegen.deck.model import MAX_SLIDES_PER_DECK
 from slidegen.server.ratelimit import turn_limiter
 from slidegen.web.auth import asset_base, connection_user
 from slidegen.web.states.common import blocking, store, user_message
+from slidegen.web.states.deck import DeckView, when_deck_switches
 from slidegen.web.view import prose_of, slide_document
 
 __all__ = ["ChatMessage", "ChatState", "QueryView"]
@@ -274,7 +275,7 @@ class ChatState(rx.State):
         self._stop_requested = False
         deck.busy = False
         # The store is the truth: show exactly what was saved (or the unchanged deck).
-        await deck._open(deck.deck_id)
+        await DeckView(deck).reload()
 
     async def _consume(
         self, user: Any, deck_id: str, base_version: int, prompt: str, selected: list[str]
@@ -341,7 +342,7 @@ class ChatState(rx.State):
                     elif isinstance(event, agent.Retrying):
                         self.status = "The answer was unusable; asking the model once more…"
                     elif isinstance(event, agent.SlideReady):
-                        deck_state = await self.get_state(self._deck_cls())
+                        deck_state = await DeckView.of(self)
                         budget -= self._show_slide(
                             deck_state, event, bool(selected), streamed, origin
                         )
@@ -358,12 +359,6 @@ class ChatState(rx.State):
             "error", "The assistant stopped without finishing. The deck is unchanged; try again."
         )
 
-    @staticmethod
-    def _deck_cls() -> Any:
-        from slidegen.web.states.deck import DeckState
-
-        return DeckState
-
     def _show_slide(
         self, deck: Any, event: Any, editing: bool, streamed: list[str], origin: str
     ) -> int:
@@ -375,14 +370,14 @@ class ChatState(rx.State):
         if editing:
             # An edit keeps the replaced slide's id: the new look takes its place.
             streamed.append(slide.id)
-            deck._put_doc(slide.id, doc, slide.title)
+            deck.replace_slide(slide.id, doc, slide.title)
             return len(doc.encode())
         if not streamed:
-            deck._begin_stream()
+            deck.begin_stream()
         streamed.append(slide.id)
         # Untitled: "" as in the saved deck (the panel shows "Slide N"), so the saved deck's
         # entries equal the streamed ones and nothing is resent when the generation ends.
-        deck._append_streamed(slide.id, doc, slide.title or "")
+        deck.stream_slide(slide.id, doc, slide.title or "")
         return len(doc.encode())
 
 
@@ -392,4 +387,10 @@ class _DeckShim:
     def __init__(self, deck_state: Any) -> None:
         self.id = deck_state.deck_id
         self.owner = ""
-        self.styles = deck_state._styles
+        self.styles = deck_state.styles
+
+
+@when_deck_switches
+async def _show_chat_of_opened_deck(deck_state: rx.State) -> None:
+    """Opening another deck shows that deck's persisted conversation."""
+    await (await deck_state.get_state(ChatState))._load_history()

@@ -1,30 +1,37 @@
-"""Small helpers shared by the state classes: the store, running blocking calls, messages."""
+"""Small helpers shared by the state classes: the deck service, the connection's owner, messages.
+
+Deck operations go through `deck_service()` (`slidegen.service`), which runs the store off the
+event loop; `blocking` runs other blocking work (parsing an upload) in the same bounded pool.
+"""
 
 from __future__ import annotations
 
-import asyncio
-import functools
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from slidegen.server.services import get_store
+from slidegen.service import DeckService, run_blocking
+from slidegen.service.decks import error_text
+from slidegen.web.auth import connection_user
 
-__all__ = ["blocking", "store", "user_message"]
+__all__ = ["blocking", "deck_service", "owner_of", "store", "user_message"]
 
-T = TypeVar("T")
+blocking = run_blocking
+user_message = error_text
+
+_SERVICE = DeckService(get_store)
+
+
+def deck_service() -> DeckService:
+    """The deck operations, on the process's store."""
+    return _SERVICE
+
+
+def owner_of(state: Any) -> str | None:
+    """The user id of the connection behind `state`, or None when nobody is signed in."""
+    user = connection_user(state)
+    return user.user_id if user is not None else None
 
 
 def store() -> Any:
-    """The process's deck store (opened and migrated on first use)."""
+    """The process's deck store, for what is not a deck operation yet (a chat turn, an import)."""
     return get_store()
-
-
-async def blocking(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Run a blocking store call off the event loop, so one slow query never stalls the others."""
-    return await asyncio.to_thread(functools.partial(fn, *args, **kwargs))
-
-
-def user_message(error: BaseException) -> str:
-    """A message for the user from a domain error: the error's own text, which names the problem."""
-    text = str(error).strip()
-    return text or type(error).__name__

@@ -14,47 +14,65 @@ often each part changes:
 Each is assigned only when its value really changed (`_assign`), because Reflex resends any
 assigned var even when equal.
 
-Every action re-reads the deck from the store with the connection's user as owner, applies a
-pure operation from `slidegen.deck`, and saves a new version with `base_version` = the version
-this tab shows. If another tab saved first the store refuses (`StaleVersionError`): the newer
-version is loaded and the user is told that their change was not applied.
+Every action goes through `slidegen.service.DeckService` with the connection's user as owner:
+it applies a pure operation from `slidegen.deck` to the stored head and saves a new version with
+`base_version` = the version this tab shows. Its `Outcome` is shown in one place (`_settle`): a
+conflict shows the newer version and says the change was not applied; a missing deck is left.
+
+This module imports no sibling state. Other states drive the view through `DeckView` (plain
+methods on a helper, because a public method of a state would be an event the browser can
+send), and learn about a switch of deck or a changed deck list through the listeners they
+register with `when_deck_switches` / `when_deck_list_changes`.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import reflex as rx
 
-from slidegen.web.auth import asset_base, connection_user
-from slidegen.web.states.common import blocking, store, user_message
+from slidegen.service import CONFLICT_MESSAGE, Outcome, Status, Unchanged
+from slidegen.web.auth import asset_base
+from slidegen.web.states.common import deck_service, owner_of
 from slidegen.web.view import SHARDS, SlideEntry, deck_view, place_entries
 
-__all__ = ["DeckState", "shard_name"]
+__all__ = [
+    "BUSY_MESSAGE",
+    "CONFLICT_MESSAGE",
+    "DeckState",
+    "DeckView",
+    "shard_name",
+    "when_deck_list_changes",
+    "when_deck_switches",
+]
 
 log = logging.getLogger("slidegen.web.deck")
 
-CONFLICT_MESSAGE = (
-    "This deck was changed in another tab or window, so your last change was not applied. "
-    "The newer version is shown now: check it and make your change again."
-)
+BUSY_MESSAGE = "The assistant is still writing this deck: wait for it or press Stop."
+
+# Called with the DeckState after it opened a different deck / after the user's deck list
+# changed (a rename): other states refresh what they show of it.
+Listener = Callable[[rx.State], Awaitable[None]]
+_switch_listeners: list[Listener] = []
+_list_listeners: list[Listener] = []
 
 
-class _Unchanged(Exception):
-    """An edit that leaves the deck as it is: no version is saved."""
+def when_deck_switches(listener: Listener) -> Listener:
+    """Register `listener(deck_state)`, awaited whenever the tab opens a different deck."""
+    _switch_listeners.append(listener)
+    return listener
+
+
+def when_deck_list_changes(listener: Listener) -> Listener:
+    """Register `listener(deck_state)`, awaited after a change that alters the deck list."""
+    _list_listeners.append(listener)
+    return listener
 
 
 def shard_name(index: int) -> str:
     return f"shard_{index}"
-
-
-def change_kind(name: str) -> Any:
-    """The store's `ChangeKind` member for `name` (e.g. "reorder")."""
-    from slidegen.store import ChangeKind
-
-    return ChangeKind(name)
 
 
 class DeckState(rx.State):
@@ -178,15 +196,9 @@ class DeckState(rx.State):
 
     async def _open(self, deck_id: str) -> bool:
         """Load `deck_id` of the connection's user; False (view cleared) if it is not theirs."""
-        from slidegen.store import DeckNotFoundError
-
-        user = connection_user(self)
-        if user is None:
-            self._clear()
-            return False
-        try:
-            record = await blocking(store().get_deck, user.user_id, deck_id)
-        except DeckNotFoundError:
+        owner = owner_of(self)
+        record = await deck_service().open(owner, deck_id) if owner else None
+        if record is None:
             self._clear()
             return False
         switched = record.deck.id != self.deck_id
@@ -197,10 +209,19 @@ class DeckState(rx.State):
             self._assign("notice", "")
         self._show(record)
         if switched:
-            from slidegen.web.states.chat import ChatState
-
-            await (await self.get_state(ChatState))._load_history()
+            for listener in _switch_listeners:
+                await listener(self)
         return True
+
+    def _settle(self, outcome: Outcome) -> bool:
+        """Show what a deck operation came to; True when it saved a new version."""
+        if outcome.status in (Status.SAVED, Status.CONFLICT) and outcome.record is not None:
+            self._show(outcome.record)
+        elif outcome.status is Status.MISSING:
+            self._clear()
+        if outcome.status is not Status.UNCHANGED:
+            self._say(outcome.message, error=outcome.error)
+        return outcome.saved
 
     @rx.event
     async def reload(self) -> None:
@@ -275,43 +296,14 @@ class DeckState(rx.State):
     # ----------------------------------------------------------------- changes
     async def _change(self, op: Callable[[Any], Any], kind: str, summary: str) -> bool:
         """Apply `op` (Deck -> Deck) to the stored deck and save it as a new version."""
-        from slidegen.store import DeckNotFoundError, StaleVersionError
-
-        user = connection_user(self)
-        if user is None or not self.deck_id:
+        owner = owner_of(self)
+        if owner is None or not self.deck_id:
             return False
         if self.busy:
-            self._say("The assistant is still writing this deck: wait for it or press Stop.")
+            self._say(BUSY_MESSAGE)
             return False
-        st = store()
-        try:
-            record = await blocking(st.get_deck, user.user_id, self.deck_id)
-            if record.version != self.version:
-                raise StaleVersionError(CONFLICT_MESSAGE)
-            deck = op(record.deck)
-            saved = await blocking(
-                st.save_deck,
-                user.user_id,
-                deck,
-                base_version=self.version,
-                kind=change_kind(kind),
-                summary=summary,
-                actor=user.user_id,
-            )
-        except StaleVersionError:
-            await self._open(self.deck_id)
-            self._say(CONFLICT_MESSAGE, error=True)
-            return False
-        except DeckNotFoundError:
-            self._clear()
-            self._say("This deck no longer exists (it was deleted in another tab).", error=True)
-            return False
-        except (ValueError, KeyError) as error:  # domain errors name the problem
-            self._say(user_message(error), error=True)
-            return False
-        self._show(saved)
-        self._say("")
-        return True
+        outcome = await deck_service().apply(owner, self.deck_id, self.version, op, kind, summary)
+        return self._settle(outcome)
 
     @rx.event
     async def move(self, slide_id: str, target_id: str, after: bool = False) -> None:
@@ -419,15 +411,12 @@ class DeckState(rx.State):
             slide = deck.slide(slide_id)
             html = apply_text_edits(slide.html, parsed)
             if html == slide.html:
-                raise _Unchanged
+                raise Unchanged
             source = slide_source(type(slide)(id=slide.id, html=html, scripts=slide.scripts))
             return edit_slide_html(deck, slide_id, source)
 
         n = self.order.index(slide_id) + 1
-        try:
-            await self._change(edit, "manual_edit", f"Edited the text of slide {n}")
-        except _Unchanged:
-            return
+        await self._change(edit, "manual_edit", f"Edited the text of slide {n}")
 
     @rx.event
     async def rename_to(self, title: str) -> None:
@@ -435,48 +424,117 @@ class DeckState(rx.State):
 
     @rx.event
     async def rename(self, form: dict[str, Any]) -> None:
-        from slidegen.deck import rename_deck
-
         title = " ".join(str(form.get("title", "")).split())
-        if not title or title == self.title:
+        owner = owner_of(self)
+        if owner is None or not self.deck_id or not title or title == self.title:
             return
-        if await self._change(
-            lambda d: rename_deck(d, title), "rename", f"Renamed to “{title[:60]}”"
-        ):
-            from slidegen.web.states.session import SessionState
-
-            await (await self.get_state(SessionState))._refresh_decks()
+        if self.busy:
+            self._say(BUSY_MESSAGE)
+            return
+        if self._settle(await deck_service().rename(owner, self.deck_id, self.version, title)):
+            for listener in _list_listeners:
+                await listener(self)
 
     # ----------------------------------------------------------------- undo / redo
-    async def _step(self, method: str) -> None:
-        from slidegen.store import DeckNotFoundError, StaleVersionError
-
-        user = connection_user(self)
-        if user is None or not self.deck_id or self.busy:
+    async def _step(self, forward: bool) -> None:
+        owner = owner_of(self)
+        if owner is None or not self.deck_id or self.busy:
             return
-        try:
-            record = await blocking(
-                getattr(store(), method), user.user_id, self.deck_id, base_version=self.version
-            )
-        except StaleVersionError:
-            await self._open(self.deck_id)
-            self._say(CONFLICT_MESSAGE, error=True)
-            return
-        except DeckNotFoundError:
-            self._clear()
-            return
-        except ValueError as error:  # nothing to undo / redo
-            self._say(user_message(error))
-            return
-        if record is None:
-            return
-        self._show(record)
-        self._say("")
+        service = deck_service()
+        step = service.redo if forward else service.undo
+        self._settle(await step(owner, self.deck_id, self.version))
 
     @rx.event
     async def undo(self) -> None:
-        await self._step("undo")
+        await self._step(forward=False)
 
     @rx.event
     async def redo(self) -> None:
-        await self._step("redo")
+        await self._step(forward=True)
+
+
+class DeckView:
+    """The open deck's view as other states drive it: show a deck, stream slides in, say a
+    notice. Get one with `await DeckView.of(state)` from any state of the same tab."""
+
+    def __init__(self, state: DeckState) -> None:
+        self.state = state
+
+    @classmethod
+    async def of(cls, state: rx.State) -> DeckView:
+        return cls(await state.get_state(DeckState))
+
+    # What others read of the view.
+    @property
+    def deck_id(self) -> str:
+        return self.state.deck_id
+
+    @property
+    def version(self) -> int:
+        return self.state.version
+
+    @property
+    def styles(self) -> str:
+        """The deck's shared CSS, for slide documents made before the deck is saved."""
+        return self.state._styles
+
+    @property
+    def order(self) -> list[str]:
+        return list(self.state.order)
+
+    def number_of(self, slide_id: str) -> int:
+        """The slide's position (1-based) as shown, 0 if it is not shown."""
+        order = self.state.order
+        return order.index(slide_id) + 1 if slide_id in order else 0
+
+    def busy_notice(self) -> bool:
+        """True (and the notice says why) while the assistant writes into this deck."""
+        if self.state.busy:
+            self.state._say(BUSY_MESSAGE)
+        return bool(self.state.busy)
+
+    # Showing.
+    async def open(self, deck_id: str) -> bool:
+        """Show `deck_id` of the connection's user; False (view cleared) if it is not theirs."""
+        return await self.state._open(deck_id)
+
+    async def reload(self) -> None:
+        """Show the stored head of the open deck (the store is the truth)."""
+        await self.state._open(self.state.deck_id)
+
+    def show(self, record: Any) -> None:
+        self.state._show(record)
+
+    def settle(self, outcome: Outcome) -> bool:
+        """Show a deck operation's outcome (see `slidegen.service`); True when it saved."""
+        return self.state._settle(outcome)
+
+    def say(self, message: str, *, error: bool = False) -> None:
+        self.state._say(message, error=error)
+
+    @property
+    def notice(self) -> tuple[str, bool]:
+        """The notice shown and whether it reports a failure."""
+        return self.state.notice, self.state.notice_error
+
+    async def change(self, op: Callable[[Any], Any], kind: str, summary: str) -> bool:
+        """Apply `op` (Deck -> Deck) to the open deck as a new version; True when saved."""
+        return await self.state._change(op, kind, summary)
+
+    # Streaming: while the agent writes, slides appear one by one before the deck is saved.
+    def begin_stream(self) -> None:
+        """A generation's first slide is ready: the panel now shows the new slides only."""
+        self.state._begin_stream()
+
+    def stream_slide(self, slide_id: str, doc: str, title: str) -> None:
+        """Append a just-written slide (its document) to the panel."""
+        self.state._append_streamed(slide_id, doc, title)
+
+    def replace_slide(self, slide_id: str, doc: str, title: str) -> None:
+        """Show a just-rewritten slide in place of the one it replaces."""
+        self.state._put_doc(slide_id, doc, title)
+
+    async def finish_stream(self) -> None:
+        """The turn ended (saved or not): editing is allowed again and the stored deck shown."""
+        self.state.busy = False
+        await self.reload()

@@ -14,8 +14,9 @@ from typing import Any
 
 import reflex as rx
 
-from slidegen.web.auth import asset_base, connection_user
-from slidegen.web.states.common import blocking, store, user_message
+from slidegen.web.auth import asset_base
+from slidegen.web.states.common import blocking, deck_service, owner_of, user_message
+from slidegen.web.states.deck import DeckView
 
 __all__ = ["EditorState"]
 
@@ -33,22 +34,19 @@ class EditorState(rx.State):
 
     @rx.event
     async def start(self, slide_id: str) -> None:
-        from slidegen.store import DeckNotFoundError
         from slidegen.web.source_format import indented_source
-        from slidegen.web.states.deck import DeckState
         from slidegen.web.view import slide_document
 
-        user = connection_user(self)
-        deck_state = await self.get_state(DeckState)
-        if user is None or slide_id not in deck_state.order:
+        owner = owner_of(self)
+        deck = await DeckView.of(self)
+        if owner is None or not deck.number_of(slide_id):
             return
-        try:
-            record = await blocking(store().get_deck, user.user_id, deck_state.deck_id)
-            slide = record.deck.slide(slide_id)
-        except (DeckNotFoundError, KeyError):
+        record = await deck_service().open(owner, deck.deck_id)
+        if record is None or slide_id not in record.deck.slide_ids:
             return
+        slide = record.deck.slide(slide_id)
         self.slide_id = slide_id
-        self.number = deck_state.order.index(slide_id) + 1
+        self.number = deck.number_of(slide_id)
         self.source = indented_source(slide)
         self.preview = slide_document(record.deck, slide, asset_base(self))
         self.error = ""
@@ -70,8 +68,6 @@ class EditorState(rx.State):
     @rx.event
     async def change(self, html: str) -> None:
         """Validate the draft and refresh the preview (debounced by the page)."""
-        from slidegen.store import DeckNotFoundError
-        from slidegen.web.states.deck import DeckState
         from slidegen.web.view import slide_document
 
         if not self.is_open:
@@ -79,35 +75,33 @@ class EditorState(rx.State):
         slide = await self._validate(html)
         if slide is None:
             return
-        user = connection_user(self)
-        deck_state = await self.get_state(DeckState)
-        if user is None:
+        owner = owner_of(self)
+        if owner is None:
             return
-        try:
-            record = await blocking(store().get_deck, user.user_id, deck_state.deck_id)
-        except DeckNotFoundError:
+        record = await deck_service().open(owner, (await DeckView.of(self)).deck_id)
+        if record is None:
             return
         self.preview = slide_document(record.deck, slide, asset_base(self))
 
     @rx.event
     async def save(self, form: dict[str, Any]) -> None:
         from slidegen.deck import edit_slide_html
-        from slidegen.web.states.deck import DeckState
 
         html = str(form.get("html", ""))
         if await self._validate(html) is None:
             return  # refused: the message stays under the editor, nothing is saved
-        deck_state = await self.get_state(DeckState)
+        deck = await DeckView.of(self)
         slide_id = self.slide_id
-        ok = await deck_state._change(
+        ok = await deck.change(
             lambda d: edit_slide_html(d, slide_id, html),
             "manual_edit",
             f"Edited the HTML of slide {self.number}",
         )
+        notice, failed = deck.notice
         if ok:
             self.is_open = False
-        elif deck_state.notice_error:
-            self.error = deck_state.notice
+        elif failed:
+            self.error = notice
 
     @rx.event
     def cancel(self) -> None:

@@ -10,8 +10,10 @@ from typing import Any, TypedDict
 
 import reflex as rx
 
-from slidegen.web.auth import asset_base, connection_user
-from slidegen.web.states.common import blocking, store, user_message
+from slidegen.service import MISSING_MESSAGE, Status
+from slidegen.web.auth import asset_base
+from slidegen.web.states.common import deck_service, owner_of, user_message
+from slidegen.web.states.deck import DeckView
 from slidegen.web.view import format_time, slide_document
 
 __all__ = ["HistoryState", "VersionRow"]
@@ -61,20 +63,12 @@ class HistoryState(rx.State):
             await self.toggle()
 
     async def _refresh(self) -> None:
-        from slidegen.store import DeckNotFoundError
-        from slidegen.web.states.deck import DeckState
-
-        user = connection_user(self)
-        deck = await self.get_state(DeckState)
-        if user is None or not deck.deck_id:
-            self.versions = []
-            return
-        try:
-            items = await blocking(store().list_versions, user.user_id, deck.deck_id)
-        except DeckNotFoundError:
-            self.versions = []
-            return
-        self.versions = sorted((_row(i) for i in items), key=lambda r: -r["version"])
+        owner = owner_of(self)
+        deck = await DeckView.of(self)
+        items = (
+            await deck_service().history(owner, deck.deck_id) if owner and deck.deck_id else None
+        )
+        self.versions = sorted((_row(i) for i in items or ()), key=lambda r: -r["version"])
 
     def _close_preview(self) -> None:
         self.preview_version = 0
@@ -82,19 +76,17 @@ class HistoryState(rx.State):
 
     @rx.event
     async def preview(self, version: int) -> None:
-        from slidegen.store import DeckNotFoundError
-        from slidegen.web.states.deck import DeckState
-
-        user = connection_user(self)
-        deck = await self.get_state(DeckState)
-        if user is None or not deck.deck_id:
+        owner = owner_of(self)
+        deck = await DeckView.of(self)
+        if owner is None or not deck.deck_id:
             return
         try:
-            record = await blocking(
-                store().get_deck, user.user_id, deck.deck_id, version=int(version)
-            )
-        except (DeckNotFoundError, ValueError) as error:
+            record = await deck_service().open(owner, deck.deck_id, version=int(version))
+        except ValueError as error:
             self.error = user_message(error)
+            return
+        if record is None:
+            self.error = MISSING_MESSAGE
             return
         self.error = ""
         self.preview_version = int(version)
@@ -108,30 +100,19 @@ class HistoryState(rx.State):
 
     @rx.event
     async def restore(self, version: int) -> None:
-        from slidegen.store import DeckNotFoundError, StaleVersionError
-        from slidegen.web.states.deck import CONFLICT_MESSAGE, DeckState
-
-        user = connection_user(self)
-        deck = await self.get_state(DeckState)
-        if user is None or not deck.deck_id or deck.busy:
+        owner = owner_of(self)
+        deck = await DeckView.of(self)
+        if owner is None or not deck.deck_id or deck.state.busy:
             return
-        try:
-            record = await blocking(
-                store().restore_version,
-                user.user_id,
-                deck.deck_id,
-                int(version),
-                base_version=deck.version,
-            )
-        except StaleVersionError:
-            await deck._open(deck.deck_id)
-            deck._say(CONFLICT_MESSAGE, error=True)
+        outcome = await deck_service().restore(owner, deck.deck_id, int(version), deck.version)
+        if outcome.status is Status.CONFLICT:
+            deck.settle(outcome)
             await self._refresh()
             return
-        except (DeckNotFoundError, ValueError) as error:
-            self.error = user_message(error)
+        if not outcome.saved:
+            # The deck stays as shown; the panel says why nothing was restored.
+            self.error = outcome.message
             return
-        deck._show(record)
-        deck._say(f"Restored version {version} as a new version; nothing newer was lost.")
+        deck.settle(outcome)
         self._close_preview()
         await self._refresh()

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from slidegen.web.auth import asset_base, connection_user
-from slidegen.web.states.common import blocking, store
+from slidegen.web.auth import asset_base
+from slidegen.web.states.common import deck_service, owner_of
 from slidegen.web.view import slide_document
 
 __all__ = ["PresentState"]
@@ -33,18 +33,12 @@ class PresentState(rx.State):
 
     @rx.event
     async def on_load(self) -> None:
-        from slidegen.store import DeckNotFoundError
-
         # The route is /present/<deck>; the path is the one source that needs no route-arg var.
         deck_id = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
-        user = connection_user(self)
+        owner = owner_of(self)
         self.missing = False
-        if user is None or not deck_id:
-            self._empty(missing=True)
-            return
-        try:
-            record = await blocking(store().get_deck, user.user_id, deck_id)
-        except DeckNotFoundError:
+        record = await deck_service().open(owner, deck_id) if owner and deck_id else None
+        if record is None:
             self._empty(missing=True)
             return
         deck = record.deck

@@ -14,7 +14,8 @@ from typing import Any, TypedDict
 import reflex as rx
 
 from slidegen.web.auth import connection_user
-from slidegen.web.states.common import blocking, store, user_message
+from slidegen.web.states.common import blocking, deck_service, owner_of, user_message
+from slidegen.web.states.deck import DeckView, when_deck_list_changes
 from slidegen.web.view import format_time
 
 __all__ = ["DeckSummary", "SessionState"]
@@ -57,14 +58,13 @@ class SessionState(rx.State):
 
     @rx.event
     async def on_load(self) -> None:
-        from slidegen.web.states.deck import DeckState
-
         user = connection_user(self)
         self.checked = True
+        deck = await DeckView.of(self)
         if user is None:
             self.signed_in = False
             self.decks = []
-            await (await self.get_state(DeckState))._open("")
+            await deck.open("")
             return
         self.signed_in = True
         self.user_name = user.display_name
@@ -78,7 +78,6 @@ class SessionState(rx.State):
             self.error = f"Could not load your decks ({user_message(error)}). Reload to retry."
             return
         self.error = ""
-        deck = await self.get_state(DeckState)
         wanted = self.router.url.query_parameters.get("deck", "") or deck.deck_id
         ids = [d["id"] for d in self.decks]
         if wanted not in ids:
@@ -86,36 +85,28 @@ class SessionState(rx.State):
         if not wanted:
             await self._create(NEW_DECK_TITLE)
             return
-        await deck._open(wanted)
+        await deck.open(wanted)
 
     async def _refresh_decks(self) -> None:
-        user = connection_user(self)
-        if user is None:
+        owner = owner_of(self)
+        if owner is None:
             self.decks = []
             return
-        items = await blocking(store().list_decks, user.user_id)
-        summaries = [_summary(i) for i in items]
+        summaries = [_summary(i) for i in await deck_service().list_decks(owner)]
         if summaries != self.decks:
             self.decks = summaries
 
     async def _create(self, title: str) -> None:
-        from slidegen.web.states.deck import DeckState
-
-        user = connection_user(self)
-        if user is None:
+        owner = owner_of(self)
+        if owner is None:
             return
-        record = await blocking(store().create_deck, user.user_id, title)
+        record = await deck_service().create(owner, title)
         await self._refresh_decks()
-        await (await self.get_state(DeckState))._open(record.deck.id)
+        await (await DeckView.of(self)).open(record.deck.id)
 
     async def _busy(self) -> bool:
         """A turn is writing into the open deck: switching or deleting decks waits for it."""
-        from slidegen.web.states.deck import DeckState
-
-        deck = await self.get_state(DeckState)
-        if deck.busy:
-            deck._say("The assistant is still writing this deck: wait for it or press Stop.")
-        return bool(deck.busy)
+        return (await DeckView.of(self)).busy_notice()
 
     @rx.event
     async def new_deck(self) -> None:
@@ -126,68 +117,52 @@ class SessionState(rx.State):
 
     @rx.event
     async def open_deck(self, deck_id: str) -> None:
-        from slidegen.web.states.deck import DeckState
-
-        deck = await self.get_state(DeckState)
-        if deck.busy or deck_id == deck.deck_id:
+        deck = await DeckView.of(self)
+        if deck.state.busy or deck_id == deck.deck_id:
             return
-        await deck._open(deck_id)
+        await deck.open(deck_id)
 
     @rx.event
     async def duplicate_deck(self, deck_id: str) -> None:
-        from slidegen.store import DeckNotFoundError
-        from slidegen.web.states.deck import DeckState
-
-        user = connection_user(self)
-        if user is None or await self._busy():
+        owner = owner_of(self)
+        if owner is None or await self._busy():
             return
-        try:
-            record = await blocking(store().duplicate_deck, user.user_id, deck_id)
-        except DeckNotFoundError:
+        record = await deck_service().duplicate_deck(owner, deck_id)
+        if record is None:
             return
         self._forget_deleted()
         await self._refresh_decks()
-        await (await self.get_state(DeckState))._open(record.deck.id)
+        await (await DeckView.of(self)).open(record.deck.id)
 
     @rx.event
     async def delete_deck(self, deck_id: str) -> None:
-        from slidegen.store import DeckNotFoundError
-        from slidegen.web.states.deck import DeckState
-
-        user = connection_user(self)
-        if user is None or await self._busy():
+        owner = owner_of(self)
+        if owner is None or await self._busy():
             return
         title = next((d["title"] for d in self.decks if d["id"] == deck_id), "")
-        try:
-            await blocking(store().delete_deck, user.user_id, deck_id)
-        except DeckNotFoundError:
+        if not await deck_service().delete_deck(owner, deck_id):
             return
         self.deleted_id, self.deleted_title = deck_id, title
         await self._refresh_decks()
-        deck = await self.get_state(DeckState)
+        deck = await DeckView.of(self)
         if deck.deck_id == deck_id:
             if self.decks:
-                await deck._open(self.decks[0]["id"])
+                await deck.open(self.decks[0]["id"])
             else:
                 await self._create(NEW_DECK_TITLE)
 
     @rx.event
     async def undo_delete(self) -> None:
-        from slidegen.store import DeckNotFoundError
-        from slidegen.web.states.deck import DeckState
-
-        user = connection_user(self)
-        if user is None or not self.deleted_id or await self._busy():
+        owner = owner_of(self)
+        if owner is None or not self.deleted_id or await self._busy():
             return
         deck_id = self.deleted_id
-        try:
-            await blocking(store().undelete_deck, user.user_id, deck_id)
-        except DeckNotFoundError:
-            self._forget_deleted()
-            return
+        restored = await deck_service().undelete_deck(owner, deck_id)
         self._forget_deleted()
+        if not restored:
+            return
         await self._refresh_decks()
-        await (await self.get_state(DeckState))._open(deck_id)
+        await (await DeckView.of(self)).open(deck_id)
 
     @rx.event
     def dismiss_deleted(self) -> None:
@@ -196,6 +171,12 @@ class SessionState(rx.State):
     def _forget_deleted(self) -> None:
         if self.deleted_id:
             self.deleted_id, self.deleted_title = "", ""
+
+
+@when_deck_list_changes
+async def _refresh_deck_list(deck_state: rx.State) -> None:
+    """A rename shows in the deck switcher at once."""
+    await (await deck_state.get_state(SessionState))._refresh_decks()
 
 
 def _storage_notice() -> str:
