@@ -520,7 +520,10 @@
       var trCs = getComputedStyle(tr);
       if (trCs.display === "none") return;
       var section = tr.parentElement && tr.parentElement !== el ? getComputedStyle(tr.parentElement) : null;
-      var row = { h: round(trRect.height), cells: [] };
+      // a row reaches down to the next one: border-spacing between rows belongs to it
+      var next = rows[rows.indexOf(tr) + 1];
+      var nextTop = next && getComputedStyle(next).display !== "none" ? next.getBoundingClientRect().top : null;
+      var row = { h: round(nextTop !== null && nextTop > trRect.top ? nextTop - trRect.top : trRect.height), cells: [] };
       Array.prototype.forEach.call(tr.cells, function (td) {
         var r = td.getBoundingClientRect();
         if (r.width <= 0) return;
