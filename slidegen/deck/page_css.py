@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import tinycss2
 from tinycss2 import ast
 
-__all__ = ["IsolatedCss", "isolate_page_rules"]
+__all__ = ["IsolatedCss", "isolate_page_rules", "scope_page_classes"]
 
 _PAGE_ELEMENTS = frozenset({"html", "body"})
 # Inherited properties a slide takes from the page: harmless to layout, wanted for looks.
@@ -157,3 +157,52 @@ def _is_page_selector(tokens: list[ast.Node]) -> bool:
         second = compound[1]
         return isinstance(second, ast.IdentToken) and second.lower_value == "root"
     return False
+
+
+# What a class of the page's <html> or <body> becomes in a selector: it matches the page the
+# slide is shown in, with the specificity of one class (as the class had), and cannot clash
+# with anything of the deck's (`sg-` names are ours).
+_PAGE_CLASS = ":where(html,body):not(.sg-none)"
+
+
+def scope_page_classes(css: str, classes: frozenset[str]) -> str:
+    """Rewrite `.x` in selectors, for each class `x` the deck's own <html>/<body> had, so that
+    themes written as `<body class="theme-dark">` + `.theme-dark .slide {…}` still apply in our
+    documents, whose <body> is ours."""
+    if not classes or not css or not any(name in css for name in classes):
+        return css
+    rules = tinycss2.parse_stylesheet(css, skip_whitespace=False, skip_comments=False)
+    return tinycss2.serialize(_scope(rules, classes))
+
+
+def _scope(rules: list[ast.Node], classes: frozenset[str]) -> list[ast.Node]:
+    for rule in rules:
+        if isinstance(rule, ast.AtRule) and rule.lower_at_keyword in _NESTING_AT_RULES:
+            if rule.content is not None:
+                inner = tinycss2.parse_rule_list(
+                    rule.content, skip_whitespace=False, skip_comments=False
+                )
+                rule.content = _scope(inner, classes)  # type: ignore[assignment]
+        elif isinstance(rule, ast.QualifiedRule):
+            rule.prelude = _scope_selector(rule.prelude, classes)
+    return rules
+
+
+def _scope_selector(tokens: list[ast.Node], classes: frozenset[str]) -> list[ast.Node]:
+    out: list[ast.Node] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        following = tokens[index + 1] if index + 1 < len(tokens) else None
+        if (
+            isinstance(token, ast.LiteralToken)
+            and token.value == "."
+            and isinstance(following, ast.IdentToken)
+            and following.value in classes
+        ):
+            out.extend(tinycss2.parse_component_value_list(_PAGE_CLASS))
+            index += 2
+            continue
+        out.append(token)
+        index += 1
+    return out

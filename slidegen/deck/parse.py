@@ -50,7 +50,7 @@ from slidegen.deck.model import (
     is_slide_id,
     new_slide_id,
 )
-from slidegen.deck.page_css import isolate_page_rules
+from slidegen.deck.page_css import isolate_page_rules, scope_page_classes
 from slidegen.deck.report import ParseReport, Removal
 from slidegen.deck.sanitize import describe_removed_element, sanitize_css, sanitize_tree
 from slidegen.deck.scripts import Assignment, ScriptBlock, assign_scripts
@@ -97,7 +97,9 @@ def parse_deck_html(text: str) -> ParsedDeck:
     title = _title(root)
     removed: list[Removal] = []
     _note_page_elements(root, found, removed)
-    styles = _take_shared_styles(root, found, removed)
+    styles = scope_page_classes(
+        _take_shared_styles(root, found, removed), _page_classes(root, found)
+    )
     blocks = _assign_scripts(root, found, removed)
     kept = _detach(found)
     if len(kept) > MAX_SLIDES_PER_DECK:
@@ -213,6 +215,15 @@ def _note_page_elements(root: HtmlElement, found: list[_Found], removed: list[Re
             note = describe_removed_element(element, str(element.tag), None)
             if note is not None:
                 removed.append(note)
+
+
+def _page_classes(root: HtmlElement, found: list[_Found]) -> frozenset[str]:
+    """Classes of the page's <html> and <body> that no element of a slide uses."""
+    page = {c for e in (root, root.find("body")) if e is not None for c in e.classes}
+    if not page:
+        return frozenset()
+    used = {c for f in found for e in f.element.iter() if isinstance(e.tag, str) for c in e.classes}
+    return frozenset(page - used)
 
 
 def _take_shared_styles(

@@ -48,3 +48,22 @@ def test_css_without_page_rules_is_returned_as_is() -> None:
     source = ".slide { display: grid } /* html */"
     assert isolate_page_rules(".slide { display: grid }").css == ".slide { display: grid }"
     assert isolate_page_rules(source).css == source
+
+
+def test_themes_set_by_a_class_on_the_page_body_still_apply() -> None:
+    from slidegen.deck import parse_deck_html
+
+    parsed = parse_deck_html(
+        '<html><body class="theme-dark"><style>.theme-dark .slide { color: white }'
+        " .theme-dark .card, .card { padding: 4px } .card.theme-dark { margin: 0 }</style>"
+        '<div class="slide"><div class="card">A</div></div></body></html>'
+    )
+    page = ":where(html,body):not(.sg-none)"
+    assert f"{page} .slide {{ color: white }}" in parsed.styles
+    assert f"{page} .card, .card {{ padding: 4px }}" in parsed.styles
+    # A class that elements of the slides use as well is left alone.
+    kept = parse_deck_html(
+        '<body class="card"><style>.card { margin: 0 }</style>'
+        '<div class="slide"><div class="card">A</div></div></body>'
+    )
+    assert kept.styles == ".card { margin: 0 }"
