@@ -11,6 +11,10 @@ background is given to each slide's page instead, so a deck that paints `body` k
 colours around transparent slides. Layout (display, size, overflow, margins, flex, transforms,
 position…) is dropped, as is `@page`. Rules for everything else are untouched.
 
+Themes often hang on the page too (`<body class="theme-dark">` + `.theme-dark .slide {…}`); our
+documents have a `<body>` of their own, so when a deck is parsed `scope_page_classes` rewrites
+such classes in its selectors to match whatever page the slide is shown in.
+
 Parsed with tinycss2 (a CSS Syntax Level 3 tokenizer): selectors and declarations are read as
 tokens, so strings, comments and nested `@media`/`@supports` blocks are handled as a browser
 would, which regular expressions cannot do.
