@@ -194,7 +194,7 @@
     var deco = cs.textDecorationLine || cs.textDecoration || "";
     var spacing = cs.letterSpacing === "normal" ? 0 : px(cs.letterSpacing) * scale;
     return {
-      font: fontName(cs.fontFamily),
+      font: fontName(cs.fontFamily).slice(0, 120),
       size: round(px(cs.fontSize) * scale),
       bold: (parseInt(cs.fontWeight, 10) || 400) >= 600,
       italic: cs.fontStyle === "italic" || cs.fontStyle.indexOf("oblique") === 0,
@@ -264,6 +264,12 @@
       else out.push(r);
     }
     while (out.length && (out[out.length - 1].t === "\n")) out.pop();
+    // the server's limits (layout_tree.py): 2000 runs of 20000 characters
+    if (out.length > 2000) {
+      var rest = out.slice(1999).map(function (r) { return r.t; }).join("");
+      out = out.slice(0, 1999).concat([assign(assign({}, out[1999]), { t: rest })]);
+    }
+    out.forEach(function (r) { if (r.t.length > 20000) r.t = r.t.slice(0, 20000); });
     if (out.length) out[out.length - 1].t = out[out.length - 1].t.replace(/ +$/, "");
     return out.filter(function (r) { return r.t; });
   }
@@ -387,7 +393,7 @@
     });
   };
   Measure.prototype.image = function (src, b, alt, el, fit) {
-    var item = { kind: "image", box: b, src: "", alt: alt || "", fit: fit || "fill" };
+    var item = { kind: "image", box: b, src: "", alt: (alt || "").slice(0, 2000), fit: fit || "fill" };
     this.push(item);
     var self = this;
     if (/^data:image\/(png|jpe?g|gif);base64,/i.test(src) && !el) { item.src = src; return; }
@@ -687,9 +693,10 @@
   function plain(v, depth) {
     if (v === null || v === undefined) return null;
     if (typeof v === "number") return isFinite(v) ? v : null;
-    if (typeof v === "string" || typeof v === "boolean") return v;
+    if (typeof v === "string") return v.slice(0, 500);
+    if (typeof v === "boolean") return v;
     if (depth > 2) return null;
-    if (Array.isArray(v)) return v.slice(0, 5000).map(function (x) { return plain(x, depth + 1); });
+    if (Array.isArray(v)) return v.slice(0, 2000).map(function (x) { return plain(x, depth + 1); });
     if (typeof v === "object" && (v.constructor === Object || v.x !== undefined)) {
       var o = {};
       ["x", "y", "r", "v"].forEach(function (k) { if (k in v) o[k] = plain(v[k], depth + 1); });
@@ -718,7 +725,7 @@
         var main = isLine ? colorString(lineOpts.backgroundColor) || colorString(ds.backgroundColor)
           : perPoint[0] || colorString(ds.backgroundColor);
         return {
-          label: typeof ds.label === "string" ? ds.label : String(ds.label || ""),
+          label: (typeof ds.label === "string" ? ds.label : String(ds.label || "")).slice(0, 500),
           type: typeof ds.type === "string" ? ds.type : null,
           data: plain(ds.data || [], 0),
           backgroundColor: type === "pie" || type === "doughnut" || type === "polarArea" || (Array.isArray(ds.backgroundColor))
@@ -746,7 +753,7 @@
           indexAxis: o.indexAxis === "y" ? "y" : "x",
           scales: { x: { stacked: stacked("x") }, y: { stacked: stacked("y") } },
           plugins: {
-            title: { display: !!(title && title.display), text: title && title.display ? String(title.text || "") : "" },
+            title: { display: !!(title && title.display), text: title && title.display ? String(title.text || "").slice(0, 500) : "" },
             legend: { display: !legend || legend.display !== false },
           },
           valueTicks: ticks,
