@@ -178,7 +178,7 @@ class ChartItem(_Strict):
     @field_validator("config")
     @classmethod
     def _small_json(cls, value: dict[str, Any]) -> dict[str, Any]:
-        _check_json(value, depth=0, budget=[200_000])
+        _check_json(value, depth=0, budget=[1_000_000])
         return value
 
     @field_validator("image")

@@ -716,7 +716,7 @@
       var datasets = (data.datasets || []).slice(0, 50).map(function (ds, i) {
         var meta = chart.getDatasetMeta(i);
         var elements = (meta && meta.data) || [];
-        var perPoint = elements.slice(0, 5000).map(function (e) {
+        var perPoint = elements.slice(0, 2000).map(function (e) {
           return colorString(e.options && e.options.backgroundColor);
         });
         var lineOpts = meta && meta.dataset && meta.dataset.options;
