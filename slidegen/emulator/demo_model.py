@@ -375,7 +375,55 @@ def _new_deck(prompt: str, tables: list[ToolTable], errors: list[str]) -> str:
             "<li>Review the figures again next quarter</li></ul>"
         )
     )
+    slides = _fit_count(slides, requested_slide_count(prompt), focus)
     return f"<title>{_esc(title)}</title>\n<style>\n{STYLE}\n</style>\n" + "\n".join(slides)
+
+
+_NUMBER_WORDS = {"five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_COUNT_RE = re.compile(
+    r"\b(\d{1,2}|five|six|seven|eight|nine|ten)[\s-]*(?:slides?|pages?)\b", re.IGNORECASE
+)
+MIN_SLIDES, MAX_SLIDES = 5, 8
+
+
+def requested_slide_count(prompt: str) -> int | None:
+    """The slide count the prompt asks for ("a 6-slide review", "six slides"), kept within the
+    demo's 5-8; None when it names none."""
+    found = _COUNT_RE.search(prompt)
+    if not found:
+        return None
+    word = found.group(1).lower()
+    count = int(word) if word.isdigit() else _NUMBER_WORDS[word]
+    return max(MIN_SLIDES, min(MAX_SLIDES, count))
+
+
+def _fit_count(slides: list[str], wanted: int | None, focus: str) -> list[str]:
+    """Drop the least essential slides (agenda, then the data summary) or add discussion slides
+    before the closing one until the deck has `wanted` slides."""
+    if wanted is None:
+        return slides
+    slides = list(slides)
+    for marker in ("<h2>Agenda</h2>", "<h2>What the data says</h2>", "<h2>Data</h2>"):
+        if len(slides) <= wanted:
+            break
+        slides = [s for s in slides if marker not in s]
+    extras = [
+        _slide(
+            "<h2>Risks to watch</h2><ul>"
+            f"<li>Assumptions behind {_esc(focus)} that the data does not yet confirm</li>"
+            "<li>Dependencies on other teams and their timelines</li>"
+            "<li>Signals that would make us change course</li></ul>"
+        ),
+        _slide(
+            "<h2>Questions for discussion</h2><ul>"
+            f"<li>Where should {_esc(focus)} get more investment?</li>"
+            "<li>Which figures do we need to see next time?</li>"
+            "<li>Who else should be in this conversation?</li></ul>"
+        ),
+    ]
+    while len(slides) < wanted and extras:
+        slides.insert(len(slides) - 1, extras.pop(0))
+    return slides
 
 
 def _is_series(table: ToolTable) -> bool:

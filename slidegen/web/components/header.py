@@ -163,7 +163,14 @@ def header() -> rx.Component:
         deck_switcher(),
         import_dialog(),
         _title(),
-        rx.text(DeckState.slide_count, " slides", size="1", color_scheme="gray", id="slide-count"),
+        rx.text(
+            DeckState.slide_count,
+            " slides",
+            size="1",
+            color_scheme="gray",
+            white_space="nowrap",
+            id="slide-count",
+        ),
         rx.spacer(),
         icon_button(
             "undo-2",

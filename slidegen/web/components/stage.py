@@ -136,9 +136,13 @@ def stage_toolbar(entry: rx.Var[Any]) -> rx.Component:
             title,
             size="2",
             color_scheme="gray",
-            truncate=True,
+            # Spelled out: Radix's `truncate` does not clip inside this flex row.
+            white_space="nowrap",
+            overflow="hidden",
+            text_overflow="ellipsis",
             flex="1",
             min_width="0",
+            title=title,
             id="stage-title",
         ),
         rx.cond(

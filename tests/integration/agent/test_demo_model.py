@@ -71,6 +71,16 @@ def test_the_demo_model_writes_a_styled_deck_from_the_prompt_and_genies_rows(
             assert any(canvas in script for script in slide.scripts)
 
 
+def test_a_slide_count_in_the_prompt_is_honoured_within_the_demos_range(store, settings, alice):
+    counts = {}
+    for prompt in ("A 5-slide Q3 sales review", "Eight slides on our Q3 sales", "A 30-slide deck"):
+        request = GenerateRequest(alice, prompt)
+        events = run(run_generation(request, store=store, settings=settings))
+        assert isinstance(events[-1], Finished), events[-1]
+        counts[prompt] = len(events[-1].record.deck.slides)
+    assert list(counts.values()) == [5, 8, 8]
+
+
 def test_a_genie_failure_gives_a_slide_saying_so_instead_of_figures(
     store, settings, alice, emulator
 ):
