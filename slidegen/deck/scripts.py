@@ -36,7 +36,6 @@ A script whose JavaScript does not parse is kept whole where it was.
 
 from __future__ import annotations
 
-import functools
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -109,6 +108,7 @@ class _Targets:
 
     def __init__(self, slides: Sequence[HtmlElement]) -> None:
         self.slides = slides
+        self._selected: dict[str, tuple[tuple[int, ...], bool]] = {}
         self.ids: dict[str, list[int]] = {}
         for index, slide in enumerate(slides):
             for value in slide.xpath("descendant-or-self::*/@id"):
@@ -123,9 +123,13 @@ class _Targets:
             return [near]  # type: ignore[list-item]
         return hits[:1]
 
-    @functools.lru_cache(maxsize=256)  # noqa: B019 - one _Targets lives for one parse
     def by_selector(self, selector: str) -> tuple[tuple[int, ...], bool]:
         """(slides with a match, whether the selector picks slide containers themselves)."""
+        if selector not in self._selected:
+            self._selected[selector] = self._select(selector)
+        return self._selected[selector]
+
+    def _select(self, selector: str) -> tuple[tuple[int, ...], bool]:
         try:
             match = CSSSelector(selector)
         except Exception:  # cssselect raises its own errors, and not for every bad selector
