@@ -15,6 +15,7 @@ nothing is faked with a picture. Speaker notes go to the notes page. Positions c
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from collections.abc import Iterable, Mapping
 
@@ -324,6 +325,10 @@ def add_native_chart(
     out: PptxSlide, spec: ChartSpec, box: Box, text_color: RGB | None, font_px: float = 16
 ) -> object:
     """A native PowerPoint chart of `spec` in `box`; ValueError when the spec has no data."""
+    if spec.kind == "area" and not spec.stacked and len(spec.series) > 1:
+        # Overlapping filled lines: an office area chart paints each area opaque, so the first
+        # would hide the rest. Lines keep every series visible (the fills were translucent).
+        spec = dataclasses.replace(spec, kind="line")
     chart_type, data = _chart_data(spec)
     frame = out.shapes.add_chart(
         chart_type, _emu(box.x), _emu(box.y), _emu(box.w), _emu(box.h), data

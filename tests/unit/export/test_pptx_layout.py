@@ -355,3 +355,21 @@ def test_object_fit_contain_and_cover() -> None:
     (cropped,) = [s for s in _export(_layout(cover)).slides[0].shapes if s.shape_type == 13]
     assert (cropped.width, cropped.height) == (80 * EMU, 80 * EMU)
     assert cropped.crop_left == pytest.approx(0.25) and cropped.crop_right == pytest.approx(0.25)
+
+
+def test_overlapping_filled_lines_stay_lines_so_no_series_hides_another() -> None:
+    filled = {"label": "A", "data": [3, 5], "fill": True, "backgroundColor": "rgba(255,0,0,0.1)"}
+    config = {
+        "type": "line",
+        "data": {
+            "labels": ["Q1", "Q2"],
+            "datasets": [filled, {**filled, "label": "B", "data": [1, 2]}],
+        },
+    }
+    slide = _export(_layout({**CHART, "config": config})).slides[0]
+    (frame,) = [s for s in slide.shapes if s.has_chart]
+    assert frame.chart.chart_type == 65  # line with markers, not an area that covers B
+    single = {**config, "data": {"labels": ["Q1", "Q2"], "datasets": [filled]}}
+    slide = _export(_layout({**CHART, "config": single})).slides[0]
+    (frame,) = [s for s in slide.shapes if s.has_chart]
+    assert frame.chart.chart_type == 1  # one filled line: an area
