@@ -24,7 +24,7 @@ from PIL import Image, UnidentifiedImageError
 from pptx import Presentation
 from pptx.chart.data import BubbleChartData, CategoryChartData, XyChartData
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_AXIS_CROSSES, XL_CHART_TYPE, XL_LEGEND_POSITION
+from pptx.enum.chart import XL_AXIS_CROSSES, XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.slide import Slide as PptxSlide
@@ -404,6 +404,13 @@ def _color_series(chart: object, spec: ChartSpec) -> None:
         elif color:
             if spec.kind in ("line", "radar", "scatter"):
                 series.format.line.color.rgb = RGBColor(*color)
+                if spec.kind == "line":  # Chart.js's points: small circles in the line colour
+                    series.marker.style = XL_MARKER_STYLE.CIRCLE
+                    series.marker.size = 5
+                    series.marker.format.fill.solid()
+                    series.marker.format.fill.fore_color.rgb = RGBColor(*color)
+                    series.marker.format.line.color.rgb = RGBColor(*color)
+                    series.smooth = False
                 if spec.kind == "scatter":
                     series.marker.format.fill.solid()
                     series.marker.format.fill.fore_color.rgb = RGBColor(*color)

@@ -521,6 +521,20 @@ def _chart_js_look(chart: object, kind: str, n_series: int, options: object) -> 
             }
             if len(steps) == 1 and (step := steps.pop()) > 0:
                 value_axis.major_unit = step
+    if kind in ("line", "area"):
+        # Chart.js puts a line's first and last points on the plot's edges, not mid-category
+        axis_el = value_axis._element
+        cross = axis_el.find(qn("c:crossBetween"))
+        if cross is None:  # schema order: ... crosses, crossBetween, majorUnit ...
+            cross = etree.Element(qn("c:crossBetween"))
+            anchor = axis_el.find(qn("c:crosses"))
+            if anchor is None:
+                anchor = axis_el.find(qn("c:crossesAt"))
+            if anchor is not None:
+                anchor.addnext(cross)
+            else:
+                axis_el.append(cross)
+        cross.set("val", "midCat")
     if value_axis.has_major_gridlines:
         value_axis.major_gridlines.format.line.color.rgb = RGBColor.from_string(_GRID_RGB)
     for axis in (value_axis, getattr(chart, "category_axis", None)):
