@@ -327,7 +327,7 @@ def test_text_hidden_until_hover_goes_to_the_notes() -> None:
     ],
 )
 def test_value_axis_keeps_the_tick_labels_format(ticks: list, expected: str | None) -> None:
-    from slidegen.export.pptx_layout import tick_number_format
+    from slidegen.export.chart_look import tick_number_format
 
     assert tick_number_format(ticks) == expected
 
