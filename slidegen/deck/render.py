@@ -28,6 +28,9 @@ Slide scripts run in a function scope each, with `document` bound to a view whos
 document may then both declare `const ctx` or use `<canvas id="chart">` without clashing, and
 one failing script does not stop the others. The consequence (to tell the model): functions
 called from inline `on*` handlers must be assigned to `window` explicitly.
+
+Deck-level code (a script marked with `DECK_LEVEL_MARKER`, see `slidegen.deck.scripts`) is on
+every slide; the deck document runs each marked text once, with the first slide that has it.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from urllib.parse import urlsplit
 
 from slidegen.deck.model import SLIDE_HEIGHT, SLIDE_WIDTH, Deck, Slide
 from slidegen.deck.page_css import isolate_page_rules
+from slidegen.deck.scripts import DECK_LEVEL_MARKER
 
 __all__ = [
     "CHART_JS_PATH",
@@ -168,14 +172,31 @@ def _head(title: str, styles: str, asset_base: str, extra_css: str = "") -> str:
     )
 
 
-def _page(slide: Slide) -> str:
+def _page(slide: Slide, ran: set[str]) -> str:
     scripts = "".join(
         f'<script>__sgSlide("{slide.id}",function(document){{\n{_escape_script(code)}\n}});</script>'
-        for code in slide.scripts
+        for code in _scripts_to_run(slide, ran)
     )
     return (
         f'<div class="sg-page" data-sg-slide="{html.escape(slide.id)}">{slide.html}{scripts}</div>'
     )
+
+
+def _scripts_to_run(slide: Slide, ran: set[str]) -> list[str]:
+    """The slide's scripts, less deck-level code (`DECK_LEVEL_MARKER`) the document already
+    runs (`ran`: the marked texts so far, updated).
+
+    Every slide carries the deck's own code so that it runs in a single-slide document; in the
+    deck document it must run once, not once per slide (`counter++`, `classList.toggle`).
+    """
+    kept = []
+    for code in slide.scripts:
+        if code.startswith(DECK_LEVEL_MARKER):
+            if code in ran:
+                continue
+            ran.add(code)
+        kept.append(code)
+    return kept
 
 
 def render_slide_document(
@@ -189,12 +210,13 @@ def render_slide_document(
     head = _head(title, deck.styles, asset_base)
     if measure:
         head = head.replace("</head>", f"<script>{_measure_js()}</script></head>", 1)
-    return f'{head}<body class="sg-single">{_page(slide)}</body></html>'
+    return f'{head}<body class="sg-single">{_page(slide, set())}</body></html>'
 
 
 def render_deck_document(deck: Deck, *, asset_base: str = "") -> str:
     """Every slide of the deck, in order, in one document (screen: stacked pages; print: one
     1280x720 page per slide)."""
-    pages = "\n".join(_page(slide) for slide in deck.slides)
+    ran: set[str] = set()
+    pages = "\n".join(_page(slide, ran) for slide in deck.slides)
     head = _head(deck.title, deck.styles, asset_base, _DECK_CSS)
     return f'{head}<body class="sg-deck">\n{pages}\n</body></html>'

@@ -17,8 +17,14 @@ program, top-level statement by statement:
   statements and the declarations they need;
 - each slide gets the statements that refer to it plus every declaration they use, wherever it
   was declared (a helper in another `<script>`); code that refers to no slide stays where it was
-  (the slide it sits in or follows), and chart defaults (`Chart.defaults…`) go to every slide
-  that draws a chart;
+  (the slide it sits in or follows);
+- code before or after all slides that refers to no slide (chart defaults, a theme switch,
+  `Chart.register(plugin)`) is the deck's: every slide gets it as a script of its own, with the
+  declarations it needs, starting with the line `DECK_LEVEL_MARKER` and the same text on every
+  slide. A single-slide document runs it once; the deck document (`render_deck_document`) runs
+  each marked text only where it first appears, so code that is not idempotent (`counter++`,
+  `classList.toggle`) still runs once per document. Within a slide it keeps its place in script
+  order, so defaults set before the charts are drawn still apply;
 - dropped, with a reason: code that names an element no slide has (its canvas is gone, or it is
   the page's own navigation chrome), code that selects the slides themselves (a deck's own
   navigation: in our views each slide has its own page), calls into libraries that are not
@@ -45,7 +51,18 @@ import tree_sitter_javascript
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
-__all__ = ["KNOWN_LIBRARIES", "Assignment", "DroppedCode", "ScriptBlock", "assign_scripts"]
+__all__ = [
+    "DECK_LEVEL_MARKER",
+    "KNOWN_LIBRARIES",
+    "Assignment",
+    "DroppedCode",
+    "ScriptBlock",
+    "assign_scripts",
+]
+
+# First line of a script holding deck-level code: the deck document runs each such text once.
+# A comment, so it survives an edit of the slide's source and changes nothing when it runs.
+DECK_LEVEL_MARKER = "/* slidegen:deck-level */"
 
 # Globals of libraries whose <script src> the sanitiser removes (Chart.js is always provided).
 KNOWN_LIBRARIES: dict[str, str] = {
@@ -71,6 +88,7 @@ _VARIABLES = frozenset({"lexical_declaration", "variable_declaration"})
 _FUNCTIONS = frozenset({"function_expression", "arrow_function", "function"})
 _CONTINUATIONS = frozenset({"then", "ready"})
 _EXCERPT_CHARS = 80
+_NO_SLIDE = -1  # emitting deck-level code: the statements of no slide
 
 
 @dataclass(frozen=True)
@@ -157,6 +175,9 @@ class _Unit:
     missing: list[str] = field(default_factory=list)
     libraries: set[str] = field(default_factory=set)
     selects_slides: bool = False
+    # Looks elements up by a computed name (`getElementById("c" + i)`) or draws a chart: it may
+    # touch slides the analysis cannot name, so it is never run once for the whole deck.
+    may_touch_slides: bool = False
     dropped: tuple[str, str] | None = None  # (cause, reason)
     # A block that may be split: (text before its statements, its statements, text after).
     split: tuple[str, list[_Unit], str] | None = None
@@ -304,6 +325,7 @@ class _Reader:
         for call in _descendants(node, "call_expression"):
             method, value, argument = _query_call(call, self.source)
             if value is None or argument is None:
+                unit.may_touch_slides = unit.may_touch_slides or bool(method)
                 continue
             queried.add(argument.start_byte)
             if method == "getElementById":
@@ -325,6 +347,10 @@ class _Reader:
                 unit.slides.update([near] if near in hits else hits)  # type: ignore[list-item]
             else:
                 unit.missing.append(selector)
+        for new in _descendants(node, "new_expression"):
+            constructor = new.child_by_field_name("constructor")
+            if constructor is not None and _node_text(constructor, self.source) == "Chart":
+                unit.may_touch_slides = True
         for string in _descendants(node, "string"):
             if string.start_byte in queried:
                 continue
@@ -685,6 +711,7 @@ def assign_scripts(
         units.extend(readers[index].units(tree.root_node.children, removed))
     _resolve(units, {})
     seeds: list[set[int]] = [set() for _ in range(count)]
+    deck_seeds: set[int] = set()
     used = {name for unit in units if unit.dropped is None for name in unit.uses}
     for index, unit in enumerate(units):
         if unit.dropped is not None:
@@ -695,18 +722,30 @@ def assign_scripts(
             targets_of = unit.slides
         elif not unit.declares and _deck_level(blocks[unit.block], count):
             # Code before or after all slides that touches none (chart defaults, a theme) is
-            # the deck's: every slide's document runs it.
+            # the deck's: every slide's document runs it, the deck document once. Code that may
+            # reach slides by computed names runs on every slide, each copy finding its own.
+            if not unit.may_touch_slides:
+                deck_seeds.add(index)
+                continue
             targets_of = set(range(count))
         else:
             targets_of = {placed[unit.block]}
         for slide in targets_of:
             seeds[slide].add(index)
+    deck_chosen = sorted(_closure(units, deck_seeds))
+    # Neutral code has neutral declarations only (slides spread to users), so the text is the
+    # same whichever slide it is emitted for: no slide's own statements get into it.
+    deck_texts = [
+        (key, text if text.startswith(DECK_LEVEL_MARKER) else f"{DECK_LEVEL_MARKER}\n{text}")
+        for key, text in _block_texts(units, deck_chosen, deck_seeds, blocks, placed, {}, _NO_SLIDE)
+    ]
     result: list[tuple[str, ...]] = []
     changed: list[int] = []
     for slide in range(count):
         chosen = sorted(_closure(units, seeds[slide]))
-        result.append(_slide_scripts(units, chosen, blocks, placed, opaque, slide))
-        if any(placed[units[c].block] != slide for c in chosen):
+        own = _block_texts(units, chosen, seeds[slide], blocks, placed, opaque, slide)
+        result.append(_once(text for _, text in sorted([*deck_texts, *own])))
+        if any(placed[units[c].block] != slide for c in [*chosen, *deck_chosen]):
             changed.append(slide)
     dropped = tuple(
         DroppedCode(
@@ -718,19 +757,22 @@ def assign_scripts(
     return Assignment(scripts=tuple(result), dropped=dropped, changed_slides=tuple(changed))
 
 
-def _slide_scripts(
+def _block_texts(
     units: list[_Unit],
     chosen: list[int],
+    seeds: set[int],
     blocks: Sequence[ScriptBlock],
     placed: list[int],
     opaque: dict[int, str],
     slide: int,
-) -> tuple[str, ...]:
-    """The scripts of one slide.
+) -> list[tuple[tuple[int, int], str]]:
+    """The scripts `chosen` units make for one slide, each with its place in the deck's code
+    (block, first of the `seeds`: a declaration the deck-level and the slide's own code both
+    need is in both texts) so that texts of several calls merge in the order they were written.
 
     One script per block, so that one failing script does not stop the others, unless code of
     one block uses a declaration of another: scripts run in a function scope each, so those are
-    joined into one. A block all of whose statements the slide gets keeps its text as written.
+    joined into one. A block all of whose statements are chosen keeps its text as written.
     """
     by_block: dict[int, list[int]] = {}
     for index in chosen:
@@ -750,19 +792,35 @@ def _slide_scripts(
     sizes: dict[int, int] = {}
     for unit in units:
         sizes[unit.block] = sizes.get(unit.block, 0) + 1
-    texts: list[str] = []
+    texts: list[tuple[tuple[int, int], str]] = []
     for block in sorted(by_block):
         indexes = by_block[block]
         whole = block in opaque or (
             len(indexes) == sizes.get(block, 0) and not any(_projected(units[i]) for i in indexes)
         )
+        key = (block, min((i for i in indexes if i in seeds), default=-1))
         if whole:
-            texts.append(blocks[block].code.strip("\n"))
+            texts.append((key, blocks[block].code.strip("\n")))
         else:
-            texts.append("\n".join(_emit(units[i], slide) for i in indexes).strip("\n"))
+            texts.append((key, "\n".join(_emit(units[i], slide) for i in indexes).strip("\n")))
     if crossing and len(texts) > 1:
-        return ("\n".join(texts),)
-    return tuple(t for t in texts if t)
+        return [(texts[0][0], "\n".join(text for _, text in texts))]
+    return [(key, text) for key, text in texts if text]
+
+
+def _once(texts: Iterable[str]) -> tuple[str, ...]:
+    """The texts, a deck-level one only where it first appears: a deck parsed again from its
+    slides' sources (`slide_source`) has the marked script after the last slide as well as on
+    every slide."""
+    seen: set[str] = set()
+    kept = []
+    for text in texts:
+        if text.startswith(DECK_LEVEL_MARKER):
+            if text in seen:
+                continue
+            seen.add(text)
+        kept.append(text)
+    return tuple(kept)
 
 
 def _deck_level(block: ScriptBlock, count: int) -> bool:

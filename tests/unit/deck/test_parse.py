@@ -14,6 +14,7 @@ from slidegen.deck import (
     slide_source,
 )
 from slidegen.deck.model import is_slide_id
+from slidegen.deck.scripts import DECK_LEVEL_MARKER
 
 CHATTY = """Here is your deck:
 ```html
@@ -37,12 +38,14 @@ def test_document_with_chatter_fences_styles_and_scripts() -> None:
     assert ".slide { background: #fff; }" in parsed.styles
     assert [s.title for s in parsed.slides] == ["Revenue", "Costs"]
     first, second = parsed.slides
-    # The head script touches no slide: it is the deck's, so every slide's document runs it.
+    # The head script touches no slide: it is the deck's, so every slide's document runs it
+    # (marked, so that the deck document runs it once).
+    deck_level = f"{DECK_LEVEL_MARKER}\nChart.defaults.color = '#333';"
     assert first.scripts == (
-        "Chart.defaults.color = '#333';",
+        deck_level,
         "new Chart(document.getElementById('c1'), {type: 'bar'});",
     )
-    assert second.scripts == ("Chart.defaults.color = '#333';", "var inside = 1;", "var after = 2;")
+    assert second.scripts == (deck_level, "var inside = 1;", "var after = 2;")
     for slide in parsed.slides:
         assert "<script" not in slide.html and "<style" not in slide.html
         assert slide.html.startswith('<div class="slide">')

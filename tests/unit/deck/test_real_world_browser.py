@@ -204,3 +204,41 @@ def test_code_shared_by_two_slides_draws_each_chart_once_in_the_deck_document(pa
     for slide in deck.slides:
         page.set_content(render_slide_document(deck, slide), wait_until="load")
         assert page.evaluate(DRAWN) == 1
+
+
+DECK_LEVEL_AFTER_THE_SLIDES = """
+<div class="slide"><h1>A</h1><canvas id="a"></canvas></div>
+<div class="slide"><h1>B</h1><canvas id="b"></canvas></div>
+<div class="slide"><h1>C</h1><canvas id="c"></canvas></div>
+<script>
+document.body.dataset.runs = (+document.body.dataset.runs || 0) + 1;
+const ink = 'rgb(200, 10, 20)';
+Chart.defaults.color = ink;
+const options = {animation: false, responsive: false};
+function draw(id, n) {
+  return new Chart(document.getElementById(id), {type: 'bar', options: options,
+    data: {labels: ['x'], datasets: [{data: [n]}]}});
+}
+draw('a', 1);
+draw('b', 2);
+draw('c', 3);
+</script>"""
+# Per canvas of the document: whether a chart is drawn on it, and the text colour it resolved.
+CHART_COLOURS = (
+    "() => [...document.querySelectorAll('canvas')].map(c => Chart.getChart(c)"
+    " ? Chart.getChart(c).options.color : null)"
+)
+RUNS = "() => +document.body.dataset.runs"
+
+
+def test_deck_level_code_runs_once_in_every_document(page: Any) -> None:
+    deck = _deck(DECK_LEVEL_AFTER_THE_SLIDES)
+    assert len(deck.slides) == 3
+    ink = "rgb(200, 10, 20)"
+    page.set_content(render_deck_document(deck), wait_until="load")
+    assert page.evaluate(RUNS) == 1
+    assert page.evaluate(CHART_COLOURS) == [ink, ink, ink]
+    for slide in deck.slides:
+        page.set_content(render_slide_document(deck, slide), wait_until="load")
+        assert page.evaluate(RUNS) == 1
+        assert page.evaluate(CHART_COLOURS) == [ink]

@@ -97,3 +97,21 @@ def test_deck_document_has_every_slide_in_order_and_print_pages() -> None:
     assert "@page{size:1280px 720px" in document and "break-after:page" in document
     assert document.count("Chart.js v4.") == 1
     assert "<title>Q3 &lt;Review&gt;</title>" in document
+
+
+def test_deck_document_runs_each_deck_level_script_once_a_slide_document_runs_it() -> None:
+    from slidegen.deck.scripts import DECK_LEVEL_MARKER
+
+    shared = f"{DECK_LEVEL_MARKER}\ncount(window);"
+    edited = f"{DECK_LEVEL_MARKER}\nwindow.other = 1;"  # another text: its own script
+    slides = tuple(
+        Slide(id=f"s_000000000{n}", html=f'<div class="slide"><h1>{n}</h1></div>', scripts=s)
+        for n, s in enumerate([(shared, "mine(1);"), (shared, "mine(2);"), (edited, shared)])
+    )
+    deck = Deck(id="d_1", owner="alice", title="T", styles="", slides=slides)
+    document = render_deck_document(deck)
+    assert document.count("count(window)") == 1 and document.count("window.other") == 1
+    assert document.index("count(window)") < document.index("mine(1)")
+    assert "mine(2)" in document
+    for slide in slides:
+        assert render_slide_document(deck, slide).count("count(window)") == 1

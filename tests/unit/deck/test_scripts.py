@@ -4,8 +4,8 @@ calls into libraries that are not loaded are removed and what they ran afterward
 
 from __future__ import annotations
 
-from slidegen.deck import parse_deck_html
-from slidegen.deck.scripts import ScriptBlock, assign_scripts
+from slidegen.deck import parse_deck_html, parse_single_slide, slide_source
+from slidegen.deck.scripts import DECK_LEVEL_MARKER, ScriptBlock, assign_scripts
 
 SLIDES = (
     '<div class="slide"><h1>Revenue</h1><canvas id="rev"></canvas></div>'
@@ -78,8 +78,9 @@ def test_code_touching_no_slide_is_deck_level_and_inside_a_slide_stays_there() -
         '<div class="slide"><h1>B</h1></div>'
     )
     first, second = parse_deck_html(text).slides
-    assert first.scripts == ("Chart.defaults.color = '#333';", "var mine = 1;")
-    assert second.scripts == ("Chart.defaults.color = '#333';",)
+    deck_level = f"{DECK_LEVEL_MARKER}\nChart.defaults.color = '#333';"
+    assert first.scripts == (deck_level, "var mine = 1;")
+    assert second.scripts == (deck_level,)
 
 
 def test_orphan_chart_and_navigation_are_dropped_with_reasons() -> None:
@@ -178,3 +179,75 @@ def test_a_script_inside_a_slide_may_select_its_own_slide_and_elements_it_makes(
     own = parse_deck_html(text).slides[0]
     assert "style.background" in own.scripts[0] and "made-later" in own.scripts[0]
     assert parse_deck_html(text).report.removed == ()
+
+
+DECK_LEVEL_AND_CHARTS = """<script>
+const ink = '#c00';
+Chart.defaults.color = ink;
+document.body.classList.toggle('dark');
+new Chart(document.getElementById('rev'), {type: 'bar', options: {color: ink}});
+new Chart(document.getElementById('cost'), {type: 'line'});
+</script>"""
+
+
+def test_deck_level_code_is_a_marked_script_of_its_own_with_the_same_text_on_every_slide() -> None:
+    slides = parse_deck_html(SLIDES + DECK_LEVEL_AND_CHARTS).slides
+    deck_level = (
+        f"{DECK_LEVEL_MARKER}\nconst ink = '#c00';\nChart.defaults.color = ink;\n"
+        "document.body.classList.toggle('dark');"
+    )
+    for slide in slides:
+        assert slide.scripts[0] == deck_level  # first: defaults are set before the charts
+    rev, cost, team = (slide.scripts[1:] for slide in slides)
+    # The slide's own code keeps the declaration it needs, and none of the deck's statements.
+    assert rev == ("const ink = '#c00';\nnew Chart(document.getElementById('rev'), "
+                   "{type: 'bar', options: {color: ink}});",)  # fmt: skip
+    assert cost == ("new Chart(document.getElementById('cost'), {type: 'line'});",)
+    assert team == ()
+
+
+def test_deck_level_code_after_the_charts_keeps_its_place() -> None:
+    code = "<script>new Chart(document.getElementById('rev'), {});\nwindow.done = true;</script>"
+    rev, cost, _ = (s.scripts for s in parse_deck_html(SLIDES + code).slides)
+    assert rev == (
+        "new Chart(document.getElementById('rev'), {});",
+        f"{DECK_LEVEL_MARKER}\nwindow.done = true;",
+    )
+    assert cost == (f"{DECK_LEVEL_MARKER}\nwindow.done = true;",)
+
+
+def test_code_between_slides_or_inside_one_is_not_deck_level() -> None:
+    text = (
+        '<div class="slide"><h1>A</h1><script>window.a = 1;</script></div>'
+        "<script>window.b = 2;</script>"
+        '<div class="slide"><h1>B</h1></div>'
+    )
+    first, second = parse_deck_html(text).slides
+    assert first.scripts == ("window.a = 1;", "window.b = 2;") and second.scripts == ()
+
+
+def test_an_edit_of_the_slide_source_keeps_the_marked_script_as_it_was() -> None:
+    slide = parse_deck_html(SLIDES + DECK_LEVEL_AND_CHARTS).slides[1]
+    source = slide_source(slide)
+    assert DECK_LEVEL_MARKER in source
+    edited = parse_single_slide(source.replace("<h1>Costs</h1>", "<h1>Spend</h1>"), slide.id)
+    assert edited.scripts == slide.scripts and "Spend" in edited.html
+    # The whole deck handed back (the agent's "edit these slides"): each slide keeps its copy.
+    deck = parse_deck_html(SLIDES + DECK_LEVEL_AND_CHARTS).slides
+    again = parse_deck_html("\n".join(slide_source(s) for s in deck)).slides
+    assert [s.scripts for s in again] == [s.scripts for s in deck]
+
+
+def test_code_reaching_slides_by_computed_names_runs_on_every_slide_unmarked() -> None:
+    code = (
+        '<div class="slide"><canvas id="chart1"></canvas></div>'
+        '<div class="slide"><canvas id="chart2"></canvas></div>'
+        "<script>for (let i = 1; i <= 2; i++) {\n"
+        "  const c = document.getElementById('chart' + i);\n"
+        "  if (c) new Chart(c, {});\n}</script>"
+    )
+    scripts = [s.scripts for s in parse_deck_html(code).slides]
+    # Each slide's copy finds its own canvas (the document is scoped to the slide): one copy
+    # for the whole deck document would draw on the first slide only.
+    assert len(set(scripts)) == 1 and len(scripts[0]) == 1
+    assert not scripts[0][0].startswith(DECK_LEVEL_MARKER) and "for (let i" in scripts[0][0]
