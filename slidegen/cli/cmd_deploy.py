@@ -1,4 +1,5 @@
-"""`slidegen deploy`: build, upload what changed, create or update the app, deploy, verify."""
+"""`slidegen deploy`: build, upload what changed, create or update the app, deploy (unless
+nothing changed since the active deployment), verify."""
 
 from __future__ import annotations
 
@@ -40,6 +41,13 @@ def deploy(
         typer.Option(
             "--exact",
             help="Make the app's permissions exactly the file's list (you keep CAN_MANAGE).",
+        ),
+    ] = False,
+    redeploy: Annotated[
+        bool,
+        typer.Option(
+            "--redeploy",
+            help="Make a new deployment even when nothing changed since the active one.",
         ),
     ] = False,
     yes: YesOption = False,
@@ -85,6 +93,7 @@ def deploy(
         use_cache=not no_cache,
         jobs=jobs,
         verify=not no_verify,
+        redeploy=redeploy,
     )
 
     def body(report: Reporter) -> None:

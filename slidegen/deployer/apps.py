@@ -28,6 +28,7 @@ __all__ = [
     "AppPlan",
     "DeploymentFailed",
     "PermissionPlan",
+    "SeenDeployment",
     "VerifyFailed",
     "WaitTimeout",
     "Waits",
@@ -107,12 +108,35 @@ def wait_app_gone(w: WorkspaceClient, name: str, waits: Waits) -> None:
     poll(check, waits.app_timeout_s, waits, f"app {name} to finish deleting")
 
 
+@dataclass(frozen=True)
+class SeenDeployment:
+    """A deployment as the plan's read of the app showed it."""
+
+    deployment_id: str
+    state: str  # SUCCEEDED | FAILED | IN_PROGRESS | CANCELLED | UNKNOWN
+    source_code_path: str
+
+    @classmethod
+    def of(cls, deployment: sdk_apps.AppDeployment | None) -> SeenDeployment | None:
+        if deployment is None or not deployment.deployment_id:
+            return None
+        state = deployment.status.state if deployment.status else None
+        return cls(
+            deployment.deployment_id,
+            state.value if state else "UNKNOWN",
+            deployment.source_code_path or "",
+        )
+
+
 @dataclass
 class AppPlan:
     action: str  # create | update | none
     changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # field → (old, new)
     compute: str = "ABSENT"  # the compute state seen while planning
     deleting: bool = False
+    app_state: str = "ABSENT"  # the application's state (RUNNING, CRASHED, …)
+    active: SeenDeployment | None = None
+    pending: SeenDeployment | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -120,6 +144,8 @@ class AppPlan:
             "changed_fields": sorted(self.changes),
             "compute": self.compute,
             "waits_for_delete": self.deleting,
+            "app_state": self.app_state,
+            "active_deployment": self.active.deployment_id if self.active else None,
         }
 
 
@@ -163,7 +189,15 @@ def plan_app(w: WorkspaceClient, env: EnvFile) -> AppPlan:
         return AppPlan("create", compute=state, deleting=state == "DELETING")
     old, new = _normalised(_current_fields(app)), _normalised(env.app_fields())
     changes = {k: (old[k], new[k]) for k in UPDATABLE if old[k] != new[k]}
-    return AppPlan("update" if changes else "none", changes, compute=state)
+    app_state = app.app_status.state if app.app_status else None
+    return AppPlan(
+        "update" if changes else "none",
+        changes,
+        compute=state,
+        app_state=app_state.value if app_state else "UNKNOWN",
+        active=SeenDeployment.of(app.active_deployment),
+        pending=SeenDeployment.of(app.pending_deployment),
+    )
 
 
 def _wait_update(w: WorkspaceClient, name: str, waits: Waits) -> None:

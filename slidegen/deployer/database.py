@@ -29,6 +29,8 @@ What a deploy does with it:
    `w.database` or `w.postgres`), creates the schema if missing and grants USAGE and CREATE on
    it to the app's service principal, whose PostgreSQL role (named by its client id) Databricks
    creates when the resource is attached.
+A created instance or schema counts as a change: that deploy makes a new deployment even when
+nothing else changed (`slidegen.deployer.redeploy`).
 With `--dry-run` these steps only report what they would do: no request that writes, not even a
 credential (a POST), is sent.
 
@@ -339,6 +341,7 @@ def database_step(ctx: DeployContext) -> None:
         ctx.report.info(f"app env: {wiring}")
         return
     if plan.create_instance:
+        ctx.database_changes.append(f"Lakebase instance {section.instance} was created")
         ctx.report.info(f"creating Lakebase instance {section.instance} ({section.capacity})")
         ctx.w.database.create_database_instance(
             DatabaseInstance(name=section.target, capacity=section.capacity)
@@ -454,6 +457,8 @@ def schema_step(ctx: DeployContext) -> None:
     plan: DatabasePlan | None = ctx.extra.get("database")
     host = (plan.host if plan else None) or _host(ctx, section)
     created = ensure_schema(ctx.w, section, host, ctx.current_user, principal)
+    if created:
+        ctx.database_changes.append(f"schema {section.db_schema} was created")
     ctx.report.info(
         f"schema {section.db_schema} {'created' if created else 'exists'}; "
         f"USAGE, CREATE granted to {principal}"

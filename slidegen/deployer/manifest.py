@@ -15,6 +15,11 @@ The manifest is written by whoever can write the folder, so it is not trusted:
 `DEPLOYMENT_INFO`'s build time changes with every build; its hash leaves that field out, so a
 rebuild of the same sources plans no upload.
 
+After a deployment SUCCEEDED, the manifest also records which deployment deployed which content
+(`deployment`: its id and `content_digest` of the file hashes). Any upload rewrites the manifest
+without that record, so a deploy whose upload went through but whose deployment failed or was
+interrupted leaves no record that could vouch for the new content.
+
 Everything here is pure: `scan_package` reads local files, `plan_upload` compares.
 """
 
@@ -34,11 +39,13 @@ __all__ = [
     "INFO_NAME",
     "MANIFEST_NAME",
     "MAX_FILE_BYTES",
+    "DeployedRecord",
     "LocalFile",
     "Manifest",
     "PackageTooLargeError",
     "RemoteFile",
     "UploadPlan",
+    "content_digest",
     "manifest_problems",
     "plan_upload",
     "scan_package",
@@ -118,12 +125,45 @@ class RemoteFile:
     object_type: str = "FILE"
 
 
+def content_digest(files: dict[str, str]) -> str:
+    """One SHA-256 for a whole package: of its sorted `path sha256` lines."""
+    lines = "".join(f"{rel}\t{sha}\n" for rel, sha in sorted(files.items()))
+    return hashlib.sha256(lines.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class DeployedRecord:
+    """Which deployment deployed which content (`content_digest` of the manifest's files)."""
+
+    deployment_id: str
+    content_sha256: str
+
+    def as_json(self) -> dict[str, str]:
+        return {"deployment_id": self.deployment_id, "content_sha256": self.content_sha256}
+
+
 @dataclass(frozen=True)
 class Manifest:
     files: dict[str, str]  # relative path → sha256
     meta: dict[str, Any] = field(default_factory=dict)
     # relative path → (size, modified_at) as the workspace reported them after the upload
     stats: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def deployed(self) -> DeployedRecord | None:
+        """The recorded deployment of these files; None when absent or malformed."""
+        record = self.meta.get("deployment")
+        if not isinstance(record, dict):
+            return None
+        deployment_id, digest = record.get("deployment_id"), record.get("content_sha256")
+        if not isinstance(deployment_id, str) or not deployment_id:
+            return None
+        if not isinstance(digest, str) or not _SHA256.match(digest):
+            return None
+        return DeployedRecord(deployment_id, digest)
+
+    def with_deployed(self, record: DeployedRecord) -> Manifest:
+        return Manifest(self.files, {**self.meta, "deployment": record.as_json()}, self.stats)
 
     def to_bytes(self) -> bytes:
         entries: dict[str, Any] = {}

@@ -10,6 +10,11 @@ The plan is computed from reads only. With `dry_run` every step after `plan` rep
 would do and returns before any write, so a dry run sends no write request at all. A package
 with a file over 10 MB is refused in `build`, which runs before the first request. Deleting
 more than `CONFIRM_DELETES_OVER` files lists them and asks first (`--yes` without a terminal).
+
+A deploy with nothing changed makes no new deployment (the rule is in `redeploy.py`): the plan
+says whether it would, `deploy` keeps the active deployment and says so, and permissions and the
+health check still run. After a deployment SUCCEEDED, its id and the content's digest are
+recorded in the workspace manifest; that record is what lets the next run skip.
 """
 
 from __future__ import annotations
@@ -28,14 +33,24 @@ from slidegen.deployer import apps
 from slidegen.deployer.client import make_client
 from slidegen.deployer.database import database_step, resolve_database, schema_step
 from slidegen.deployer.envfile import EnvFile, load_env_file
-from slidegen.deployer.manifest import LocalFile, UploadPlan, plan_upload, scan_package
+from slidegen.deployer.manifest import (
+    DeployedRecord,
+    LocalFile,
+    UploadPlan,
+    content_digest,
+    plan_upload,
+    scan_package,
+)
+from slidegen.deployer.redeploy import Decision, decide, local_digest
 from slidegen.deployer.report import Reporter
 from slidegen.deployer.uploader import (
     DEFAULT_JOBS,
     RemoteState,
+    UploadError,
     UploadResult,
     execute_plan,
     inspect_remote,
+    write_manifest,
 )
 
 __all__ = [
@@ -64,6 +79,7 @@ class DeployOptions:
     jobs: int = DEFAULT_JOBS
     root: Path | None = None  # project root holding deploy/ (tests use a temporary one)
     verify: bool = True
+    redeploy: bool = False  # deploy even when nothing changed
 
 
 @dataclass
@@ -83,6 +99,8 @@ class DeployContext:
     app_plan: apps.AppPlan | None = None
     permission_plan: apps.PermissionPlan | None = None
     upload: UploadResult | None = None
+    decision: Decision | None = None  # whether the deploy step makes a new deployment
+    database_changes: list[str] = field(default_factory=list)  # what the database steps did
     deployment_id: str | None = None
     url: str | None = None
     confirm: Callable[[str], None] = field(default=lambda question: None)
@@ -201,11 +219,16 @@ def plan_step(ctx: DeployContext) -> None:
         f"app {ctx.env_file.name}: {ctx.app_plan.action}"
         + (f" ({', '.join(sorted(ctx.app_plan.changes))})" if ctx.app_plan.changes else "")
     )
+    ctx.decision = _decide(ctx)
+    ctx.report.info(
+        f"deployment: {'new' if ctx.decision.deploy else 'none'} ({ctx.decision.reason})"
+    )
     ctx.report.set(
         plan={
             "upload": plan.summary(),
             "app": ctx.app_plan.as_json(),
             "permissions": ctx.permission_plan.as_json(),
+            "deploy": ctx.decision.as_json(),
             "clean": ctx.options.clean,
             "skipped": ctx.skipped,
         }
@@ -292,15 +315,62 @@ def app_step(ctx: DeployContext) -> None:
     ctx.report.set(app=ctx.env_file.name, url=app.url)
 
 
+def _decide(ctx: DeployContext) -> Decision:
+    assert ctx.upload_plan is not None and ctx.app_plan is not None and ctx.remote is not None
+    return decide(
+        redeploy=ctx.options.redeploy,
+        clean=ctx.options.clean,
+        upload=ctx.upload_plan,
+        app=ctx.app_plan,
+        manifest=ctx.remote.manifest,
+        digest=local_digest(ctx.local),
+        folder=ctx.folder,
+        database_changes=ctx.database_changes,
+    )
+
+
 def deploy_step(ctx: DeployContext) -> None:
+    # Decided again: the database steps ran since the plan.
+    decision = ctx.decision = _decide(ctx)
     if ctx.options.dry_run:
-        ctx.report.info(f"would deploy {ctx.folder} (SNAPSHOT)")
+        if decision.deploy:
+            ctx.report.info(f"would deploy {ctx.folder} (SNAPSHOT): {decision.reason}")
+        else:
+            unless = " unless the schema has to be created" if ctx.env_file.database else ""
+            ctx.report.info(
+                f"{decision.reason}; would not redeploy{unless} (use --redeploy to deploy anyway)"
+            )
         return
+    if not decision.deploy:
+        ctx.report.info(f"{decision.reason}; not redeploying (use --redeploy to deploy anyway)")
+        ctx.deployment_id = decision.kept
+        ctx.report.set(deployment_id=decision.kept, redeployed=False)
+        return
+    ctx.report.info(f"deploying: {decision.reason}")
     deployment = apps.deploy_source(
         ctx.w, ctx.env_file.name, ctx.folder, ctx.waits, ctx.report.info
     )
     ctx.deployment_id = deployment.deployment_id
-    ctx.report.set(deployment_id=deployment.deployment_id)
+    ctx.report.set(deployment_id=deployment.deployment_id, redeployed=True)
+    _record_deployment(ctx, deployment.deployment_id or "")
+
+
+def _record_deployment(ctx: DeployContext, deployment_id: str) -> None:
+    """Write into the manifest which deployment deployed its files (what lets the next run
+    with no change skip the deployment). Failing to is only a warning: the next run deploys."""
+    manifest = (ctx.upload.manifest if ctx.upload else None) or (
+        ctx.remote.manifest if ctx.remote else None
+    )
+    if manifest is None or not deployment_id:
+        return
+    record = DeployedRecord(deployment_id, content_digest(manifest.files))
+    try:
+        write_manifest(ctx.w, ctx.folder, manifest.with_deployed(record))
+    except UploadError as error:
+        ctx.report.warn(
+            f"could not record deployment {deployment_id} in the manifest ({error}): "
+            "the next deploy deploys again"
+        )
 
 
 def permissions_step(ctx: DeployContext) -> None:

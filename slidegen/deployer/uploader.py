@@ -12,7 +12,8 @@ depth in parallel), which is how files changed in the workspace after a deploy a
    path that would resolve outside the folder is refused whatever the plan says;
 4. the new manifest, written last: it only ever describes files known to be in place, with the
    size and modification time the workspace now reports for each (the uploaded files' folders
-   are listed again for that).
+   are listed again for that). It carries only the `meta` given, so a record of the deployment
+   that deployed the old content never survives an upload (see `manifest.DeployedRecord`).
 
 Uploads use `w.workspace.upload(format=AUTO, overwrite=True)`: a multipart import that the
 SDK does not retry (its body is not a seekable stream), so transient failures (429/503, dropped
@@ -61,6 +62,7 @@ __all__ = [
     "inspect_remote",
     "naive_upload",
     "remote_path",
+    "write_manifest",
 ]
 
 DEFAULT_JOBS = 16
@@ -97,6 +99,7 @@ class UploadResult:
     bytes: int = 0
     seconds: float = 0.0
     manifest_writes: int = 0
+    manifest: Manifest | None = None  # the manifest now in the folder, when this run wrote one
 
 
 def remote_path(folder: str, rel: str) -> str:
@@ -136,6 +139,16 @@ def put_file(w: WorkspaceClient, path: str, data: bytes, rel: str) -> None:
         )
         return
     w.workspace.upload(path, io.BytesIO(data), format=ImportFormat.AUTO, overwrite=True)
+
+
+def write_manifest(w: WorkspaceClient, folder: str, manifest: Manifest) -> None:
+    """Replace the folder's manifest (retrying transient failures)."""
+    target = remote_path(folder, MANIFEST_NAME)
+    data = manifest.to_bytes()
+    try:
+        _with_retries(lambda: put_file(w, target, data, MANIFEST_NAME))
+    except Exception as error:
+        raise UploadError(f"{MANIFEST_NAME}: {describe_error(error)}") from error
 
 
 def read_manifest(w: WorkspaceClient, folder: str) -> Manifest | None:
@@ -252,22 +265,19 @@ def execute_plan(
     tick = on_progress or (lambda _rel: None)
     seen = dict(listing or {})
 
-    def write_manifest(files: dict[str, str]) -> None:
+    def record(files: dict[str, str]) -> None:
         stats = {
             rel: (f.size, f.modified_at)
             for rel, f in seen.items()
             if rel in files and f.size is not None and f.modified_at is not None
         }
-        data = Manifest(files, dict(meta or {}), stats).to_bytes()
-        target = remote_path(folder, MANIFEST_NAME)
-        try:
-            _with_retries(lambda: put_file(w, target, data, MANIFEST_NAME))
-        except Exception as error:
-            raise UploadError(f"{MANIFEST_NAME}: {describe_error(error)}") from error
+        manifest = Manifest(files, dict(meta or {}), stats)
+        write_manifest(w, folder, manifest)
+        result.manifest = manifest
         result.manifest_writes += 1
 
     if plan.uploads and previous is not None:
-        write_manifest({k: v for k, v in previous.files.items() if k not in set(plan.uploads)})
+        record({k: v for k, v in previous.files.items() if k not in set(plan.uploads)})
 
     def mkdir(rel: str) -> None:
         _with_retries(lambda: w.workspace.mkdirs(remote_path(folder, rel)))
@@ -301,7 +311,7 @@ def execute_plan(
                 found = pool.map(lambda rel: _listed_files(w, folder, rel), folders)
                 for files in found:
                     seen.update(files)
-        write_manifest({rel: f.sha256 for rel, f in local.items()})
+        record({rel: f.sha256 for rel, f in local.items()})
     result.seconds = time.perf_counter() - started
     return result
 

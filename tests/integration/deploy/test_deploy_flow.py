@@ -81,24 +81,24 @@ def test_redeploy_uploads_only_what_changed(
 
     deploy(client, project, package)
 
-    assert imported_paths(emu.journal) == [MANIFEST_NAME, MANIFEST_NAME, "frontend/assets/app.js"]
+    # The manifest: without the changing file, after the upload, then with the deployment.
+    assert imported_paths(emu.journal) == [MANIFEST_NAME] * 3 + ["frontend/assets/app.js"]
     assert not emu.requests("POST", r"/workspace/(mkdirs|delete)$")
     content = workspace(emu).get(f"{FOLDER}/frontend/assets/app.js").content
     assert content == b"console.log('v2');\n"
 
 
-def test_redeploy_with_no_change_uploads_nothing_and_still_verifies(
+def test_redeploy_with_no_change_writes_nothing_and_still_verifies(
     emulator: EmulatorServer, client: WorkspaceClient, project: Path, package: Path
 ) -> None:
-    deploy(client, project, package)
+    first = deploy(client, project, package)
     emu = emulator.emulator
     emu.reset_journal()
 
-    deploy(client, project, package)
+    again = deploy(client, project, package)
 
-    assert [(r.method, r.path) for r in writes(emu.journal)] == [
-        ("POST", "/api/2.0/apps/slidegen-test/deployments")
-    ]
+    assert writes(emu.journal) == []  # no upload, no deployment, no permission change
+    assert again.deployment_id == first.deployment_id
     assert emu.requests("GET", r"/_apps/slidegen-test/api/health$")
 
 

@@ -24,8 +24,8 @@ from tests.integration.deploy.conftest import FAST
 FOLDER = "/Users/deployer@example.com/apps/slidegen-test"
 
 
-def deploy(client: WorkspaceClient, project: Path, package: Path) -> str:
-    opts = DeployOptions(env="test", root=project, package=package)
+def deploy(client: WorkspaceClient, project: Path, package: Path, redeploy: bool = False) -> str:
+    opts = DeployOptions(env="test", root=project, package=package, redeploy=redeploy)
     ctx = run_deploy(opts, JsonReporter(io.StringIO()), client=client, waits=FAST)
     assert ctx.deployment_id
     return ctx.deployment_id
@@ -74,7 +74,7 @@ def test_rollback_to_a_named_deployment_must_have_succeeded(
     good = deploy(client, project, package)
     apps_state(emulator.emulator).fail_next_deployment = "Error: app crashed on start"
     with pytest.raises(Exception, match="app crashed on start"):
-        deploy(client, project, package)
+        deploy(client, project, package, redeploy=True)
     failed = client.apps.get("slidegen-test").pending_deployment.deployment_id
     with pytest.raises(RollbackError, match="FAILED"):
         rollback(client, env, FAST, lambda _m: None, to=failed)

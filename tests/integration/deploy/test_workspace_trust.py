@@ -251,8 +251,18 @@ def test_deploy_ends_with_the_app_url_and_the_deployment_id(
     last = [line for line in human.stderr.strip().splitlines() if line.strip()][-2:]
     assert last == [f"done: {app.url}", f"deployment: {deployment_id}"]
 
+    # Nothing changed: the active deployment is kept and named.
     scripted = runner.invoke(cli, ["deploy", "--env", "dev", "--package", str(package), "--json"])
     assert scripted.exit_code == 0, scripted.output
     document = json.loads(scripted.stdout)
+    assert document["url"] == app.url and document["deployment_id"] == deployment_id
+    assert document["redeployed"] is False
+
+    forced = runner.invoke(
+        cli, ["deploy", "--env", "dev", "--package", str(package), "--json", "--redeploy"]
+    )
+    assert forced.exit_code == 0, forced.output
+    document = json.loads(forced.stdout)
     again = client.apps.get("slidegen-dev").active_deployment.deployment_id
     assert document["url"] == app.url and document["deployment_id"] == again != deployment_id
+    assert document["redeployed"] is True
