@@ -10,8 +10,9 @@ the head any more, or the deck is gone, is decided here for every interface:
   message, and nothing is written; an operation that changes nothing raises `Unchanged`.
 The answer is an `Outcome`, never an exception, so callers only decide how to show it.
 
-A change (read the head, apply the pure operation, save) runs as one job in the store's thread
-pool: one hop off the event loop per user action, and the operation's CPU work is off it too.
+A change (read the head, apply the pure operation, save) is one store call
+(`DeckStore.change_deck`: one transaction) and one job in the store's thread pool: one hop off
+the event loop per user action, and the operation's CPU work is off it too.
 """
 
 from __future__ import annotations
@@ -153,15 +154,11 @@ class DeckService:
         kind: ChangeKind | str,
         summary: str,
     ) -> Outcome:
-        store = self._store()
-
         def change() -> DeckRecord:
-            record = store.get_deck(owner, deck_id)
-            if record.version != base_version:
-                raise StaleVersionError(CONFLICT_MESSAGE)
-            return store.save_deck(
+            return self._store().change_deck(
                 owner,
-                operation(record.deck),
+                deck_id,
+                operation,
                 base_version=base_version,
                 kind=ChangeKind(kind),
                 summary=summary,

@@ -232,6 +232,34 @@ class DeckStore:
         with write_connection(self.engine) as conn:
             return self._append(conn, owner, deck, base_version, kind, summary, actor, base_version)
 
+    def change_deck(
+        self,
+        owner: str,
+        deck_id: str,
+        operation: Callable[[Deck], Deck],
+        *,
+        base_version: int,
+        kind: ChangeKind,
+        summary: str,
+        actor: str | None = None,
+    ) -> DeckRecord:
+        """Apply `operation` (Deck -> Deck) to the head and store the result as the new head,
+        if `base_version` is still the head: `get_deck` + `save_deck` in one write transaction
+        (one connection and one round of queries fewer on the editor's path). An exception
+        from `operation` writes nothing."""
+        kind = ChangeKind(kind)
+        if kind in _DEDICATED:
+            raise ValueError(f"use the store's own method for a {kind.value} change")
+        with write_connection(self.engine) as conn:
+            head = self._record(conn, owner, deck_id, None)
+            if head.version != base_version:
+                raise self._refusal(conn, owner, deck_id, base_version)
+            deck = operation(head.deck)
+            if deck.owner != owner or deck.id != deck_id:
+                raise DeckNotFoundError(f"deck {deck.id} not found")
+            deck = _validated(deck)
+            return self._append(conn, owner, deck, base_version, kind, summary, actor, base_version)
+
     def _append(
         self,
         conn: sa.Connection,

@@ -154,6 +154,43 @@ def test_stale_base_version_is_refused_and_nothing_is_written(store: DeckStore) 
     assert _titles(store.get_deck(ALICE, deck.id).deck) == ["B", "A"]
 
 
+def test_change_deck_applies_an_operation_to_the_head_in_one_write(store: DeckStore) -> None:
+    deck, version = _with(store, ALICE, "A", "B")
+    first = deck.slides[0].id
+    moved = store.change_deck(
+        ALICE,
+        deck.id,
+        lambda d: move_slide(d, first, 1),
+        base_version=version,
+        kind=ChangeKind.REORDER,
+        summary="Moved",
+    )
+    assert moved.version == version + 1 and _titles(moved.deck) == ["B", "A"]
+    assert store.get_deck(ALICE, deck.id) == moved
+    with pytest.raises(StaleVersionError, match=r"since version 2 .* now at version 3"):
+        store.change_deck(
+            ALICE, deck.id, lambda d: d, base_version=version, kind=ChangeKind.REORDER, summary="x"
+        )
+
+    def refuses(d: Deck) -> Deck:
+        raise KeyError("no such slide")
+
+    with pytest.raises(KeyError):
+        store.change_deck(
+            ALICE, deck.id, refuses, base_version=moved.version, kind=ChangeKind.NOTES, summary="x"
+        )
+    with pytest.raises(ValueError, match="own method"):
+        store.change_deck(
+            ALICE,
+            deck.id,
+            lambda d: d,
+            base_version=moved.version,
+            kind=ChangeKind.UNDO,
+            summary="",
+        )
+    assert len(store.list_versions(ALICE, deck.id)) == 3
+
+
 def test_concurrent_writers_on_one_base_exactly_one_wins(store: DeckStore) -> None:
     deck, version = _with(store, ALICE, "A")
     outcomes: list[str] = []
@@ -402,6 +439,17 @@ ATTACKS: dict[str, Attack] = {
     "save_deck as bob": lambda s, d, v: _save(s, dataclasses.replace(d, owner=BOB), v),
     "save_deck alice's object": lambda s, d, v: s.save_deck(
         BOB, d, base_version=v, kind=ChangeKind.MANUAL_EDIT, summary="x"
+    ),
+    "change_deck": lambda s, d, v: s.change_deck(
+        BOB, d.id, lambda x: x, base_version=v, kind=ChangeKind.REORDER, summary="x"
+    ),
+    "change_deck into bob's": lambda s, d, v: s.change_deck(
+        ALICE,
+        d.id,
+        lambda x: dataclasses.replace(x, owner=BOB),
+        base_version=v,
+        kind=ChangeKind.REORDER,
+        summary="x",
     ),
     "undo": lambda s, d, v: s.undo(BOB, d.id, v),
     "redo": lambda s, d, v: s.redo(BOB, d.id, v),

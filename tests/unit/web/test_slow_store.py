@@ -11,19 +11,25 @@ from tests.unit.web.conftest import Tab, make_deck, run
 
 
 class _SlowWrites:
-    """The real store, but every save takes 2 s (a slow Lakebase write)."""
+    """The real store, but every change of a deck takes 2 s more (a slow Lakebase write)."""
+
+    SLOW = frozenset({"change_deck", "save_deck", "undo", "redo", "restore_version"})
 
     def __init__(self, store: Any) -> None:
         self._store = store
         self.writing = threading.Event()
 
-    def save_deck(self, *args: Any, **kwargs: Any) -> Any:
-        self.writing.set()
-        time.sleep(2.0)
-        return self._store.save_deck(*args, **kwargs)
-
     def __getattr__(self, name: str) -> Any:
-        return getattr(self._store, name)
+        method = getattr(self._store, name)
+        if name not in self.SLOW:
+            return method
+
+        def slow(*args: Any, **kwargs: Any) -> Any:
+            self.writing.set()
+            time.sleep(2.0)
+            return method(*args, **kwargs)
+
+        return slow
 
 
 def test_a_slow_write_does_not_delay_another_users_round_trip(store) -> None:
@@ -43,7 +49,9 @@ def test_a_slow_write_does_not_delay_another_users_round_trip(store) -> None:
 
     async def both_users() -> tuple[float, bool]:
         writing = asyncio.create_task(slow_deck.move(ids[0], ids[-1], True))
+        waited = time.perf_counter()
         while not slow_store.writing.is_set():
+            assert not writing.done() and time.perf_counter() - waited < 5, "no slow write"
             await asyncio.sleep(0.005)
         began = time.perf_counter()
         await quick_deck.reload()  # an event that reads the store
