@@ -42,6 +42,7 @@ A script whose JavaScript does not parse is kept whole where it was.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -89,6 +90,8 @@ _FUNCTIONS = frozenset({"function_expression", "arrow_function", "function"})
 _CONTINUATIONS = frozenset({"then", "ready"})
 _EXCERPT_CHARS = 80
 _NO_SLIDE = -1  # emitting deck-level code: the statements of no slide
+# A statement that is only a string, such as "use strict" (after any comments).
+_DIRECTIVE_RE = re.compile(r"(?:\s|//[^\n]*|/\*.*?\*/)*(['\"])[^'\"]*\1\s*;?\s*", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -178,6 +181,11 @@ class _Unit:
     # Looks elements up by a computed name (`getElementById("c" + i)`) or draws a chart: it may
     # touch slides the analysis cannot name, so it is never run once for the whole deck.
     may_touch_slides: bool = False
+    kind: str = ""  # tree-sitter node type of the statement
+    # A block run once that draws on several slides, outside every slide: its statements that
+    # touch no slide go to the deck's own copy of it (`_emit` for `_NO_SLIDE`), not to each
+    # slide's.
+    deck_split: bool = False
     dropped: tuple[str, str] | None = None  # (cause, reason)
     # A block that may be split: (text before its statements, its statements, text after).
     split: tuple[str, list[_Unit], str] | None = None
@@ -247,7 +255,7 @@ class _Reader:
         return units
 
     def _unit(self, node: tree_sitter.Node, start: int, removed: frozenset[str]) -> _Unit:
-        unit = _Unit(text=self.text(start, node.end_byte), block=self.block)
+        unit = _Unit(text=self.text(start, node.end_byte), block=self.block, kind=node.type)
         unit.declares = frozenset(_declared_names(node, self.source))
         inner, uses = _names(node, self.source)
         unit.uses = frozenset(uses - inner - unit.declares)
@@ -312,7 +320,11 @@ class _Reader:
         library = KNOWN_LIBRARIES.get(name, name)
         if body.type == "statement_block":
             return library, self.units(body.children, removed)
-        unit = _Unit(text=self.text(body.start_byte, body.end_byte) + ";", block=self.block)
+        unit = _Unit(
+            text=self.text(body.start_byte, body.end_byte) + ";",
+            block=self.block,
+            kind="expression_statement",
+        )
         inner, uses = _names(body, self.source)
         unit.uses = frozenset(uses - inner)
         unit.libraries = {n for n in unit.uses if n in removed}
@@ -648,13 +660,39 @@ def _emit(unit: _Unit, slide: int) -> str:
     if unit.split is None or not _projected(unit):
         return unit.text
     before, inner, after = unit.split
-    seeds = {
-        i
-        for i, u in enumerate(inner)
-        if u.dropped is None and (slide in u.slides or (u.neutral and not u.declares))
-    }
-    body = "\n".join(_emit(inner[i], slide) for i in sorted(_closure(inner, seeds)))
+    body = "\n".join(_emit(inner[i], slide) for i in _projection(unit, slide))
     return f"{before}\n{body}\n{after}"
+
+
+def _projection(unit: _Unit, slide: int) -> list[int]:
+    """Indexes of the statements of a split block that `slide`'s copy of it holds.
+
+    Statements touching no slide are in every copy (a guard such as `if (!window.Chart)
+    return;`), except, in a `deck_split` block, those run for the deck (`_for_the_deck`): they
+    are in the deck's copy (`_NO_SLIDE`) only.
+    """
+    inner = unit.split[1]  # type: ignore[index]
+    seeds = set()
+    for index, u in enumerate(inner):
+        if u.dropped is not None:
+            continue
+        if slide == _NO_SLIDE:
+            chosen = u.neutral and not u.declares and not u.may_touch_slides
+        else:
+            shared = u.neutral and not u.declares and not (unit.deck_split and _for_the_deck(u))
+            chosen = slide in u.slides or shared
+        if chosen:
+            seeds.add(index)
+    return sorted(_closure(inner, seeds))
+
+
+def _for_the_deck(unit: _Unit) -> bool:
+    """A statement of a run-once block that the deck runs once: one that does something
+    (`Chart.defaults.color = …`, `Chart.register(…)`, `counter++`), touches no slide and is not
+    control flow or a directive."""
+    if not unit.neutral or unit.declares or unit.may_touch_slides or unit.split is not None:
+        return False
+    return unit.kind == "expression_statement" and not _DIRECTIVE_RE.fullmatch(unit.text)
 
 
 def _has_dropped(unit: _Unit) -> bool:
@@ -712,6 +750,7 @@ def assign_scripts(
     _resolve(units, {})
     seeds: list[set[int]] = [set() for _ in range(count)]
     deck_seeds: set[int] = set()
+    deck_containers: set[int] = set()
     used = {name for unit in units if unit.dropped is None for name in unit.uses}
     for index, unit in enumerate(units):
         if unit.dropped is not None:
@@ -720,6 +759,9 @@ def assign_scripts(
             continue  # a declaration others use goes where they go
         if unit.slides:
             targets_of = unit.slides
+            if _deck_splits(unit, blocks[unit.block], count):
+                unit.deck_split = True
+                deck_containers.add(index)
         elif not unit.declares and _deck_level(blocks[unit.block], count):
             # Code before or after all slides that touches none (chart defaults, a theme) is
             # the deck's: every slide's document runs it, the deck document once. Code that may
@@ -732,19 +774,28 @@ def assign_scripts(
             targets_of = {placed[unit.block]}
         for slide in targets_of:
             seeds[slide].add(index)
-    deck_chosen = sorted(_closure(units, deck_seeds))
+    deck_chosen = sorted(
+        _closure(units, deck_seeds | _declarations_for_the_deck(units, deck_containers))
+        | deck_containers
+    )
     # Neutral code has neutral declarations only (slides spread to users), so the text is the
     # same whichever slide it is emitted for: no slide's own statements get into it.
     deck_texts = [
-        (key, text if text.startswith(DECK_LEVEL_MARKER) else f"{DECK_LEVEL_MARKER}\n{text}")
-        for key, text in _block_texts(units, deck_chosen, deck_seeds, blocks, placed, {}, _NO_SLIDE)
+        (
+            (*key, 0),  # before the slide's own copy of the same block run once
+            text if text.startswith(DECK_LEVEL_MARKER) else f"{DECK_LEVEL_MARKER}\n{text}",
+        )
+        for key, text in _block_texts(
+            units, deck_chosen, deck_seeds | deck_containers, blocks, placed, {}, _NO_SLIDE
+        )
     ]
     result: list[tuple[str, ...]] = []
     changed: list[int] = []
     for slide in range(count):
         chosen = sorted(_closure(units, seeds[slide]))
         own = _block_texts(units, chosen, seeds[slide], blocks, placed, opaque, slide)
-        result.append(_once(text for _, text in sorted([*deck_texts, *own])))
+        merged = sorted([*deck_texts, *(((*key, 1), text) for key, text in own)])
+        result.append(_once(text for _, text in merged))
         if any(placed[units[c].block] != slide for c in [*chosen, *deck_chosen]):
             changed.append(slide)
     dropped = tuple(
@@ -806,6 +857,35 @@ def _block_texts(
     if crossing and len(texts) > 1:
         return [(texts[0][0], "\n".join(text for _, text in texts))]
     return [(key, text) for key, text in texts if text]
+
+
+def _deck_splits(unit: _Unit, block: ScriptBlock, count: int) -> bool:
+    """Whether `unit` is a block run once (not a function: a function runs when called) of
+    deck-level code that draws on several slides and also does something for the deck."""
+    return (
+        unit.split is not None
+        and not unit.declares
+        and len(unit.slides) > 1
+        and _deck_level(block, count)
+        and any(_for_the_deck(u) for u in unit.split[1])
+    )
+
+
+def _declarations_for_the_deck(units: list[_Unit], containers: set[int]) -> set[int]:
+    """Top-level declarations the deck's copies of `containers` use (only the statements of
+    that copy count: the others draw on slides)."""
+    by_name = _declarers(units)
+    position = {id(u): index for index, u in enumerate(units)}
+    found: set[int] = set()
+    for index in containers:
+        inner = units[index].split[1]  # type: ignore[index]
+        chosen = [inner[i] for i in _projection(units[index], _NO_SLIDE)]
+        local = {name for u in inner for name in u.declares}
+        for name in {name for u in chosen for name in u.uses} - local:
+            picked = _pick(by_name.get(name), units[index])
+            if picked is not None and picked.dropped is None:
+                found.add(position[id(picked)])
+    return found
 
 
 def _once(texts: Iterable[str]) -> tuple[str, ...]:

@@ -223,6 +223,25 @@ draw('a', 1);
 draw('b', 2);
 draw('c', 3);
 </script>"""
+# The same code in a load handler that also draws the charts: split per slide, and its own
+# statements (the counter, the defaults) go to the deck's copy of the handler.
+DECK_LEVEL_IN_A_LOAD_HANDLER = """
+<div class="slide"><h1>A</h1><canvas id="a"></canvas></div>
+<div class="slide"><h1>B</h1><canvas id="b"></canvas></div>
+<div class="slide"><h1>C</h1><canvas id="c"></canvas></div>
+<script>
+document.addEventListener('DOMContentLoaded', () => {
+  if (typeof Chart === 'undefined') return;
+  document.body.dataset.runs = (+document.body.dataset.runs || 0) + 1;
+  Chart.defaults.color = 'rgb(200, 10, 20)';
+  const options = {animation: false, responsive: false};
+  for (const [id, n] of [['a', 1], ['b', 2], ['c', 3]]) {
+    const canvas = document.getElementById(id);
+    if (canvas) new Chart(canvas, {type: 'bar', options: options,
+      data: {labels: ['x'], datasets: [{data: [n]}]}});
+  }
+});
+</script>"""
 # Per canvas of the document: whether a chart is drawn on it, and the text colour it resolved.
 CHART_COLOURS = (
     "() => [...document.querySelectorAll('canvas')].map(c => Chart.getChart(c)"
@@ -231,8 +250,11 @@ CHART_COLOURS = (
 RUNS = "() => +document.body.dataset.runs"
 
 
-def test_deck_level_code_runs_once_in_every_document(page: Any) -> None:
-    deck = _deck(DECK_LEVEL_AFTER_THE_SLIDES)
+@pytest.mark.parametrize(
+    "text", [DECK_LEVEL_AFTER_THE_SLIDES, DECK_LEVEL_IN_A_LOAD_HANDLER], ids=["top", "handler"]
+)
+def test_deck_level_code_runs_once_in_every_document(page: Any, text: str) -> None:
+    deck = _deck(text)
     assert len(deck.slides) == 3
     ink = "rgb(200, 10, 20)"
     page.set_content(render_deck_document(deck), wait_until="load")

@@ -251,3 +251,27 @@ def test_code_reaching_slides_by_computed_names_runs_on_every_slide_unmarked() -
     # for the whole deck document would draw on the first slide only.
     assert len(set(scripts)) == 1 and len(scripts[0]) == 1
     assert not scripts[0][0].startswith(DECK_LEVEL_MARKER) and "for (let i" in scripts[0][0]
+
+
+def test_a_load_handler_drawing_on_several_slides_gives_its_deck_statements_to_the_deck() -> None:
+    code = """<script>
+window.addEventListener('load', function () {
+  'use strict';
+  if (!window.Chart) return;
+  Chart.register({id: 'watermark'});
+  let drawn = 0;
+  drawn++;
+  new Chart(document.getElementById('rev'), {});
+  new Chart(document.getElementById('cost'), {});
+});
+</script>"""
+    rev, cost, team = (s.scripts for s in parse_deck_html(SLIDES + code).slides)
+    deck_copy = rev[0]
+    assert deck_copy.startswith(DECK_LEVEL_MARKER) and cost[0] == deck_copy == team[0]
+    assert "Chart.register" in deck_copy and "drawn++" in deck_copy and "new Chart" not in deck_copy
+    assert len(team) == 1  # the deck's copy: the theme or plugin applies on this slide too
+    for own, canvas in [(rev[1], "rev"), (cost[1], "cost")]:
+        # Control flow and directives stay in every copy; the deck's statements do not.
+        assert "'use strict'" in own and "if (!window.Chart) return;" in own
+        assert "Chart.register" not in own and "drawn++" not in own and f"'{canvas}'" in own
+    assert "if (!window.Chart) return;" in deck_copy
