@@ -13,8 +13,9 @@ only outside the HTML, see `slidegen.deck.chatter`). Rules:
 - Inline `<script>` blocks are taken out of the HTML into `Slide.scripts`, their code going to
   the slides it draws on (`slidegen.deck.scripts`); code that names no slide stays with the
   slide it sits in or follows (the last slide that *started* before it), and code before or
-  after all slides runs for every slide. External scripts (`src=`) and non-JavaScript script
-  types are dropped; reveal.js templates are rendered first (`slidegen.deck.templates`).
+  after all slides runs for every slide (a script of its own, which the deck document runs
+  once). External scripts (`src=`) and non-JavaScript script types are dropped; reveal.js
+  templates are rendered first (`slidegen.deck.templates`).
   `parse_single_slide` (one slide) keeps every script of its HTML as written.
 - `ParsedDeck.report` lists what was removed and why (`slidegen.deck.report`).
 - Slide ids: a valid `data-slide-id="s_…"` on the container is kept (the agent hands slides to

@@ -24,7 +24,12 @@ program, top-level statement by statement:
   slide. A single-slide document runs it once; the deck document (`render_deck_document`) runs
   each marked text only where it first appears, so code that is not idempotent (`counter++`,
   `classList.toggle`) still runs once per document. Within a slide it keeps its place in script
-  order, so defaults set before the charts are drawn still apply;
+  order, so defaults set before the charts are drawn still apply. A load handler (or IIFE) that
+  draws on several slides and also sets defaults is split the same way: its statements that
+  touch no slide go to a marked copy of the handler, its guards (`if (!window.Chart) return;`)
+  stay in every copy. Code that looks elements up by a computed name (`getElementById("c" +
+  i)`) or draws a chart is never deck-level: each slide runs its own copy, which finds its own
+  elements;
 - dropped, with a reason: code that names an element no slide has (its canvas is gone, or it is
   the page's own navigation chrome), code that selects the slides themselves (a deck's own
   navigation: in our views each slide has its own page), calls into libraries that are not
