@@ -1,7 +1,8 @@
 """Benchmark B5: `slidegen deploy` as a user runs it (each deploy builds the package), against
 the naive file-by-file uploader.
 
-    python -m bench.b5_deploy [--runs 3] [--latency-ms 30] [--change slidegen/web/pages/main.py]
+    python -m bench.b5_deploy [--runs 3] [--cli-runs 5] [--latency-ms 30]
+        [--change slidegen/web/pages/main.py]
 
 Starts the Databricks emulator with a fixed latency on every request, then per run, interleaved
 so that all see the same machine noise:
@@ -12,11 +13,15 @@ so that all see the same machine noise:
 - one-file change: a comment appended to `--change` (a page module, so the export runs again:
   the frontend is made from it; the comment differs per run, so no run finds the previous
   run's export in the cache), then deploy; must upload that file and the manifest only;
-- no change: deploy again; the export comes from the cache and nothing is uploaded.
+- no change: deploy again; the export comes from the cache, nothing is uploaded and no
+  deployment is made (the active one is kept).
 The changed file is restored at the end of each run: run this in a checkout nobody is editing.
 Medians over --runs. App transitions take the emulator's configured 0.15 s each, not the
-platform's. Times are in-process (`run_deploy`); starting the `slidegen` CLI adds Python's
-start-up and the Databricks SDK import, measured once and printed apart.
+platform's. Those times are in-process (`run_deploy`). Then, after one deploy of the restored
+sources, the no-change deploy as a user runs it: `slidegen deploy --env dev --yes` as a
+subprocess (wall time from its start to its exit: Python, the imports, the build from the
+export cache, the plan, permissions, the health check), median of --cli-runs; each must keep
+the active deployment.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import argparse
 import io
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -92,9 +98,34 @@ def cli_startup_s() -> tuple[float, float]:
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
+def cli_deploy_s(url: str, emu: Emulator) -> float:
+    """Wall time of `slidegen deploy --env dev --yes` with nothing changed; it must make no
+    deployment."""
+    command = shutil.which("slidegen", path=os.path.dirname(sys.executable)) or ""
+    argv = [command] if command else [sys.executable, "-m", "slidegen"]
+    env = {**os.environ, "DATABRICKS_HOST": url, "DATABRICKS_TOKEN": "dapi-bench"}
+    env.pop("DATABRICKS_CONFIG_PROFILE", None)
+    before = len(apps_state(emu).apps[f"slidegen-{ENV}"].deployments)
+    started = time.perf_counter()
+    done = subprocess.run(
+        [*argv, "deploy", "--env", ENV, "--yes"],
+        env=env,
+        cwd=project_root(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    wall = time.perf_counter() - started
+    assert done.returncode == 0, done.stderr
+    assert "nothing changed since deployment" in " ".join(done.stderr.split()), done.stderr
+    assert len(apps_state(emu).apps[f"slidegen-{ENV}"].deployments) == before
+    return wall
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--cli-runs", type=int, default=5)
     parser.add_argument("--latency-ms", type=float, default=30.0)
     parser.add_argument("--change", default="slidegen/web/pages/main.py")
     args = parser.parse_args()
@@ -141,11 +172,17 @@ def main() -> None:
 
                 emu.reset_journal()
                 total, ctx = deploy(w)
+                assert ctx.report.result.get("redeployed") is False, (
+                    "the no-change deploy deployed: were sources edited while this ran?"
+                )
                 figures["none"].append(total)
                 figures["none_build"].append(build_s(ctx))
                 seen["none"] = (imports(emu), ctx.report.result.get("frontend"))
             finally:
                 changed.write_bytes(original)
+
+        deploy(w)  # the restored sources, so that the CLI runs below find nothing changed
+        cli = [cli_deploy_s(server.url, emu) for _ in range(args.cli_runs)]
 
     startup, startup_cpu = cli_startup_s()
     med = {k: statistics.median(v) for k, v in figures.items()}
@@ -170,6 +207,11 @@ def main() -> None:
     print(
         f"  no change: {med['none']:.2f} s (build {med['none_build']:.2f} s), "
         f"frontend {none_frontend}, uploads {none_uploads or 'none'}"
+    )
+    print(
+        f"  no change, CLI subprocess (slidegen deploy --env {ENV} --yes): "
+        f"{statistics.median(cli):.2f} s median of {len(cli)} "
+        f"({', '.join(f'{s:.2f}' for s in cli)})"
     )
     print(
         f"  starting the CLI (python -m slidegen --help): {startup:.2f} s wall, "

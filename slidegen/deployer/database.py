@@ -36,6 +36,9 @@ credential (a POST), is sent.
 
 PGSSLMODE (default require) and PGPORT from the deploying machine's settings apply to the
 schema step's connection, as they do to the app's own.
+
+SQLAlchemy is imported by `ensure_schema` only: a deploy without a `database` section (and every
+other `slidegen` command) does not pay its import.
 """
 
 from __future__ import annotations
@@ -46,7 +49,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-import sqlalchemy as sa
 import yaml
 from databricks.sdk import WorkspaceClient
 from databricks.sdk.errors import NotFound
@@ -389,6 +391,8 @@ def ensure_schema(
 
     Logs in as `user` (the deploying identity) with a fresh Lakebase token.
     """
+    import sqlalchemy as sa
+
     if not re.match(_IDENT, section.db_schema):  # validated already; the SQL relies on it
         raise DatabaseDeployError(f"invalid schema name {section.db_schema!r}")
     settings = load_settings()
