@@ -35,7 +35,7 @@ from slidegen.config import get_settings
 from slidegen.deck.model import MAX_SLIDES_PER_DECK
 from slidegen.server.ratelimit import turn_limiter
 from slidegen.web.auth import asset_base, connection_user
-from slidegen.web.states.common import blocking, store, user_message
+from slidegen.web.states.common import deck_service, store, user_message
 from slidegen.web.states.deck import DeckView, when_deck_switches
 from slidegen.web.view import prose_of, slide_document
 
@@ -140,7 +140,7 @@ class ChatState(rx.State):
             self.messages = []
             return
         try:
-            items = await blocking(store().list_chat_messages, user.user_id, deck.deck_id)
+            items = await deck_service().chat_history(user.user_id, deck.deck_id)
         except Exception as error:  # history is a convenience: never block the editor on it
             log.warning("chat history unavailable: %s", type(error).__name__)
             items = []
