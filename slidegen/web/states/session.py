@@ -18,7 +18,7 @@ from slidegen.web.states.common import blocking, deck_service, owner_of, user_me
 from slidegen.web.states.deck import DeckView, when_deck_list_changes
 from slidegen.web.view import format_time
 
-__all__ = ["DeckSummary", "SessionState"]
+__all__ = ["DeckSummary", "SessionState", "show_created_deck"]
 
 log = logging.getLogger("slidegen.web.session")
 
@@ -128,11 +128,8 @@ class SessionState(rx.State):
         if owner is None or await self._busy():
             return
         record = await deck_service().duplicate_deck(owner, deck_id)
-        if record is None:
-            return
-        self._forget_deleted()
-        await self._refresh_decks()
-        await (await DeckView.of(self)).open(record.deck.id)
+        if record is not None:
+            await show_created_deck(self, record.deck.id)
 
     @rx.event
     async def delete_deck(self, deck_id: str) -> None:
@@ -171,6 +168,15 @@ class SessionState(rx.State):
     def _forget_deleted(self) -> None:
         if self.deleted_id:
             self.deleted_id, self.deleted_title = "", ""
+
+
+async def show_created_deck(state: rx.State, deck_id: str) -> None:
+    """A deck just made (a copy, an import) joins the deck list and is opened in this tab; the
+    "Undo delete" offer ends, as after any other deck action."""
+    session = await state.get_state(SessionState)
+    session._forget_deleted()
+    await session._refresh_decks()
+    await (await DeckView.of(state)).open(deck_id)
 
 
 @when_deck_list_changes
