@@ -321,3 +321,20 @@ def test_text_typed_on_the_stage_is_saved_as_one_version_and_undone(store) -> No
 
     tab.run(deck.undo())
     assert "<h1>Revenue</h1>" in store.get_deck("quin", record.deck.id).deck.slides[0].html
+
+
+def test_opening_another_deck_shows_its_own_chat(store) -> None:
+    from slidegen.web.states import ChatState
+
+    first = make_deck(store, "nina", 2, title="First")
+    second = make_deck(store, "nina", 2, title="Second")
+    store.add_chat_message("nina", first.deck.id, "user", "about the first")
+    store.add_chat_message("nina", second.deck.id, "user", "about the second")
+    tab = Tab({"x-forwarded-user": "nina"}, query=f"deck={first.deck.id}")
+    session, deck = _open(tab)
+    chat = tab.state(ChatState)
+    assert deck.deck_id == first.deck.id
+    assert [m["text"] for m in chat.messages] == ["about the first"]
+    tab.run(session.open_deck(second.deck.id))
+    assert deck.deck_id == second.deck.id
+    assert [m["text"] for m in chat.messages] == ["about the second"]
