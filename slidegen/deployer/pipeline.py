@@ -221,7 +221,8 @@ def plan_step(ctx: DeployContext) -> None:
     )
     ctx.decision = _decide(ctx)
     ctx.report.info(
-        f"deployment: {'new' if ctx.decision.deploy else 'none'} ({ctx.decision.reason})"
+        f"deployment: {'new' if ctx.decision.deploy else 'keep the active one'} "
+        f"({ctx.decision.reason})"
     )
     ctx.report.set(
         plan={

@@ -200,10 +200,23 @@ def test_endpoint_is_attached_as_postgres_resource_wired_and_its_schema_granted(
     finally:
         store.dispose()
 
-    # Idempotent: nothing to change on the app, the schema is found.
+    # Idempotent: nothing to change on the app, the schema is found, no new deployment.
     _, again = deploy(root, client, with_platform(postgres_url, platform_roles))
     assert again["plan"]["app"]["action"] == "none"
     assert again["schema"]["created"] is False
+    assert (
+        again["redeployed"] is False
+        and again["deployment_id"] == app.active_deployment.deployment_id
+    )
+
+    # A schema created by the deploy is a change: the app is deployed again to start on it.
+    admin = sa.create_engine(postgres_url)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+    _, recreated = deploy(root, client, with_platform(postgres_url, platform_roles))
+    assert recreated["schema"]["created"] is True and recreated["redeployed"] is True
+    assert recreated["deployment_id"] != app.active_deployment.deployment_id
     assert app_status(client, load_env_file("test", root))["database"]["branch"] == BRANCH
 
 
