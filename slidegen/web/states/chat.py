@@ -273,9 +273,8 @@ class ChatState(rx.State):
         self.answer, self.queries, self.status, self.scope = "", [], "", ""
         self.generating = False
         self._stop_requested = False
-        deck.busy = False
         # The store is the truth: show exactly what was saved (or the unchanged deck).
-        await DeckView(deck).reload()
+        await DeckView(deck).finish_stream()
 
     async def _consume(
         self, user: Any, deck_id: str, base_version: int, prompt: str, selected: list[str]
