@@ -38,6 +38,10 @@ def pinned_reflex_json() -> Iterator[None]:
     original = prerequisites.set_last_reflex_run_time
 
     def only_what_the_bundle_reads() -> None:
+        # On a fresh checkout Reflex has only now written the file (with its `project_hash`):
+        # keep what it holds for the restore below.
+        with contextlib.suppress(ValueError):
+            kept.update(json.loads(path.read_text()) if path.is_file() else {})
         path.write_text(json.dumps({"version": constants.Reflex.VERSION}))
 
     prerequisites.set_last_reflex_run_time = only_what_the_bundle_reads

@@ -54,6 +54,9 @@ def _page(browser: Any, url: str, size: tuple[int, int]) -> Any:
     page = context.new_page()
     page.goto(url)
     page.wait_for_selector("#chat-input")
+    # The tab opens its deck after connecting; the title input is re-created then, so typing
+    # into it earlier would be lost. Every deck has a title: an empty input means not yet.
+    expect(page.locator("#deck-title")).not_to_have_value("")
     return page
 
 
