@@ -3,6 +3,8 @@ nothing changed since the active deployment), verify."""
 
 from __future__ import annotations
 
+import dataclasses
+import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -97,7 +99,13 @@ def deploy(
     )
 
     def body(report: Reporter) -> None:
-        run_deploy(options, report, confirm=confirmer(yes))
+        # The built package is only needed while the deploy runs.
+        with tempfile.TemporaryDirectory(prefix=f"slidegen-{env}-") as build_dir:
+            run_deploy(
+                dataclasses.replace(options, build_dir=Path(build_dir)),
+                report,
+                confirm=confirmer(yes),
+            )
 
     run_command(json_output, body)
 

@@ -80,6 +80,9 @@ class DeployOptions:
     root: Path | None = None  # project root holding deploy/ (tests use a temporary one)
     verify: bool = True
     redeploy: bool = False  # deploy even when nothing changed
+    # Where the build goes; None: a new temporary folder left for the caller to read or remove
+    # (the CLI passes one it removes when the command ends).
+    build_dir: Path | None = None
 
 
 @dataclass
@@ -147,7 +150,7 @@ def build_step(ctx: DeployContext) -> None:
         ctx.package_dir = ctx.options.package.resolve()
         ctx.report.info(f"using the built package {ctx.package_dir}")
     else:
-        out = Path(tempfile.mkdtemp(prefix=f"slidegen-{ctx.options.env}-"))
+        out = ctx.options.build_dir or Path(tempfile.mkdtemp(prefix=f"slidegen-{ctx.options.env}-"))
         ctx.package_dir, frontend = _build_package(
             ctx.options, out / "package", ctx.env_file.app_env()
         )

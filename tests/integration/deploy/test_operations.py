@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -179,3 +180,18 @@ def test_cli_without_auth_explains_how_to_set_it_up(
     result = runner.invoke(cli, ["status", "--env", "dev"])
     assert result.exit_code == 2
     assert "DATABRICKS_HOST" in result.stderr and "--profile" in result.stderr
+
+
+def test_cli_deploy_removes_its_build_when_it_ends(
+    emulator: EmulatorServer,
+    client: WorkspaceClient,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    result = runner.invoke(cli, ["deploy", "--env", "dev", "--no-export", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["redeployed"] is True
+    assert not [p.name for p in scratch.iterdir() if p.name.startswith("slidegen-dev-")]
