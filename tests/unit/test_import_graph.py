@@ -6,6 +6,8 @@
 - The web states import one way: no cycle among `slidegen.web.states.*`, and no state module
   imports another state module's private name or calls its private methods (a leading `_` in a
   Reflex state keeps a method out of the events; other states use `DeckView` or `get_state`).
+- `web/` and `cli/` reach decks through `slidegen.service`, not the store (`KNOWN_STORE_USERS`
+  lists what is still to move).
 """
 
 from __future__ import annotations
@@ -206,3 +208,30 @@ def private_uses() -> set[tuple[str, str]]:
 def test_no_state_uses_another_states_private_names() -> None:
     unexpected = sorted(private_uses() - KNOWN_PRIVATE_USES)
     assert not unexpected, f"private names of another state used: {unexpected}"
+
+
+# Store access from web/ and cli/ still outside the deck service: a chat turn hands the store
+# to the agent; an import creates its deck itself.
+KNOWN_STORE_USERS = frozenset({"slidegen.web.states.chat", "slidegen.web.states.importing"})
+STORE_GATEWAY = "slidegen.web.states.common"  # gives states the service (and, for now, the store)
+
+
+def test_web_and_cli_reach_decks_through_the_service() -> None:
+    direct: set[tuple[str, str]] = set()
+    for module in modules():
+        if not module.startswith(("slidegen.web", "slidegen.cli")) or module == STORE_GATEWAY:
+            continue
+        for target in imports(module):
+            if target == "slidegen.server.services" or (
+                target.startswith("slidegen.store") and target != "slidegen.store.durability"
+            ):
+                direct.add((module, target))
+        if module not in KNOWN_STORE_USERS:
+            for node in ast.walk(tree(module)):
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Name)
+                    and node.func.id == "store"
+                ):
+                    direct.add((module, "store()"))
+    assert not direct, f"store used without the deck service: {sorted(direct)}"
