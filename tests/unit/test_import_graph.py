@@ -37,13 +37,7 @@ KNOWN_CYCLES: tuple[frozenset[str], ...] = (
     ),
 )
 # Private names of another state still used by a state module, (module, name).
-KNOWN_PRIVATE_USES: frozenset[tuple[str, str]] = frozenset(
-    {
-        ("slidegen.web.states.importing", "_forget_deleted"),
-        ("slidegen.web.states.importing", "_open"),
-        ("slidegen.web.states.importing", "_refresh_decks"),
-    }
-)
+KNOWN_PRIVATE_USES: frozenset[tuple[str, str]] = frozenset()
 
 
 @cache
@@ -211,8 +205,8 @@ def test_no_state_uses_another_states_private_names() -> None:
 
 
 # Store access from web/ and cli/ still outside the deck service: a chat turn hands the store
-# to the agent; an import creates its deck itself.
-KNOWN_STORE_USERS = frozenset({"slidegen.web.states.chat", "slidegen.web.states.importing"})
+# to the agent.
+KNOWN_STORE_USERS = frozenset({"slidegen.web.states.chat"})
 STORE_GATEWAY = "slidegen.web.states.common"  # gives states the service (and, for now, the store)
 
 

@@ -33,5 +33,5 @@ def owner_of(state: Any) -> str | None:
 
 
 def store() -> Any:
-    """The process's deck store, for what is not a deck operation yet (a chat turn, an import)."""
+    """The process's deck store, for what is not a deck operation yet (a chat turn)."""
     return get_store()

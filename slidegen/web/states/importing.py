@@ -20,7 +20,7 @@ import reflex as rx
 from slidegen.deck.importing import MAX_IMPORT_BYTES
 from slidegen.web.auth import connection_user
 from slidegen.web.components.file_sender import CHUNK_BYTES
-from slidegen.web.states.common import blocking, store, user_message
+from slidegen.web.states.common import blocking, deck_service, user_message
 
 __all__ = ["MAX_PASTE_CHARS", "ImportState"]
 
@@ -130,7 +130,7 @@ class ImportState(rx.State):
 
     async def _save(self, imported: Any) -> None:
         from slidegen.web.states.deck import DeckState
-        from slidegen.web.states.session import SessionState
+        from slidegen.web.states.session import show_created_deck
 
         user = connection_user(self)
         if user is None:
@@ -142,8 +142,7 @@ class ImportState(rx.State):
             return
         self.busy = True
         try:
-            record = await blocking(
-                store().create_deck,
+            record = await deck_service().create(
                 user.user_id,
                 imported.title,
                 styles=imported.styles,
@@ -162,7 +161,4 @@ class ImportState(rx.State):
         self.imported_title = record.deck.title
         self.kept = imported.kept
         self.removed = imported.removed
-        session = await self.get_state(SessionState)
-        session._forget_deleted()
-        await session._refresh_decks()
-        await deck_state._open(record.deck.id)
+        await show_created_deck(self, record.deck.id)
