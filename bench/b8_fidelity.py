@@ -102,12 +102,13 @@ def ensure_tools() -> None:
     try:
         import skimage  # noqa: F401
     except ImportError:
-        print("installing the bench extra (scikit-image)", flush=True)
+        print("installing the bench extra (scikit-image) from requirements-bench.lock", flush=True)
         uv = Path(sys.executable).with_name("uv")
         installer = [str(uv), "pip", "install"] if uv.exists() else [sys.executable, "-m", "pip"]
         if not uv.exists():
             installer.append("install")
-        subprocess.run([*installer, "-e", f"{ROOT}[bench]"], check=True)
+        # The exact pins of the lock (the dev lock's plus the bench extra's), added to the venv.
+        subprocess.run([*installer, "-r", str(ROOT / "requirements-bench.lock")], check=True)
 
 
 # --- decks ----------------------------------------------------------------------------------------
