@@ -16,6 +16,11 @@ Entries live in `build/.frontend-cache/<key>/` (git-ignored): `files/` holds the
 exactly those of the index with those hashes; anything else (an interrupted write, a hand edit,
 a truncated file) is removed and the export runs again, so a bad entry costs time, never a wrong
 package. The newest `KEEP` entries are kept.
+
+A restored frontend's files are hard links to the entry's (copies where the file system cannot
+link): creating 700 files costs most of a cached build, and nothing writes into a built package.
+A hand edit of a package file in place edits the entry too, which the next restore's check finds
+(the entry is then dropped, as any damaged one).
 """
 
 from __future__ import annotations
@@ -122,7 +127,7 @@ def restore(root: Path, key: str, target: Path) -> bool:
         expected = index["files"]
         if index.get("format") != FORMAT or index.get("key") != key or not expected:
             raise ValueError("not an index of this key")
-        shutil.copytree(entry / "files", target)
+        shutil.copytree(entry / "files", target, copy_function=_link_or_copy)
         intact = _listing(target) == expected
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         intact = False
@@ -132,6 +137,13 @@ def restore(root: Path, key: str, target: Path) -> bool:
         return False
     os.utime(index_path)  # most recently used, for pruning
     return True
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:  # another file system, or one without hard links
+        shutil.copy2(source, target)
 
 
 def store(root: Path, key: str, exported: Path) -> None:

@@ -128,6 +128,18 @@ def test_a_damaged_entry_is_dropped_and_exported_again(
     assert set(index["files"]) == {"index.html", "assets/app.js"}
 
 
+def test_a_package_file_edited_in_place_never_reaches_the_next_package(
+    project: Path, export: FakeExport, tmp_path: Path
+) -> None:
+    frontend(project, tmp_path / "a")
+    assert frontend(project, tmp_path / "b") == "cached"
+    # Restored files may be hard links to the entry: this edit may have reached it.
+    (tmp_path / "b" / "assets" / "app.js").write_text("edited by hand")
+
+    frontend(project, tmp_path / "c")
+    assert (tmp_path / "c" / "assets" / "app.js").read_text() == f"export {export.calls}"
+
+
 def test_no_cache_exports_and_keeps_only_a_few_entries(
     project: Path, export: FakeExport, tmp_path: Path
 ) -> None:
