@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-import httpx
+import requests
 from databricks.sdk import WorkspaceClient
 from databricks.sdk.errors import DatabricksError, NotFound, ResourceAlreadyExists
 from databricks.sdk.service import apps as sdk_apps
@@ -434,13 +434,14 @@ def verify(w: WorkspaceClient, name: str, waits: Waits, note: Callable[[str], No
 
     def healthy() -> tuple[bool, int, str]:
         try:
-            response = httpx.get(
+            # requests, not httpx: the SDK has already loaded it, so the CLI starts faster.
+            response = requests.get(
                 health,
                 headers=auth_headers(w),
                 timeout=waits.http_timeout_s,
-                follow_redirects=False,
+                allow_redirects=False,
             )
-        except httpx.HTTPError as error:
+        except requests.RequestException as error:
             return False, 0, f"{type(error).__name__}: {error}"
         return response.status_code == 200, response.status_code, f"HTTP {response.status_code}"
 
