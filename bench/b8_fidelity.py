@@ -41,8 +41,7 @@ from slidegen.deck import Deck, new_deck_id, parse_deck_html
 from slidegen.deck.render import render_slide_document
 from slidegen.export import deck_to_pdf, deck_to_pptx
 from slidegen.export.layout_tree import LayoutError, SlideLayout, parse_slide_layout
-from slidegen.export.measure import NO_CHART_ANIMATION
-from slidegen.export.pdf import CHROMIUM_ARGS, DEFAULT_CHROMIUM
+from slidegen.export.pdf import CHROMIUM_ARGS, DEFAULT_CHROMIUM, NO_CHART_ANIMATION
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"

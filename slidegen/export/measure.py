@@ -18,7 +18,12 @@ from typing import Any, TypeVar
 from slidegen.deck.model import SLIDE_HEIGHT, SLIDE_WIDTH, Deck
 from slidegen.deck.render import render_slide_document
 from slidegen.export.layout_tree import LayoutError, SlideLayout, parse_slide_layout
-from slidegen.export.pdf import CHROMIUM_ARGS, DEFAULT_CHROMIUM, pdf_available
+from slidegen.export.pdf import (
+    CHROMIUM_ARGS,
+    DEFAULT_CHROMIUM,
+    NO_CHART_ANIMATION,
+    pdf_available,
+)
 
 __all__ = ["MeasureError", "measure_available", "measure_deck", "measure_deck_async"]
 
@@ -31,22 +36,6 @@ QUEUE_TIMEOUT_S = 60.0
 _SLOTS = threading.BoundedSemaphore(MAX_CONCURRENT)
 T = TypeVar("T")
 log = logging.getLogger("slidegen.export.measure")
-
-# Before any page script: when Chart.js defines window.Chart, switch its animation off, so a
-# screenshot or a measurement sees each chart's final frame.
-NO_CHART_ANIMATION = """
-(() => {
-  let chart;
-  Object.defineProperty(window, "Chart", {
-    configurable: true,
-    get() { return chart; },
-    set(value) {
-      chart = value;
-      try { value.defaults.animation = false; } catch (e) {}
-    },
-  });
-})();
-"""
 
 
 class MeasureError(RuntimeError):

@@ -32,7 +32,9 @@ from slidegen.deck.model import SLIDE_HEIGHT, SLIDE_WIDTH, Deck
 from slidegen.export.html import deck_to_html
 
 __all__ = [
+    "CHROMIUM_ARGS",
     "DEFAULT_CHROMIUM",
+    "NO_CHART_ANIMATION",
     "PdfBusyError",
     "PdfExportError",
     "deck_to_pdf",
@@ -64,8 +66,8 @@ _OWNERS_PRINTING: set[str] = set()
 _OWNERS_LOCK = threading.Lock()
 
 # Runs before any page script: when Chart.js assigns window.Chart, turn animation off so the
-# first frame is the final one.
-_NO_ANIMATION = """
+# first frame is the final one (for a PDF, a layout measurement or a screenshot).
+NO_CHART_ANIMATION = """
 (() => {
   let chart;
   Object.defineProperty(window, "Chart", {
@@ -184,7 +186,7 @@ async def _print(document: str, chromium_path: str) -> bytes:
                     device_scale_factor=2,
                     offline=True,
                 )
-                await context.add_init_script(_NO_ANIMATION)
+                await context.add_init_script(NO_CHART_ANIMATION)
                 page = await context.new_page()
                 page.set_default_timeout(TIMEOUT_MS)
                 await page.set_content(document, wait_until="load")
