@@ -6,7 +6,7 @@
   manifest kept in the workspace folder;
 - `uploader`: executes a plan with bounded parallelism (and the naive uploader B5 compares with);
 - `apps`: create or update the app, start it, deploy, wait, permissions, verify;
-- `pipeline`: the deploy flow as an ordered list of named steps (later issues add steps);
+- `pipeline`: the deploy flow as an ordered list of named steps (steps are added by adding entries);
 - `operations`: status, rollback and delete; `logs`: the app's log stream; `bundle`: a
   `databricks.yml` equivalent to an environment file;
 - `report`: progress for humans (rich) or one JSON document for scripts.

@@ -90,7 +90,7 @@ def run_command(json_output: bool, body: Callable[[Reporter], None]) -> None:
         code, error = 1, describe_error(failure)
     except KeyboardInterrupt:
         code, error = 130, "interrupted"
-    except Exception as failure:  # the build step raises the spine's BuildError, among others
+    except Exception as failure:  # the build step raises the builder's BuildError, among others
         if type(failure).__name__ != "BuildError":
             raise
         code, error = 1, f"build failed: {failure}"

@@ -35,6 +35,9 @@ from typing import Any
 
 from slidegen.cli.package_files import list_package, skip_reason
 
+# The package builder's error type, so callers catch one class whichever check fired first.
+from slidegen.cli.packaging import PackageTooLargeError
+
 __all__ = [
     "INFO_NAME",
     "MANIFEST_NAME",
@@ -57,13 +60,6 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 # DEPLOYMENT_INFO fields that differ between two builds of the same sources.
 VOLATILE_INFO_FIELDS = ("built_at",)
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
-
-try:  # the spine's error type, so callers catch one class whichever check fired first
-    from slidegen.cli.packaging import PackageTooLargeError
-except ImportError:  # pragma: no cover - only before the spine lands
-
-    class PackageTooLargeError(ValueError):  # type: ignore[no-redef]
-        """A file is over the Databricks Apps limit of 10 MB."""
 
 
 @dataclass(frozen=True)

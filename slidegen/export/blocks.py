@@ -21,12 +21,7 @@ from bs4 import BeautifulSoup, Comment, NavigableString, PageElement, Tag
 from slidegen.export.colors import RGB, first_color, parse_css_color
 from slidegen.export.css import StyleSheet, font_size_px
 
-try:
-    import lxml  # noqa: F401
-
-    _PARSER = "lxml"
-except ImportError:  # pragma: no cover - lxml is locked (python-pptx needs it)
-    _PARSER = "html.parser"
+_PARSER = "lxml"
 
 _SKIP = {
     "script",

@@ -16,17 +16,7 @@ from typing import Any
 from slidegen.config import get_settings
 from slidegen.server.identity import UserContext, identity_from_headers
 
-__all__ = [
-    "NotSignedIn",
-    "asset_base",
-    "connection_headers",
-    "connection_user",
-    "require_user",
-]
-
-
-class NotSignedIn(PermissionError):
-    """The connection carries no identity (production without X-Forwarded-User)."""
+__all__ = ["asset_base", "connection_headers", "connection_user"]
 
 
 def connection_headers(state: Any) -> Mapping[str, str]:
@@ -40,13 +30,6 @@ def connection_headers(state: Any) -> Mapping[str, str]:
 def connection_user(state: Any) -> UserContext | None:
     """The signed-in user of this connection, the development fallback, or None."""
     return identity_from_headers(connection_headers(state), get_settings())
-
-
-def require_user(state: Any) -> UserContext:
-    user = connection_user(state)
-    if user is None:
-        raise NotSignedIn("not signed in")
-    return user
 
 
 _ORIGIN_RE = re.compile(r"^https?://[A-Za-z0-9.\-\[\]:]+$")

@@ -188,11 +188,8 @@ async def _refresh_deck_list(deck_state: rx.State) -> None:
 def _storage_notice() -> str:
     """One line for the header when decks would not survive a restart, else ""."""
     from slidegen.config import get_settings
+    from slidegen.store.durability import storage_info
 
-    try:
-        from slidegen.store.durability import storage_info
-    except ImportError:
-        return ""
     info = storage_info(get_settings())
     if info.get("durable", True):
         return ""
@@ -205,8 +202,6 @@ def _storage_notice() -> str:
 
 
 def _pdf_available() -> bool:
-    try:
-        from slidegen.export import pdf_available
-    except ImportError:
-        return False
+    from slidegen.export import pdf_available
+
     return bool(pdf_available())

@@ -299,7 +299,7 @@ def test_notebook_looking_sources_still_become_files(
 def test_deploy_of_the_real_package_built_by_build_package(
     emulator: EmulatorServer, client: WorkspaceClient
 ) -> None:
-    """The spine's build (frontend export skipped) with deploy/dev.yaml: app.yaml's env binds
+    """The package build (frontend export skipped) with deploy/dev.yaml: app.yaml's env binds
     the serving endpoint resource, which the emulated platform checks at deployment."""
     opts = DeployOptions(env="dev", export_frontend=False)
     ctx = run_deploy(opts, JsonReporter(io.StringIO()), client=client, waits=FAST)
