@@ -1,9 +1,10 @@
 """Logging: JSON (python-json-logger) or text lines, DEBUG/INFO to stdout and WARNING+ to stderr.
 
 Every record carries `user_id` and `request_id` when known: they live in context variables set by
-the request middleware and the event-handler wrapper (`log_context`). A redaction filter removes
-bearer tokens, `X-Forwarded-Access-Token`/`Authorization` values and other secrets from every
-message and field, whatever logger they come from (our code, Reflex, the SDK, urllib3).
+the request middleware and the event-handler wrapper (`log_context`). The redaction filter of
+`slidegen.redaction` removes bearer tokens, `X-Forwarded-Access-Token`/`Authorization` values and
+other secrets from every message and field, whatever logger they come from (our code, Reflex, the
+SDK, urllib3).
 
 `LOG_LEVEL=DEBUG` is for our own code: the libraries that log what passes through them (the
 socket.io layers log every websocket packet, i.e. prompts and deck HTML; the OpenAI client and
@@ -17,93 +18,29 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import logging
-import re
 import sys
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator
 
 from pythonjsonlogger.json import JsonFormatter
 
 from slidegen.config import Settings
+from slidegen.redaction import STANDARD_ATTRS, RedactionFilter, redact
 
 __all__ = ["configure_logging", "current_context", "log_context", "redact"]
 
 _user_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("user_id", default=None)
 _request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 
-_SECRET_KEYS = re.compile(
-    r"(authorization|access[_-]?token|x-forwarded-access-token|token|secret|"
-    r"password|client[_-]?secret|api[_-]?key)",
-    re.I,
-)
-_SECRET_PATTERNS = [
-    # "Bearer xyz", "Authorization: Basic abc"
-    (re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{6,}"), r"\1 [REDACTED]"),
-    # key=value / key: value / "key": "value" for secret-looking keys
-    (
-        re.compile(r"""(?ix)
-        (["']?(?:x-forwarded-access-token|authorization|access_token|client_secret|password|
-               token|api_key|secret)["']?\s*[:=]\s*["']?)
-        ([^"'\s,;}&]{4,})"""),
-        r"\1[REDACTED]",
-    ),
-    # Databricks personal access tokens and OAuth-looking JWTs wherever they appear
-    (re.compile(r"\bdapi[0-9a-f]{16,}\b"), "[REDACTED]"),
-    (re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{4,}"), "[REDACTED]"),
-]
 
-
-def redact(value: Any) -> Any:
-    """A copy of `value` with secrets replaced by [REDACTED] (strings, mappings, sequences)."""
-    if isinstance(value, str):
-        for pattern, replacement in _SECRET_PATTERNS:
-            value = pattern.sub(replacement, value)
-        return value
-    if isinstance(value, Mapping):
-        return {
-            k: "[REDACTED]"
-            if isinstance(k, str) and _SECRET_KEYS.fullmatch(k.strip().lower())
-            else redact(v)
-            for k, v in value.items()
-        }
-    if isinstance(value, list | tuple):
-        return type(value)(redact(v) for v in value)
-    return value
-
-
-_STANDARD_ATTRS = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
-
-
-class _ContextAndRedaction(logging.Filter):
-    """Adds user_id/request_id from context and scrubs secrets from the whole record."""
+class _ContextAndRedaction(RedactionFilter):
+    """Adds user_id/request_id from context, then scrubs secrets from the whole record."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if getattr(record, "user_id", None) is None:
             record.user_id = _user_id.get()
         if getattr(record, "request_id", None) is None:
             record.request_id = _request_id.get()
-        try:
-            message = record.getMessage()
-        except Exception:  # a bad format string must not lose the record
-            message = str(record.msg)
-        record.msg = redact(message)
-        record.args = None
-        for key, val in list(record.__dict__.items()):
-            if key in _STANDARD_ATTRS:
-                continue
-            if isinstance(key, str) and _SECRET_KEYS.fullmatch(key.lower()):
-                record.__dict__[key] = "[REDACTED]"
-            else:
-                record.__dict__[key] = redact(val)
-        # Another handler may already have cached the unredacted traceback in exc_text.
-        if record.exc_info:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
-            record.exc_info = None
-        if record.exc_text:
-            record.exc_text = redact(record.exc_text)
-        if record.stack_info:
-            record.stack_info = redact(record.stack_info)
-        return True
+        return super().filter(record)
 
 
 # Loggers whose DEBUG/INFO records carry payloads (websocket packets, HTTP bodies).
@@ -166,7 +103,7 @@ class _TextFormatter(logging.Formatter):
         extras = {
             k: v
             for k, v in record.__dict__.items()
-            if k not in _STANDARD_ATTRS and v is not None and not k.startswith("_")
+            if k not in STANDARD_ATTRS and v is not None and not k.startswith("_")
         }
         if not extras:
             return base

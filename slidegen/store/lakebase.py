@@ -30,19 +30,18 @@ The PostgreSQL role is PGUSER, else the service principal's client id (the role 
 creates when the database is attached to the app), else the current user's name.
 
 Tokens never reach a log line: `Credential` hides its token from `repr`, we never log it, and
-`TokenRedactor` scrubs credential tokens from the SDK's own DEBUG request/response dumps
-(which redact some fields but not `token`).
+the shared redaction filter (`slidegen.redaction`), put on the `databricks.sdk` logger and told
+each minted token, scrubs them from the SDK's own DEBUG request/response dumps (which mask some
+fields but print `token`, truncated).
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
 import uuid
 import weakref
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -52,6 +51,7 @@ import sqlalchemy as sa
 from databricks.sdk import WorkspaceClient
 
 from slidegen.config import Settings
+from slidegen.redaction import install_redaction, remember_secret
 from slidegen.workspace import workspace_client
 
 __all__ = [
@@ -60,7 +60,6 @@ __all__ = [
     "CredentialCache",
     "LakebaseError",
     "LakebaseTarget",
-    "TokenRedactor",
     "app_workspace_client",
     "create_lakebase_engine",
     "credentials_of",
@@ -159,7 +158,7 @@ def minter_for(
 ) -> Callable[[], Credential]:
     """A function that mints one fresh credential for `target` through the SDK."""
     # Before the first call: the SDK logs the response (token included) inside the call.
-    TokenRedactor.install()
+    install_redaction("databricks.sdk")
     if target.kind == "endpoint":
         endpoint = target.name or ""
 
@@ -190,7 +189,7 @@ def minter_for(
 def _checked(token: str | None, expires_at: float) -> Credential:
     if not token:
         raise LakebaseError("generate_database_credential returned no token")
-    TokenRedactor.install().remember(token)
+    remember_secret(token)
     return Credential(token=token, expires_at=expires_at)
 
 
@@ -261,44 +260,6 @@ def _reason(error: BaseException) -> str:
     # SDK errors carry the API's error message (no secrets); keep it to one line.
     text = str(error).splitlines()[0] if str(error) else ""
     return f"{type(error).__name__}: {text}"[:300]
-
-
-class TokenRedactor(logging.Filter):
-    """Scrubs Lakebase tokens from records of the `databricks.sdk` logger.
-
-    The SDK's DEBUG round-trip dump masks some JSON fields but prints `token` (truncated), so a
-    DEBUG log level would otherwise leak credentials. Filters attached to a logger run before
-    its records reach any handler.
-    """
-
-    _JSON_TOKEN = re.compile(r'("token"\s*:\s*")[^"]*')
-    _instance: TokenRedactor | None = None
-    _install_lock = threading.Lock()
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._tokens: deque[str] = deque(maxlen=16)
-
-    @classmethod
-    def install(cls) -> TokenRedactor:
-        with cls._install_lock:
-            if cls._instance is None:
-                cls._instance = cls()
-                logging.getLogger("databricks.sdk").addFilter(cls._instance)
-            return cls._instance
-
-    def remember(self, token: str) -> None:
-        self._tokens.append(token)
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        scrubbed = self._JSON_TOKEN.sub(r"\1**REDACTED**", message)
-        for token in list(self._tokens):
-            # The SDK truncates long strings; a prefix of a token is still a secret.
-            scrubbed = scrubbed.replace(token, "**REDACTED**").replace(token[:24], "**REDACTED**")
-        if scrubbed != message:
-            record.msg, record.args = scrubbed, None
-        return True
 
 
 # --- engine -------------------------------------------------------------------------------------

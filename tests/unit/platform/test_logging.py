@@ -8,6 +8,7 @@ import logging
 import pytest
 
 from slidegen.config import load_settings
+from slidegen.redaction import RedactionFilter, install_redaction, remember_secret
 from slidegen.server.logs import configure_logging, log_context, redact
 
 TOKEN = "dapi0123456789abcdef0123456789abcdef"
@@ -122,3 +123,23 @@ def test_text_format_is_one_line_with_fields(
     logging.getLogger("slidegen.t").info("done", extra={"duration_ms": 3})
     out = capsys.readouterr().out.strip().splitlines()[-1]
     assert "INFO" in out and "slidegen.t: done" in out and "duration_ms=3" in out
+
+
+def test_a_remembered_secret_and_its_prefix_are_redacted() -> None:
+    secret = "opaque-credential-0123456789abcdefghij"
+    assert redact(f"minted {secret[:30]}...") == f"minted {secret[:30]}..."  # unknown so far
+    remember_secret(secret)
+    assert secret[:24] not in redact(f"minted {secret[:30]}... (9 more bytes)")
+    assert redact(f"x {secret} y") == "x [REDACTED] y"
+
+
+def test_a_librarys_logger_is_redacted_whatever_handler_receives_it(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    install_redaction("slidegen.test.library")
+    install_redaction("slidegen.test.library")  # once only
+    logger = logging.getLogger("slidegen.test.library")
+    assert sum(isinstance(f, RedactionFilter) for f in logger.filters) == 1
+    with caplog.at_level(logging.DEBUG, logger="slidegen.test.library"):
+        logger.debug("response %s", {"token": TOKEN})
+    assert TOKEN not in caplog.text and "[REDACTED]" in caplog.text

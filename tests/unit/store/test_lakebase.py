@@ -4,18 +4,21 @@ storage durability report — everything that needs neither the network nor Post
 from __future__ import annotations
 
 import logging
+from types import SimpleNamespace
 
 import pytest
 
 from slidegen.config import load_settings
+from slidegen.redaction import RedactionFilter
 from slidegen.store.durability import log_storage_durability, storage_info
 from slidegen.store.lakebase import (
     Credential,
     CredentialCache,
     LakebaseError,
-    TokenRedactor,
+    LakebaseTarget,
     create_lakebase_engine,
     lakebase_target,
+    minter_for,
 )
 
 _SETTINGS_ENV = (
@@ -188,23 +191,29 @@ def test_credential_repr_hides_the_token() -> None:
     assert "s3cret" not in repr(Credential(token="s3cret-token-value", expires_at=1.0))
 
 
-def test_redactor_scrubs_sdk_debug_dumps() -> None:
-    redactor = TokenRedactor.install()
+def test_minted_tokens_are_scrubbed_from_sdk_debug_dumps() -> None:
     secret = "lbt-abcdefghijklmnopqrstuvwxyz0123456789"
-    redactor.remember(secret)
+    cred = SimpleNamespace(token=secret, expiration_time=None)
+    workspace = SimpleNamespace(
+        database=SimpleNamespace(generate_database_credential=lambda **_: cred)
+    )
+    target = LakebaseTarget("instance", "db", "slidegen", "h", 5432, None, "require", None)
+    mint = minter_for(target, workspace)  # type: ignore[arg-type]
+    assert mint().token == secret
     record = logging.LogRecord(
         "databricks.sdk",
         logging.DEBUG,
         __file__,
         1,
-        '< {\n<   "token": "%s"\n< }',
+        "< token prefix %s",
         (secret[:30] + "... (9 more bytes)",),
         None,
     )
+    filters = logging.getLogger("databricks.sdk").filters
+    redactor = next(f for f in filters if isinstance(f, RedactionFilter))
     redactor.filter(record)
     assert secret[:12] not in record.getMessage()
-    assert "**REDACTED**" in record.getMessage()
-    assert redactor in logging.getLogger("databricks.sdk").filters
+    assert "[REDACTED]" in record.getMessage()
 
 
 # --- durability -------------------------------------------------------------------------------
