@@ -16,8 +16,7 @@ from databricks.sdk.errors import DatabricksError
 
 from slidegen.deployer.apps import DeploymentFailed, VerifyFailed, WaitTimeout
 from slidegen.deployer.client import AuthNotConfigured, describe_error
-from slidegen.deployer.database import DatabaseDeployError
-from slidegen.deployer.envfile import EnvFileError
+from slidegen.deployer.envfile import DatabaseDeployError, EnvFileError
 from slidegen.deployer.logs import LogsUnavailable
 from slidegen.deployer.manifest import PackageTooLargeError
 from slidegen.deployer.operations import AppNotFound, RollbackError

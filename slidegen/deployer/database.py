@@ -1,4 +1,7 @@
-"""The Lakebase side of a deploy: the `database` section of `deploy/<env>.yaml` and its steps.
+"""The Lakebase side of a deploy: the steps for the `database` section of `deploy/<env>.yaml`.
+
+The section itself (`DatabaseSection`, validated with the rest of the file) lives in
+`slidegen.deployer.envfile`, which imports no other deployer module.
 
 ```yaml
 database:
@@ -43,135 +46,31 @@ other `slidegen` command) does not pay its import.
 
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 from databricks.sdk import WorkspaceClient
 from databricks.sdk.errors import NotFound
 from databricks.sdk.service import apps as sdk_apps
 from databricks.sdk.service.database import DatabaseInstance, DatabaseInstanceState
-from pydantic import BaseModel, ConfigDict, Field, model_validator
-from pydantic import StringConstraints as Str
 
 from slidegen.config import load_settings
+from slidegen.deployer.envfile import IDENT_RE, DatabaseDeployError, DatabaseSection
 
 if TYPE_CHECKING:
-    from slidegen.deployer.pipeline import DeployContext
+    from slidegen.deployer.context import DeployContext
 
 __all__ = [
-    "DatabaseDeployError",
     "DatabasePlan",
-    "DatabaseSection",
     "database_status",
     "database_step",
     "ensure_schema",
     "resolve_database",
     "schema_step",
 ]
-
-_IDENT = r"^[a-z_][a-z0-9_]{0,62}$"
-_ID = r"[a-z0-9][a-z0-9-]{0,62}"
-ENDPOINT_RE = re.compile(rf"^projects/{_ID}/branches/{_ID}/endpoints/{_ID}$")
-
-
-class DatabaseDeployError(RuntimeError):
-    """The database cannot be set up as the environment file asks; the message says why."""
-
-
-class DatabaseSection(BaseModel):
-    """The `database` section of an environment file."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-    instance: Annotated[str, Str(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")] | None = None
-    endpoint: Annotated[str, Str(pattern=ENDPOINT_RE.pattern)] | None = None
-    database: Annotated[str, Str(min_length=1, max_length=63)] = "databricks_postgres"
-    # For an endpoint: the database's resource name, found from `database` when not given.
-    database_path: (
-        Annotated[str, Str(pattern=rf"^projects/{_ID}/branches/{_ID}/databases/.+$")] | None
-    ) = None
-    # `schema` is a BaseModel attribute: keep the YAML key, rename the field.
-    db_schema: Annotated[str, Str(pattern=_IDENT)] = Field("slidegen", alias="schema")
-    resource: Annotated[str, Str(pattern=r"^[A-Za-z0-9_-]+$", max_length=64)] | None = None
-    create: bool = False
-    capacity: Literal["CU_1", "CU_2", "CU_4", "CU_8"] = "CU_1"
-
-    @model_validator(mode="after")
-    def _one_target(self) -> DatabaseSection:
-        if (self.instance is None) == (self.endpoint is None):
-            raise ValueError(
-                "give exactly one of instance (provisioned) or endpoint "
-                "(autoscaling: projects/<project>/branches/<branch>/endpoints/<endpoint>)"
-            )
-        if self.endpoint is not None and self.create:
-            raise ValueError("create: true is only for provisioned instances")
-        if self.database_path is not None and not (
-            self.endpoint and self.database_path.startswith(self.branch + "/databases/")
-        ):
-            raise ValueError("database_path must name a database of the endpoint's branch")
-        return self
-
-    @property
-    def is_endpoint(self) -> bool:
-        return self.endpoint is not None
-
-    @property
-    def target(self) -> str:
-        """The instance name or the endpoint resource name."""
-        return self.endpoint or self.instance or ""
-
-    @property
-    def branch(self) -> str:
-        """`projects/<p>/branches/<b>` of an endpoint ("" for an instance)."""
-        return (self.endpoint or "").rpartition("/endpoints/")[0]
-
-    @property
-    def resource_key(self) -> str:
-        """The app resource key: as given, else Databricks' default for the kind."""
-        return self.resource or ("postgres" if self.is_endpoint else "database")
-
-    @property
-    def label(self) -> str:
-        return f"Lakebase {'endpoint' if self.is_endpoint else 'instance'} {self.target}"
-
-    def resource_api(self) -> dict[str, Any]:
-        """The app resource, as the Apps API takes and returns it (`AppResourceDatabase` for an
-        instance, `AppResourcePostgres` for an endpoint)."""
-        if self.is_endpoint:
-            if self.database_path is None:
-                raise DatabaseDeployError(
-                    f"the resource name of database {self.database!r} on {self.branch} is not "
-                    "known yet (resolve_database finds it)"
-                )
-            return {
-                "name": self.resource_key,
-                "postgres": {
-                    "branch": self.branch,
-                    "database": self.database_path,
-                    "permission": "CAN_CONNECT_AND_CREATE",
-                },
-            }
-        return {
-            "name": self.resource_key,
-            "database": {
-                "instance_name": self.instance,
-                "database_name": self.database,
-                "permission": "CAN_CONNECT_AND_CREATE",
-            },
-        }
-
-    def app_env(self) -> dict[str, str]:
-        """What the deployed store needs to find its database (see slidegen.store.lakebase)."""
-        where = (
-            {"LAKEBASE_ENDPOINT": self.endpoint or ""}
-            if self.is_endpoint
-            else {"LAKEBASE_INSTANCE_NAME": self.instance or ""}
-        )
-        return {**where, "LAKEBASE_DATABASE": self.database, "DATABASE_SCHEMA": self.db_schema}
 
 
 @dataclass
@@ -393,7 +292,7 @@ def ensure_schema(
     """
     import sqlalchemy as sa
 
-    if not re.match(_IDENT, section.db_schema):  # validated already; the SQL relies on it
+    if not IDENT_RE.match(section.db_schema):  # validated already; the SQL relies on it
         raise DatabaseDeployError(f"invalid schema name {section.db_schema!r}")
     settings = load_settings()
     token = _login_token(w, section)

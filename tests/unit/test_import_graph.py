@@ -27,14 +27,6 @@ KNOWN_CYCLES: tuple[frozenset[str], ...] = (
         {"slidegen.emulator.demo_data", "slidegen.emulator.demo_model", "slidegen.emulator.scripts"}
     ),
     frozenset({"slidegen.export.pptx", "slidegen.export.pptx_layout"}),
-    frozenset(
-        {
-            "slidegen.deployer.apps",
-            "slidegen.deployer.database",
-            "slidegen.deployer.envfile",
-            "slidegen.deployer.pipeline",
-        }
-    ),
 )
 # Private names of another state still used by a state module, (module, name).
 KNOWN_PRIVATE_USES: frozenset[tuple[str, str]] = frozenset()

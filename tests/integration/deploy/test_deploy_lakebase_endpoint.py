@@ -21,8 +21,7 @@ from databricks.sdk.errors import DatabricksError
 from databricks.sdk.service import apps as sdk_apps
 
 from slidegen.config import load_settings
-from slidegen.deployer.database import DatabaseDeployError
-from slidegen.deployer.envfile import EnvFileError, load_env_file
+from slidegen.deployer.envfile import DatabaseDeployError, EnvFileError, load_env_file
 from slidegen.deployer.operations import app_status
 from slidegen.deployer.pipeline import DEPLOY_STEPS, DeployContext, DeployOptions, run_deploy
 from slidegen.deployer.report import JsonReporter

@@ -20,7 +20,7 @@ import yaml
 from databricks.sdk import WorkspaceClient
 
 from slidegen.config import load_settings
-from slidegen.deployer.database import DatabaseDeployError
+from slidegen.deployer.envfile import DatabaseDeployError
 from slidegen.deployer.operations import app_status
 from slidegen.deployer.pipeline import DEPLOY_STEPS, DeployContext, DeployOptions, run_deploy
 from slidegen.deployer.report import JsonReporter
