@@ -59,6 +59,7 @@ from slidegen.deck import (
     slide_source,
 )
 from slidegen.demo_workspace import current_demo
+from slidegen.prompt_limit import prompt_problem
 from slidegen.server.identity import UserContext
 from slidegen.store.models import ChangeKind, DeckNotFoundError, StaleVersionError
 
@@ -74,7 +75,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-MAX_PROMPT_CHARS = 20_000
 # Beyond this much slide source a regeneration shows the model only the outline of the deck.
 MAX_DECK_CONTEXT_CHARS = 120_000
 DEFAULT_SLIDES = 8
@@ -231,12 +231,8 @@ class Agent:
         if not prompt:
             emit(Failed("Describe the deck you want: the prompt is empty."))
             return
-        if len(prompt) > MAX_PROMPT_CHARS:
-            emit(
-                Failed(
-                    f"The prompt is {len(prompt)} characters long; the limit is {MAX_PROMPT_CHARS}."
-                )
-            )
+        if too_long := prompt_problem(prompt, "prompt"):
+            emit(Failed(too_long))
             return
         existing = None
         if request.deck_id:
@@ -339,8 +335,8 @@ class Agent:
         if not instruction:
             emit(Failed("Say how the selected slides should change: the instruction is empty."))
             return
-        if len(instruction) > MAX_PROMPT_CHARS:
-            emit(Failed(f"The instruction is longer than {MAX_PROMPT_CHARS} characters."))
+        if too_long := prompt_problem(instruction, "instruction"):
+            emit(Failed(too_long))
             return
         if not ids:
             emit(Failed("Select at least one slide to edit."))

@@ -33,6 +33,7 @@ import reflex as rx
 
 from slidegen.config import get_settings
 from slidegen.deck.model import MAX_SLIDES_PER_DECK
+from slidegen.prompt_limit import prompt_problem
 from slidegen.server.ratelimit import turn_limiter
 from slidegen.web.auth import asset_base, connection_user
 from slidegen.web.states.common import deck_service, store, user_message
@@ -43,7 +44,6 @@ __all__ = ["ChatMessage", "ChatState", "QueryView"]
 
 log = logging.getLogger("slidegen.web.chat")
 
-MAX_PROMPT_CHARS = 20_000  # the agent's own limit
 MAX_ROWS_SHOWN = 8
 
 # Tasks consuming an agent stream, by client token: Stop cancels the one of its tab at once when
@@ -166,15 +166,8 @@ class ChatState(rx.State):
         deck = await self.get_state(DeckState)
         if user is None or not deck.deck_id:
             return None
-        if len(prompt) > MAX_PROMPT_CHARS:
-            self.messages = [
-                *self.messages,
-                _message(
-                    "error",
-                    f"That message is {len(prompt)} characters long; the limit is "
-                    f"{MAX_PROMPT_CHARS}. Shorten it and send again.",
-                ),
-            ]
+        if too_long := prompt_problem(prompt, "message"):
+            self.messages = [*self.messages, _message("error", too_long)]
             return None
         refused = await turn_limiter().acquire(user.user_id)
         if refused is not None:

@@ -7,12 +7,14 @@ import json
 import re
 
 from slidegen.agent import (
+    EditRequest,
     Failed,
     Finished,
     GenerateRequest,
     SlideReady,
     ToolCallStarted,
     ToolResult,
+    run_edit,
     run_generation,
 )
 from slidegen.emulator.scripts import (
@@ -23,6 +25,7 @@ from slidegen.emulator.scripts import (
     ToolCall,
     genie_space,
 )
+from slidegen.prompt_limit import MAX_PROMPT_CHARS, prompt_problem
 from slidegen.store import ChangeKind
 
 from .conftest import APP_TOKEN, ENDPOINT, SPACE, USER_TOKEN, collect, deck_html, run
@@ -315,8 +318,18 @@ def test_bad_requests_are_refused_before_any_call(model, store, settings, alice,
             settings=settings,
         )
     )
+    long = "x" * (MAX_PROMPT_CHARS + 1)
+    too_long = run(run_generation(GenerateRequest(alice, long), store=store, settings=settings))
+    long_edit = run(
+        run_edit(
+            EditRequest(alice, "d_0000000000000000", ("s1",), long), store=store, settings=settings
+        )
+    )
     assert isinstance(empty[0], Failed) and "empty" in empty[0].message
     assert other == [Failed("Deck d_0000000000000000 was not found.")]
+    assert too_long == [Failed(prompt_problem(long, "prompt") or "")]
+    assert long_edit == [Failed(prompt_problem(long, "instruction") or "")]
+    assert "20001 characters long; the limit is 20000" in too_long[0].message
     assert emulator.emulator.requests("POST", "chat/completions") == []
 
 

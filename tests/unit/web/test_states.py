@@ -338,3 +338,21 @@ def test_opening_another_deck_shows_its_own_chat(store) -> None:
     tab.run(session.open_deck(second.deck.id))
     assert deck.deck_id == second.deck.id
     assert [m["text"] for m in chat.messages] == ["about the second"]
+
+
+def test_an_overlong_chat_message_is_refused_before_a_turn_starts(store) -> None:
+    from slidegen.prompt_limit import MAX_PROMPT_CHARS
+    from slidegen.web.states import ChatState
+
+    tab = Tab({"x-forwarded-user": "olga"})
+    _open(tab)
+    chat = tab.state(ChatState)
+    tab.run(chat.send({"prompt": "x" * (MAX_PROMPT_CHARS + 1)}))
+    assert not chat.generating
+    assert [(m["role"], m["text"]) for m in chat.messages] == [
+        (
+            "error",
+            f"The message is {MAX_PROMPT_CHARS + 1} characters long; the limit is "
+            f"{MAX_PROMPT_CHARS}. Shorten it and send again.",
+        )
+    ]
