@@ -38,10 +38,10 @@ import time
 
 from databricks.sdk import WorkspaceClient
 
-from slidegen.cli.packaging import project_root
 from slidegen.deployer.apps import Waits
 from slidegen.deployer.envfile import load_env_file
 from slidegen.deployer.operations import delete_app
+from slidegen.deployer.packaging import project_root
 from slidegen.deployer.pipeline import DeployContext, DeployOptions, run_deploy
 from slidegen.deployer.report import JsonReporter
 from slidegen.deployer.uploader import naive_upload

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from slidegen.cli.packaging import BuildError, build_package
+from slidegen.deployer.packaging import BuildError, build_package
 
 
 def build(

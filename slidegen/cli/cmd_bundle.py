@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
+from slidegen.cli.command_support import EnvOption, run_command
 from slidegen.deployer.bundle import render_bundle
-from slidegen.deployer.cli_support import EnvOption, run_command
 from slidegen.deployer.envfile import load_env_file
 from slidegen.deployer.report import Reporter
 

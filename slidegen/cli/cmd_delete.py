@@ -6,8 +6,7 @@ from typing import Annotated
 
 import typer
 
-from slidegen.deployer import apps
-from slidegen.deployer.cli_support import (
+from slidegen.cli.command_support import (
     EnvOption,
     JsonOption,
     ProfileOption,
@@ -15,6 +14,7 @@ from slidegen.deployer.cli_support import (
     confirmer,
     run_command,
 )
+from slidegen.deployer import apps
 from slidegen.deployer.client import make_client
 from slidegen.deployer.envfile import load_env_file
 from slidegen.deployer.operations import delete_app

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from slidegen.deployer.cli_support import (
+from slidegen.cli.command_support import (
     EnvOption,
     JsonOption,
     ProfileOption,

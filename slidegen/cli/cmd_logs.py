@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from slidegen.deployer.cli_support import EnvOption, ProfileOption, run_command
+from slidegen.cli.command_support import EnvOption, ProfileOption, run_command
 from slidegen.deployer.client import make_client
 from slidegen.deployer.envfile import load_env_file
 from slidegen.deployer.logs import stream_logs

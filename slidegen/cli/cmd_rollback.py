@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
+from slidegen.cli.command_support import EnvOption, JsonOption, ProfileOption, run_command
 from slidegen.deployer import apps
-from slidegen.deployer.cli_support import EnvOption, JsonOption, ProfileOption, run_command
 from slidegen.deployer.client import make_client
 from slidegen.deployer.envfile import load_env_file
 from slidegen.deployer.operations import rollback as do_rollback

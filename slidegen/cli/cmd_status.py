@@ -6,7 +6,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from slidegen.deployer.cli_support import EnvOption, JsonOption, ProfileOption, run_command
+from slidegen.cli.command_support import EnvOption, JsonOption, ProfileOption, run_command
 from slidegen.deployer.client import make_client
 from slidegen.deployer.envfile import load_env_file
 from slidegen.deployer.operations import app_status

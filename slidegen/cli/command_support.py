@@ -1,8 +1,8 @@
-"""What the deploy-family commands share: options, confirmation, and turning errors into exits.
+"""What the deploy-family commands share on the command line: their Typer options, asking for
+confirmation, and turning a failure into a message and an exit.
 
-`run_command` runs a command body with a reporter (rich or JSON) and maps every expected
-failure to one readable message and an exit code: 2 for bad input or missing auth, 1 for a
-failure on the workspace side, 130 when interrupted. API errors show their error code.
+Which failures are expected, and their exit codes, is the deployer's rule
+(`slidegen.deployer.failures`); `run_command` prints the outcome (rich or JSON) and exits.
 """
 
 from __future__ import annotations
@@ -12,21 +12,13 @@ from collections.abc import Callable
 from typing import Annotated
 
 import typer
-from databricks.sdk.errors import DatabricksError
 
-from slidegen.deployer.apps import DeploymentFailed, VerifyFailed, WaitTimeout
-from slidegen.deployer.client import AuthNotConfigured, describe_error
-from slidegen.deployer.envfile import DatabaseDeployError, EnvFileError
-from slidegen.deployer.logs import LogsUnavailable
-from slidegen.deployer.manifest import PackageTooLargeError
-from slidegen.deployer.operations import AppNotFound, RollbackError
+from slidegen.deployer.failures import NotConfirmed, exit_for
 from slidegen.deployer.report import JsonReporter, Reporter, RichReporter
-from slidegen.deployer.uploader import UploadError
 
 __all__ = [
     "EnvOption",
     "JsonOption",
-    "NotConfirmed",
     "ProfileOption",
     "YesOption",
     "confirmer",
@@ -44,10 +36,6 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON documen
 YesOption = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 
 
-class NotConfirmed(RuntimeError):
-    """A destructive action was not confirmed."""
-
-
 def confirmer(yes: bool) -> Callable[[str], None]:
     """Asks on a terminal; without one, only `--yes` lets a destructive action through."""
 
@@ -62,20 +50,6 @@ def confirmer(yes: bool) -> Callable[[str], None]:
     return confirm
 
 
-BAD_INPUT = (EnvFileError, AuthNotConfigured, PackageTooLargeError, NotConfirmed)
-REMOTE = (
-    DatabricksError,
-    DeploymentFailed,
-    VerifyFailed,
-    WaitTimeout,
-    UploadError,
-    RollbackError,
-    AppNotFound,
-    LogsUnavailable,
-    DatabaseDeployError,
-)
-
-
 def run_command(json_output: bool, body: Callable[[Reporter], None]) -> None:
     """Run `body`, print the outcome (rich or JSON), exit non-zero on failure."""
     report: Reporter = JsonReporter() if json_output else RichReporter()
@@ -83,16 +57,11 @@ def run_command(json_output: bool, body: Callable[[Reporter], None]) -> None:
     error: str | None = None
     try:
         body(report)
-    except BAD_INPUT as failure:
-        code, error = 2, str(failure)
-    except REMOTE as failure:
-        code, error = 1, describe_error(failure)
-    except KeyboardInterrupt:
-        code, error = 130, "interrupted"
-    except Exception as failure:  # the build step raises the builder's BuildError, among others
-        if type(failure).__name__ != "BuildError":
+    except (Exception, KeyboardInterrupt) as failure:
+        outcome = exit_for(failure)
+        if outcome is None:
             raise
-        code, error = 1, f"build failed: {failure}"
+        code, error = outcome
     report.finish(ok=code == 0, error=error)
     if code:
         raise typer.Exit(code)

@@ -1,14 +1,24 @@
-"""The Typer app behind `slidegen`. Each `cmd_<name>.py` module beside this one exposes
-`register(app)`, so adding a command never edits this file."""
+"""The Typer app behind `slidegen`: every command, listed here in the order `--help` shows them.
+
+Each `cmd_<name>.py` beside this module holds one thin command (its options, then a call into
+the deployer, the service or the server) and exposes `register(app)`.
+"""
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-
 import typer
 
-import slidegen.cli as _package
+from slidegen.cli import (
+    cmd_build,
+    cmd_bundle,
+    cmd_delete,
+    cmd_deploy,
+    cmd_generate,
+    cmd_logs,
+    cmd_rollback,
+    cmd_serve,
+    cmd_status,
+)
 
 app = typer.Typer(
     name="slidegen",
@@ -18,6 +28,16 @@ app = typer.Typer(
     add_completion=False,
 )
 
-for _info in sorted(pkgutil.iter_modules(_package.__path__), key=lambda m: m.name):
-    if _info.name.startswith("cmd_"):
-        importlib.import_module(f"slidegen.cli.{_info.name}").register(app)
+COMMANDS = (
+    cmd_build,
+    cmd_bundle,
+    cmd_delete,
+    cmd_deploy,
+    cmd_generate,
+    cmd_logs,
+    cmd_rollback,
+    cmd_serve,
+    cmd_status,
+)
+for _command in COMMANDS:
+    _command.register(app)

@@ -1,7 +1,7 @@
 """The exported frontend, kept between builds and reused while nothing it is made from changed.
 
 `reflex export` takes about 10 s and its output depends only on its inputs (see
-`slidegen.cli.reflex_export` for what made it depend on the time of the run). The key is a
+`slidegen.deployer.reflex_export` for what made it depend on the time of the run). The key is a
 SHA-256 over those inputs:
 - every file of the app's source tree (`slidegen/`) except the packages the app never imports
   when it is compiled: the deploy tool (`deployer/`), the command line (`cli/`) and the
@@ -34,7 +34,7 @@ from collections.abc import Mapping
 from importlib import metadata
 from pathlib import Path
 
-from slidegen.cli.package_files import skip_reason
+from slidegen.deployer.package_files import skip_reason
 
 __all__ = ["CACHE_DIRNAME", "KEEP", "export_inputs", "export_key", "restore", "store"]
 
@@ -43,7 +43,7 @@ KEEP = 3
 FORMAT = "slidegen-frontend-cache/1"
 # Compiling the app never imports these (checked by a test); edits there keep the cache valid.
 _NOT_INPUTS = ("slidegen/deployer/", "slidegen/cli/", "slidegen/emulator/")
-_RUNNER = "slidegen/cli/reflex_export.py"
+_RUNNER = "slidegen/deployer/reflex_export.py"
 _NEVER_COMPILED = {
     "bytecode",
     "bytecode cache",

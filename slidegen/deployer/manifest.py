@@ -10,7 +10,7 @@ record), delete what left the package (a whole removed folder in one recursive d
 
 The manifest is written by whoever can write the folder, so it is not trusted:
 `manifest_problems` rejects entries that are not clean relative paths of files a package holds
-(`slidegen.cli.package_files`), which is what keeps a plan from deleting outside the folder.
+(`slidegen.deployer.package_files`), which is what keeps a plan from deleting outside the folder.
 
 `DEPLOYMENT_INFO`'s build time changes with every build; its hash leaves that field out, so a
 rebuild of the same sources plans no upload.
@@ -33,10 +33,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from slidegen.cli.package_files import list_package, skip_reason
+from slidegen.deployer.package_files import list_package, skip_reason
 
 # The package builder's error type, so callers catch one class whichever check fired first.
-from slidegen.cli.packaging import PackageTooLargeError
+from slidegen.deployer.packaging import PackageTooLargeError
 
 __all__ = [
     "INFO_NAME",
@@ -86,7 +86,7 @@ def scan_package(root: Path, skipped: dict[str, str] | None = None) -> dict[str,
     """Every file of the package with its hash; refuses a file over 10 MB before hashing any.
 
     Files a build would not have produced (caches, bytecode, `data/`, `.env`, editor files, see
-    `slidegen.cli.package_files`) are left out and, when `skipped` is given, added to it with
+    `slidegen.deployer.package_files`) are left out and, when `skipped` is given, added to it with
     the reason.
     """
     if not root.is_dir():

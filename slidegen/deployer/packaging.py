@@ -4,16 +4,16 @@ Contents of the package (`build/<env>` by default):
 - `slidegen/` (the app's code, without the emulator, tests or caches), `rxconfig.py`, `assets/`;
 - `frontend/`: the static frontend exported here with `reflex export --frontend-only` (needs
   bun, which exists on the developer's machine, not in the Apps container), or taken from the
-  export cache when nothing it is made from changed (`slidegen.cli.export_cache`);
+  export cache when nothing it is made from changed (`slidegen.deployer.export_cache`);
 - `app.yaml` with the environment's `env` entries merged in;
 - `requirements.txt`: the exact pins of `requirements.lock` (the container pip-installs it over
   its preinstalled, older packages);
 - `DEPLOYMENT_INFO`: JSON with version, git commit and branch, and the UTC build time.
 No file may exceed the platform's 10 MB limit: the build fails naming the file. What is copied
-follows `slidegen.cli.package_files` (no caches, bytecode, local data, `.env` or editor files).
+follows `slidegen.deployer.package_files` (no caches, bytecode, local data, `.env` or editor files).
 
 Two builds of the same sources are byte-identical except DEPLOYMENT_INFO's `built_at`: the
-export runs through `slidegen.cli.reflex_export` (which keeps per-run values out of the bundle)
+export runs through `slidegen.deployer.reflex_export` (which keeps per-run values out of the bundle)
 with a fixed environment (`PYTHONHASHSEED`, only `REFLEX_*` and system variables passed on).
 
 The exported frontend has the backend's URLs baked in as `http://localhost:8000`; the server
@@ -38,8 +38,8 @@ from pathlib import Path
 import yaml
 
 import slidegen
-from slidegen.cli import export_cache
-from slidegen.cli.package_files import list_package
+from slidegen.deployer import export_cache
+from slidegen.deployer.package_files import list_package
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -173,7 +173,7 @@ def run_frontend_export(root: Path, env: dict[str, str] | None = None) -> Path:
     cmd = [
         sys.executable,
         "-m",
-        "slidegen.cli.reflex_export",
+        "slidegen.deployer.reflex_export",
         "--frontend-only",
         "--no-zip",
         "--loglevel",

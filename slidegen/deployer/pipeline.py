@@ -75,9 +75,9 @@ def auth_step(ctx: DeployContext) -> None:
 def _build_package(
     options: DeployOptions, out_dir: Path, app_env: dict[str, Any]
 ) -> tuple[Path, str]:
-    """Seam to `build_package` (slidegen/cli/packaging.py): the folder, and whether
+    """Seam to `build_package` (slidegen/deployer/packaging.py): the folder, and whether
     the frontend was exported, cached or skipped."""
-    from slidegen.cli.packaging import build_package
+    from slidegen.deployer.packaging import build_package
 
     result = build_package(
         options.env,

@@ -1,4 +1,4 @@
-"""`python -m slidegen.cli.reflex_export ARGS…`: `reflex export ARGS…` with a reproducible bundle.
+"""`python -m slidegen.deployer.reflex_export ARGS…`: `reflex export ARGS…`, reproducibly.
 
 Two exports of the same sources differed in every chunk that imports Reflex's state module: the
 frontend imports `.web/reflex.json` whole (`import reflexEnvironment from "$/reflex.json"` in

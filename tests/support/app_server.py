@@ -36,7 +36,7 @@ class PackagedBuild:
 
 
 def build_once(tmp_root: Path, env: str = "test") -> PackagedBuild:
-    from slidegen.cli.packaging import build_package
+    from slidegen.deployer.packaging import build_package
 
     return PackagedBuild(build_package(env, tmp_root / f"package-{env}").out_dir)
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from slidegen.cli.package_files import list_package
-from slidegen.cli.packaging import build_package, project_root
 from slidegen.deployer.manifest import Manifest, plan_upload, scan_package
+from slidegen.deployer.package_files import list_package
+from slidegen.deployer.packaging import build_package, project_root
 from tests.support.require import missing
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from slidegen.cli import export_cache, packaging
+from slidegen.deployer import export_cache, packaging
 
 
 @pytest.fixture

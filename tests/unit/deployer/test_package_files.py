@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from slidegen.cli.package_files import is_clean_relative, list_package, skip_reason
+from slidegen.deployer.package_files import is_clean_relative, list_package, skip_reason
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ import pytest
 from reflex import constants
 from reflex.utils import prerequisites
 
-from slidegen.cli.reflex_export import pinned_reflex_json
+from slidegen.deployer.reflex_export import pinned_reflex_json
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from slidegen.cli.packaging import (
+from slidegen.deployer.packaging import (
     MAX_FILE_BYTES,
     BuildError,
     PackageTooLargeError,

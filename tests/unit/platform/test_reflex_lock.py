@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from slidegen.cli.reflex_export import persisted_package_json_kept
+from slidegen.deployer.reflex_export import persisted_package_json_kept
 
 PINS = {"name": "reflex", "dependencies": {"react": "19.3.1"}, "overrides": {}}
 
