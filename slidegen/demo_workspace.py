@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from slidegen.config import Settings, get_settings
-from slidegen.workspace import workspace_client
+from slidegen.workspace import app_workspace_client
 
 __all__ = [
     "CHECK_TIMEOUT_S",
@@ -60,8 +60,8 @@ class WorkspaceCheck:
 
 def _resolve(settings: Settings) -> WorkspaceCheck:
     try:
-        client = workspace_client(
-            inside_app=bool(settings.databricks_app_name),
+        client = app_workspace_client(
+            settings,
             http_timeout_seconds=_PROBE_TIMEOUT_S,
             retry_timeout_seconds=_PROBE_TIMEOUT_S,
         )

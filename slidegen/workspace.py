@@ -1,4 +1,10 @@
-"""`WorkspaceClient` construction shared by the agent, the Lakebase store and the deploy tool.
+"""`WorkspaceClient` construction: the one factory for the app's, a user's and a token's client.
+
+The agent, the Lakebase store, the demo-workspace check and the deploy tool build every client
+here: `app_workspace_client` (the app's own identity, "inside an App" read from the settings),
+`workspace_client` (the same with the caller saying whether it runs inside an App),
+`user_workspace_client` (as the user whose forwarded token it is) and `token_workspace_client`
+(a host and a personal access token, e.g. the local demo workspace).
 
 Auth is the SDK's unified auth (environment variables, a `~/.databrickscfg` profile, or the App's
 service principal). One trap is resolved here, once: when both a token and OAuth client
@@ -16,7 +22,15 @@ from typing import Any
 from databricks.sdk import WorkspaceClient
 from databricks.sdk.config import Config
 
-__all__ = ["AMBIGUOUS_AUTH", "user_workspace_client", "workspace_client"]
+from slidegen.config import Settings
+
+__all__ = [
+    "AMBIGUOUS_AUTH",
+    "app_workspace_client",
+    "token_workspace_client",
+    "user_workspace_client",
+    "workspace_client",
+]
 
 log = logging.getLogger(__name__)
 
@@ -42,11 +56,21 @@ def workspace_client(*, inside_app: bool, **config: Any) -> WorkspaceClient:
     return WorkspaceClient(config=Config(auth_type=auth_type, **config))
 
 
-def user_workspace_client(host: str, token: str, **config: Any) -> WorkspaceClient:
-    """A client for `host` acting as the user whose forwarded access token this is.
+def app_workspace_client(settings: Settings, **config: Any) -> WorkspaceClient:
+    """The app's own client: `workspace_client`, inside an App when the settings name one."""
+    return workspace_client(inside_app=bool(settings.databricks_app_name), **config)
+
+
+def token_workspace_client(host: str, token: str, **config: Any) -> WorkspaceClient:
+    """A client for `host` authenticated by `token` only.
 
     `auth_type="pat"` pins token auth even when the App's client id/secret are also set.
     """
+    return WorkspaceClient(config=Config(host=host, token=token, auth_type="pat", **config))
+
+
+def user_workspace_client(host: str, token: str, **config: Any) -> WorkspaceClient:
+    """A client for `host` acting as the user whose forwarded access token this is."""
     if not token.strip():
         raise ValueError("the user's access token is empty")
-    return WorkspaceClient(config=Config(host=host, token=token, auth_type="pat", **config))
+    return token_workspace_client(host, token, **config)

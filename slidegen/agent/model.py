@@ -19,13 +19,11 @@ import logging
 from typing import Any
 
 from databricks.sdk import WorkspaceClient
-from databricks.sdk.config import Config
 from databricks_langchain import ChatDatabricks
 
+from slidegen import workspace as clients
 from slidegen.config import Settings
 from slidegen.demo_workspace import current_demo
-from slidegen.workspace import user_workspace_client as shared_user_client
-from slidegen.workspace import workspace_client
 
 __all__ = [
     "NO_WORKSPACE",
@@ -58,13 +56,11 @@ def app_workspace_client(settings: Settings, *, profile: str | None = None) -> W
     kwargs: dict[str, Any] = {**_bounds(settings)}
     demo = current_demo()
     if demo is not None and not profile:
-        return WorkspaceClient(
-            config=Config(host=demo.url, token=demo.token, auth_type="pat", **kwargs)
-        )
+        return clients.token_workspace_client(demo.url, demo.token, **kwargs)
     if profile:
         kwargs["profile"] = profile
     try:
-        return workspace_client(inside_app=bool(settings.databricks_app_name), **kwargs)
+        return clients.app_workspace_client(settings, **kwargs)
     except ValueError as error:
         log.warning("no usable Databricks workspace configuration: %s", error)
         raise AgentConfigError(NO_WORKSPACE) from None
@@ -72,7 +68,7 @@ def app_workspace_client(settings: Settings, *, profile: str | None = None) -> W
 
 def user_workspace_client(app: WorkspaceClient, token: str, settings: Settings) -> WorkspaceClient:
     """A client for the same workspace acting as the user who forwarded `token`."""
-    return shared_user_client(app.config.host, token, **_bounds(settings))
+    return clients.user_workspace_client(app.config.host, token, **_bounds(settings))
 
 
 def chat_model(

@@ -23,9 +23,10 @@ PGDATABASE, PGUSER, PGSSLMODE, PGAPPNAME) — those only count inside a Databric
 runtime does not inject the instance name, so PG*-only configuration finds the instance whose
 `read_write_dns` is PGHOST; the deploy tool wires LAKEBASE_INSTANCE_NAME explicitly.
 
-Identity is the SDK's unified auth (`app_workspace_client`). Inside an app the runtime sets
-DATABRICKS_CLIENT_ID/SECRET; if DATABRICKS_TOKEN is set as well, the SDK refuses with "more than
-one authorization method": we then choose the app's service principal (oauth-m2m) explicitly.
+Identity is the SDK's unified auth (`slidegen.workspace.app_workspace_client`). Inside an app
+the runtime sets DATABRICKS_CLIENT_ID/SECRET; if DATABRICKS_TOKEN is set as well, the SDK refuses
+with "more than one authorization method": we then choose the app's service principal
+(oauth-m2m) explicitly.
 The PostgreSQL role is PGUSER, else the service principal's client id (the role Databricks
 creates when the database is attached to the app), else the current user's name.
 
@@ -52,7 +53,7 @@ from databricks.sdk import WorkspaceClient
 
 from slidegen.config import Settings
 from slidegen.redaction import install_redaction, remember_secret
-from slidegen.workspace import workspace_client
+from slidegen.workspace import app_workspace_client
 
 __all__ = [
     "DEFAULT_DATABASE",
@@ -60,7 +61,6 @@ __all__ = [
     "CredentialCache",
     "LakebaseError",
     "LakebaseTarget",
-    "app_workspace_client",
     "create_lakebase_engine",
     "credentials_of",
     "lakebase_target",
@@ -124,15 +124,6 @@ def lakebase_target(settings: Settings) -> LakebaseTarget | None:
         sslmode=settings.pgsslmode,
         application_name=settings.pgappname or settings.databricks_app_name or "slidegen",
     )
-
-
-# --- identity -------------------------------------------------------------------------------
-
-
-def app_workspace_client(settings: Settings, **config: Any) -> WorkspaceClient:
-    """The app's WorkspaceClient (SDK unified auth; the auth trap resolved as in
-    `slidegen.workspace`). `config` holds `databricks.sdk.config.Config` attributes."""
-    return workspace_client(inside_app=bool(settings.databricks_app_name), **config)
 
 
 # --- credentials ------------------------------------------------------------------------------
