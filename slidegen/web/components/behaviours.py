@@ -64,7 +64,7 @@ def _one_str(value: Var) -> tuple[Var[str]]:
     return (value.to(str),)
 
 
-class _HookFragment(rx.Fragment):
+class HookFragment(rx.Fragment):
     """A Fragment whose event triggers are called from a JS hook, not rendered as props."""
 
     @classmethod
@@ -85,7 +85,7 @@ class _HookFragment(rx.Fragment):
         return str(Var.create(trigger)) if trigger is not None else "(() => {})"
 
 
-class SlideDragDrop(_HookFragment):
+class SlideDragDrop(HookFragment):
     on_move: rx.EventHandler[_three_args] = field(doc="(source_id, target_id, after)")
 
     def add_hooks(self) -> list[str | Var[Any]]:
@@ -141,7 +141,7 @@ useEffect(() => {{
 _TYPING = """const typing = (t) => t && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName));"""
 
 
-class EditorShortcuts(_HookFragment):
+class EditorShortcuts(HookFragment):
     on_undo: rx.EventHandler[_no_args] = field(doc="Ctrl/Cmd+Z")
     on_redo: rx.EventHandler[_no_args] = field(doc="Shift+Ctrl/Cmd+Z or Ctrl+Y")
 
@@ -164,7 +164,7 @@ useEffect(() => {{
         ]
 
 
-class PresenterKeys(_HookFragment):
+class PresenterKeys(HookFragment):
     on_next: rx.EventHandler[_no_args] = field(doc="→ ↓ Space PageDown")
     on_prev: rx.EventHandler[_no_args] = field(doc="← ↑ PageUp Backspace")
     on_first: rx.EventHandler[_no_args] = field(doc="Home")
@@ -198,7 +198,7 @@ useEffect(() => {{
         ]
 
 
-class SlideKeys(_HookFragment):
+class SlideKeys(HookFragment):
     on_step: rx.EventHandler[_one_int] = field(doc="← ↑ (-1), → ↓ (+1)")
     on_edge: rx.EventHandler[_one_bool] = field(doc="Home (false), End (true)")
     on_delete: rx.EventHandler[_no_args] = field(doc="Delete, Backspace")

@@ -22,6 +22,8 @@ import reflex as rx
 from reflex_base.components.component import field
 from reflex_base.vars.base import Var
 
+from slidegen.web.components.behaviours import HookFragment
+
 __all__ = ["CHUNK_BYTES", "FileSender"]
 
 # Raw bytes per part: base64 makes 683 KB of it, under the websocket's 1 MB per message.
@@ -38,29 +40,12 @@ def _reject_args(name: Var, reason: Var) -> tuple[Var[str], Var[str]]:
     return (name.to(str), reason.to(str))
 
 
-class FileSender(rx.Fragment):
+class FileSender(HookFragment):
     input_id: str = field(default="", is_javascript_property=False)
     zone_id: str = field(default="", is_javascript_property=False)
     max_bytes: int = field(default=5_000_000, is_javascript_property=False)
     on_chunk: rx.EventHandler[_chunk_args] = field(doc="(name, index, total, base64 data)")
     on_reject: rx.EventHandler[_reject_args] = field(doc="(name, reason)")
-
-    @classmethod
-    def create(cls, *children: Any, **props: Any) -> Any:
-        from reflex_base.components.memoize_helpers import get_memoized_event_triggers
-
-        component = super().create(*children, **props)
-        memo = get_memoized_event_triggers(component)
-        if memo:
-            component.event_triggers = {**component.event_triggers, **memo}
-        return component
-
-    def _exclude_props(self) -> list[str]:
-        return [*super()._exclude_props(), *self.event_triggers.keys()]
-
-    def _trigger(self, name: str) -> str:
-        trigger = self.event_triggers.get(name)
-        return str(Var.create(trigger)) if trigger is not None else "(() => {})"
 
     def add_hooks(self) -> list[str | Var[Any]]:
         input_id = "".join(c for c in self.input_id if c.isalnum() or c in "-_")

@@ -25,7 +25,7 @@ import reflex as rx
 from reflex_base.components.component import field
 from reflex_base.vars.base import Var
 
-from slidegen.web.components.behaviours import _HookFragment
+from slidegen.web.components.behaviours import HookFragment
 from slidegen.web.components.controls import icon_button
 from slidegen.web.inline_edit import MAX_EDITS
 from slidegen.web.states import DeckState, EditorState
@@ -41,7 +41,7 @@ def _slide_and_edits(slide: Var, edits: Var) -> tuple[Var[str], Var[list]]:
     return (slide.to(str), edits.to(list))
 
 
-class StageFrame(_HookFragment):
+class StageFrame(HookFragment):
     on_edit: rx.EventHandler[_slide_and_edits] = field(doc="(slide_id, edits)")
 
     def add_hooks(self) -> list[str | Var[Any]]:
