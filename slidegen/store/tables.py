@@ -10,13 +10,16 @@ see `engine.py`), so the same definitions serve SQLite, PostgreSQL and Lakebase.
 deck adds that slide and a ~1 KB list; a reorder or an undo adds only the list. Reading a
 version is one primary-key lookup plus one `IN` query for the pieces (bench/b7_large_decks.py).
 `owner` is repeated on every version row so that every query can filter by it directly.
+
+`deck_grants` shares a deck with a user (e-mail, lower-case) or a group (display name) as viewer
+or editor; queries for a reader who is not the owner filter through it (`store.py`).
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
-__all__ = ["chat_messages", "deck_blobs", "deck_versions", "decks", "metadata"]
+__all__ = ["chat_messages", "deck_blobs", "deck_grants", "deck_versions", "decks", "metadata"]
 
 metadata = sa.MetaData()
 
@@ -91,4 +94,18 @@ chat_messages = sa.Table(
     sa.Column("trace_id", sa.String(128), nullable=True),
     sa.Column("meta", sa.Text, nullable=True),
     sa.Index("ix_chat_messages_deck", "deck_id", "id"),
+)
+
+deck_grants = sa.Table(
+    "deck_grants",
+    metadata,
+    sa.Column("deck_id", _ID, sa.ForeignKey("decks.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("principal_kind", sa.String(8), primary_key=True),
+    sa.Column("principal", _OWNER, primary_key=True),
+    sa.Column("level", sa.String(8), nullable=False),
+    sa.Column("granted_by", _OWNER, nullable=False),
+    sa.Column("granted_at", _TS, nullable=False),
+    sa.CheckConstraint("principal_kind IN ('user', 'group')", name="ck_deck_grants_kind"),
+    sa.CheckConstraint("level IN ('viewer', 'editor')", name="ck_deck_grants_level"),
+    sa.Index("ix_deck_grants_principal", "principal_kind", "principal"),
 )
