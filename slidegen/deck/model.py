@@ -18,6 +18,8 @@ from functools import cached_property
 from typing import Any
 
 __all__ = [
+    "GENIE_DEFAULT",
+    "GENIE_NONE",
     "MAX_DECK_INPUT_BYTES",
     "MAX_NOTES_CHARS",
     "MAX_SLIDES_PER_DECK",
@@ -42,6 +44,11 @@ MAX_SLIDES_PER_DECK = 500
 MAX_TITLE_CHARS = 200
 MAX_NOTES_CHARS = 20_000
 MAX_DECK_INPUT_BYTES = 25_000_000  # one whole model answer handed to the parser
+
+# A deck's `genie_space`: the app's configured GENIE_SPACE_ID (what every deck saved before the
+# field existed reads as), no data at all, or a Genie space id.
+GENIE_DEFAULT = "default"
+GENIE_NONE = "none"
 
 _SLIDE_ID_RE = re.compile(r"^s_[0-9a-f]{10}$")
 _HEADING_RE = re.compile(r"<h[1-3][\s>]", re.IGNORECASE)
@@ -120,13 +127,18 @@ class Slide:
 
 @dataclass(frozen=True)
 class Deck:
-    """An ordered list of slides with shared CSS, owned by one user."""
+    """An ordered list of slides with shared CSS, owned by one user.
+
+    `genie_space` is where the deck's data comes from: `GENIE_DEFAULT`, `GENIE_NONE` or a space
+    id (changed only through `slidegen.deck.data_source.set_genie_space`).
+    """
 
     id: str
     owner: str
     title: str
     styles: str = ""
     slides: tuple[Slide, ...] = field(default_factory=tuple)
+    genie_space: str = GENIE_DEFAULT
 
     def index_of(self, slide_id: str) -> int:
         """Position of a slide; `KeyError` naming the id if it is not in this deck."""
@@ -150,6 +162,7 @@ class Deck:
             "title": self.title,
             "styles": self.styles,
             "slides": [s.to_dict() for s in self.slides],
+            "genie_space": self.genie_space,
         }
 
     @classmethod
@@ -160,4 +173,5 @@ class Deck:
             title=str(data["title"]),
             styles=str(data.get("styles", "")),
             slides=tuple(Slide.from_dict(s) for s in data.get("slides", ())),
+            genie_space=str(data.get("genie_space") or GENIE_DEFAULT),
         )

@@ -3,7 +3,8 @@
 A deck's *pieces* are its slides (each slide's JSON: id, HTML, scripts, notes) and its shared
 CSS. Each piece is stored once per deck in `deck_blobs`, found by the SHA-256 of its JSON and
 referred to by the row's integer id. A version's `content` (format `refs+zlib`) is then only
-`{"title", "styles": <blob id>, "slides": [<blob id>, …]}`: a reorder or an undo adds a
+`{"title", "styles": <blob id>, "slides": [<blob id>, …]}` plus the deck-level fields that are
+not at their default (`genie_space`): a reorder or an undo adds a
 version of about a kilobyte, an edit of one slide adds that slide's piece and the list. Blob
 ids, not hashes, are what a version lists: 200 hashes would be 13 KB, 200 small integers are
 under one.
@@ -31,6 +32,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from slidegen.deck import Deck, Slide
+from slidegen.deck.model import GENIE_DEFAULT
 from slidegen.store.tables import deck_blobs
 
 __all__ = [
@@ -121,7 +123,10 @@ def encode_version(conn: sa.Connection, deck: Deck) -> bytes:
     pieces = [slide_piece(s) for s in deck.slides]
     pieces.append(piece_of(_styles_value(deck.styles)))
     ids = store_pieces(conn, deck.id, pieces)
-    body = {"title": deck.title, "styles": ids[-1], "slides": ids[:-1]}
+    body: dict[str, Any] = {"title": deck.title, "styles": ids[-1], "slides": ids[:-1]}
+    # Deck-level fields are written only when set, so a version without them reads as before.
+    if deck.genie_space != GENIE_DEFAULT:
+        body["genie_space"] = deck.genie_space
     return zlib.compress(json.dumps(body, separators=(",", ":")).encode(), _ZLIB_LEVEL)
 
 
@@ -180,6 +185,7 @@ def decode_version(
         title=str(body["title"]),
         styles=str(styles["styles"]),
         slides=tuple(pieces[i] for i in refs),
+        genie_space=str(body.get("genie_space") or GENIE_DEFAULT),
     )
 
 

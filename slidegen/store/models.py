@@ -42,6 +42,7 @@ class ChangeKind(StrEnum):
     INSERT = "insert"
     RENAME = "rename"
     NOTES = "notes"
+    DATA_SOURCE = "data_source"  # the deck's Genie space changed
     RESTORE = "restore"
     UNDO = "undo"
     REDO = "redo"
