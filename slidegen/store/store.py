@@ -492,7 +492,7 @@ class DeckStore:
             with write_connection(self.engine) as conn:
                 head = self._record(conn, owner, deck_id, None)
                 base = head.version if base_version is None else base_version
-                renamed = Deck(deck_id, owner, title, head.deck.styles, head.deck.slides)
+                renamed = dataclasses.replace(head.deck, title=title)
                 try:
                     return self._append(
                         conn, owner, renamed, base, ChangeKind.RENAME, f"Renamed to {title}",
