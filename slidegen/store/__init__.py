@@ -9,6 +9,7 @@ No Reflex imports here.
 from __future__ import annotations
 
 from slidegen.config import Settings, get_settings
+from slidegen.store.access import AccessLevel, Caller, Principal, PrincipalKind
 from slidegen.store.engine import create_engine_for, store_schema
 from slidegen.store.migrate import upgrade
 from slidegen.store.models import (
@@ -24,9 +25,12 @@ from slidegen.store.models import (
     StoreError,
     VersionInfo,
 )
+from slidegen.store.sharing import Grant, SharedDeck
 from slidegen.store.store import DeckStore
 
 __all__ = [
+    "AccessLevel",
+    "Caller",
     "ChangeKind",
     "ChatMessage",
     "ChatRole",
@@ -34,8 +38,12 @@ __all__ = [
     "DeckRecord",
     "DeckStore",
     "DeckSummary",
+    "Grant",
     "NothingToRedoError",
     "NothingToUndoError",
+    "Principal",
+    "PrincipalKind",
+    "SharedDeck",
     "StaleVersionError",
     "StoreError",
     "VersionInfo",

@@ -1,8 +1,12 @@
 """`DeckStore`: versioned, per-user persistence of decks and their chat history.
 
-Ownership: every public method takes `owner` first and every query filters on it. There is no
-way to load anything by id alone; another user's deck is reported exactly like a missing one
-(`DeckNotFoundError`). A deleted deck is invisible to reads and writes until undeleted.
+Access: every public method takes the caller first and every query filters on it
+(`access.deck_access`): an owner id (`str`) reaches only that user's decks; a `Principal` also
+reaches decks shared with them (read with any grant, changed with an editor grant). Owner-only
+methods (create, list, rename, delete, undelete, purge) take the owner id. There is no way to
+load anything by id alone; a deck out of reach is reported exactly like a missing one
+(`DeckNotFoundError`). A deleted deck is invisible to reads and writes until undeleted. Versions
+and chat rows keep the deck's owner in `owner` and who made them in `actor` / the row's meta.
 
 Versions: every change appends a row to `deck_versions` (version numbers 1, 2, 3, … per deck;
 the newest is the *head*), listing the deck's pieces, each stored once per deck (`content.py`).
@@ -39,6 +43,7 @@ import sqlalchemy as sa
 
 from slidegen.deck import Deck, DeckLimitError, new_deck_id, normalise_title
 from slidegen.deck.ops import DeckOperationError, set_slides
+from slidegen.store.access import Caller, caller_id, deck_access
 from slidegen.store.content import CONTENT_FORMAT, decode_version, encode_version, forget_deck
 from slidegen.store.engine import write_connection
 from slidegen.store.models import (
@@ -53,7 +58,8 @@ from slidegen.store.models import (
     StaleVersionError,
     VersionInfo,
 )
-from slidegen.store.tables import chat_messages, deck_blobs, deck_versions, decks
+from slidegen.store.sharing import SharingMixin
+from slidegen.store.tables import chat_messages, deck_blobs, deck_grants, deck_versions, decks
 
 __all__ = ["DeckStore"]
 
@@ -101,7 +107,7 @@ def _plain_summary(summary: str) -> str:
     return summary
 
 
-class DeckStore:
+class DeckStore(SharingMixin):
     """Decks, versions and chat messages on one SQLAlchemy engine (migrated by `open_store`)."""
 
     def __init__(self, engine: sa.Engine) -> None:
@@ -176,15 +182,16 @@ class DeckStore:
             for r in rows
         ]
 
-    def get_deck(self, owner: str, deck_id: str, version: int | None = None) -> DeckRecord:
-        """The deck at its head, or at `version`; `DeckNotFoundError` if not the owner's."""
+    def get_deck(self, owner: Caller, deck_id: str, version: int | None = None) -> DeckRecord:
+        """The deck at its head, or at `version`; `DeckNotFoundError` if out of the caller's
+        reach."""
         if version is not None and (not isinstance(version, int) or version < 1):
             raise ValueError(f"version must be a positive integer (got {version!r})")
         with self.engine.connect() as conn:
             return self._record(conn, owner, deck_id, version)
 
     def _record(
-        self, conn: sa.Connection, owner: str, deck_id: str, version: int | None
+        self, conn: sa.Connection, owner: Caller, deck_id: str, version: int | None
     ) -> DeckRecord:
         row = self._version_row(
             conn,
@@ -196,7 +203,7 @@ class DeckStore:
             decks.c.updated_at.label("deck_updated_at"),
         )
         return DeckRecord(
-            deck=decode_version(conn, deck_id, owner, row.content_format, row.content),
+            deck=decode_version(conn, deck_id, row.owner, row.content_format, row.content),
             version=row.version,
             head_version=row.head_version,
             created_at=_aware(row.deck_created_at),
@@ -206,15 +213,21 @@ class DeckStore:
             can_redo=row.redo_to is not None,
         )
 
-    def _exists(self, conn: sa.Connection, owner: str, deck_id: str) -> bool:
-        query = sa.select(decks.c.id).where(
-            decks.c.id == deck_id, decks.c.owner == owner, decks.c.deleted_at.is_(None)
+    def _exists(self, conn: sa.Connection, owner: Caller, deck_id: str) -> bool:
+        return self._owner_of(conn, owner, deck_id) is not None
+
+    def _owner_of(
+        self, conn: sa.Connection, caller: Caller, deck_id: str, *, write: bool = False
+    ) -> str | None:
+        """The owner of the live deck `deck_id` if `caller` may read (or `write`) it."""
+        query = sa.select(decks.c.owner).where(
+            decks.c.id == deck_id, deck_access(caller, write=write), decks.c.deleted_at.is_(None)
         )
-        return conn.execute(query).first() is not None
+        return conn.execute(query).scalar()
 
     def save_deck(
         self,
-        owner: str,
+        owner: Caller,
         deck: Deck,
         *,
         base_version: int,
@@ -226,7 +239,7 @@ class DeckStore:
         kind = ChangeKind(kind)
         if kind in _DEDICATED:
             raise ValueError(f"use the store's own method for a {kind.value} change")
-        if deck.owner != owner:
+        if isinstance(owner, str) and deck.owner != owner:
             raise DeckNotFoundError(f"deck {deck.id} not found")
         deck = _validated(deck)
         with write_connection(self.engine) as conn:
@@ -234,7 +247,7 @@ class DeckStore:
 
     def change_deck(
         self,
-        owner: str,
+        owner: Caller,
         deck_id: str,
         operation: Callable[[Deck], Deck],
         *,
@@ -255,7 +268,7 @@ class DeckStore:
             if head.version != base_version:
                 raise self._refusal(conn, owner, deck_id, base_version)
             deck = operation(head.deck)
-            if deck.owner != owner or deck.id != deck_id:
+            if deck.owner != head.deck.owner or deck.id != deck_id:
                 raise DeckNotFoundError(f"deck {deck.id} not found")
             deck = _validated(deck)
             return self._append(conn, owner, deck, base_version, kind, summary, actor, base_version)
@@ -263,7 +276,7 @@ class DeckStore:
     def _append(
         self,
         conn: sa.Connection,
-        owner: str,
+        owner: Caller,
         deck: Deck,
         base_version: int,
         kind: ChangeKind,
@@ -279,7 +292,8 @@ class DeckStore:
             decks.update()
             .where(
                 decks.c.id == deck.id,
-                decks.c.owner == owner,
+                decks.c.owner == deck.owner,
+                deck_access(owner, write=True),
                 decks.c.head_version == base_version,
                 decks.c.deleted_at.is_(None),
             )
@@ -293,9 +307,12 @@ class DeckStore:
         if moved.rowcount != 1:
             raise self._refusal(conn, owner, deck.id, base_version)
         self._insert_version(
-            conn, deck, new_version, now, actor or owner, kind, summary, undo_to, redo_to, content
-        )
-        created = conn.execute(sa.select(decks.c.created_at).where(decks.c.id == deck.id)).scalar()
+            conn, deck, new_version, now, actor or caller_id(owner), kind, summary, undo_to,
+            redo_to, content,
+        )  # fmt: skip
+        created = conn.execute(
+            sa.select(decks.c.created_at).where(decks.c.id == deck.id, decks.c.owner == deck.owner)
+        ).scalar()
         return DeckRecord(
             deck=deck,
             version=new_version,
@@ -338,11 +355,13 @@ class DeckStore:
         )
 
     def _refusal(
-        self, conn: sa.Connection, owner: str, deck_id: str, base_version: int
+        self, conn: sa.Connection, owner: Caller, deck_id: str, base_version: int
     ) -> Exception:
         row = conn.execute(
             sa.select(decks.c.head_version).where(
-                decks.c.id == deck_id, decks.c.owner == owner, decks.c.deleted_at.is_(None)
+                decks.c.id == deck_id,
+                deck_access(owner, write=True),
+                decks.c.deleted_at.is_(None),
             )
         ).first()
         if row is None:
@@ -357,19 +376,19 @@ class DeckStore:
     # ------------------------------------------------------------------------ undo / redo
 
     def undo(
-        self, owner: str, deck_id: str, base_version: int, *, actor: str | None = None
+        self, owner: Caller, deck_id: str, base_version: int, *, actor: str | None = None
     ) -> DeckRecord:
         """Go back one change (appends a version; see the module docstring)."""
         return self._step(owner, deck_id, base_version, actor, forward=False)
 
     def redo(
-        self, owner: str, deck_id: str, base_version: int, *, actor: str | None = None
+        self, owner: Caller, deck_id: str, base_version: int, *, actor: str | None = None
     ) -> DeckRecord:
         """Bring back the change the last undo took away (appends a version)."""
         return self._step(owner, deck_id, base_version, actor, forward=True)
 
     def _step(
-        self, owner: str, deck_id: str, base_version: int, actor: str | None, *, forward: bool
+        self, owner: Caller, deck_id: str, base_version: int, actor: str | None, *, forward: bool
     ) -> DeckRecord:
         with write_connection(self.engine) as conn:
             head = self._version_row(conn, owner, deck_id, None)
@@ -387,7 +406,9 @@ class DeckStore:
                 target = self._version_row(conn, owner, deck_id, head.undo_to)
                 undo_to, redo_to = target.undo_to, head.version
                 kind, summary = ChangeKind.UNDO, f"Undo: {_plain_summary(head.summary)}"
-            deck = decode_version(conn, deck_id, owner, target.content_format, target.content)
+            deck = decode_version(
+                conn, deck_id, target.owner, target.content_format, target.content
+            )
             return self._append(
                 conn, owner, deck, base_version, kind, summary, actor, undo_to, redo_to,
                 content=target.content,
@@ -396,21 +417,21 @@ class DeckStore:
     def _version_row(
         self,
         conn: sa.Connection,
-        owner: str,
+        owner: Caller,
         deck_id: str,
         version: int | None,
         *deck_columns: Any,
     ) -> sa.Row[Any]:
-        """One version of the owner's live deck (the head when `version` is None), with any
-        extra `decks` columns; DeckNotFoundError naming what is missing."""
+        """One version of a live deck the caller may read (the head when `version` is None),
+        with any extra `decks` columns; DeckNotFoundError naming what is missing."""
         wanted = decks.c.head_version if version is None else sa.literal(version)
         row = conn.execute(
             sa.select(deck_versions, *deck_columns)
             .join(decks, decks.c.id == deck_versions.c.deck_id)
             .where(
                 decks.c.id == deck_id,
-                decks.c.owner == owner,
-                deck_versions.c.owner == owner,
+                deck_access(owner),
+                deck_versions.c.owner == decks.c.owner,
                 decks.c.deleted_at.is_(None),
                 deck_versions.c.version == wanted,
             )
@@ -423,7 +444,7 @@ class DeckStore:
 
     def restore_version(
         self,
-        owner: str,
+        owner: Caller,
         deck_id: str,
         version: int,
         base_version: int,
@@ -433,16 +454,17 @@ class DeckStore:
         """Make an old version's content the new head (a new version; nothing is lost)."""
         with write_connection(self.engine) as conn:
             old = self._version_row(conn, owner, deck_id, version)
-            deck = decode_version(conn, deck_id, owner, old.content_format, old.content)
+            deck = decode_version(conn, deck_id, old.owner, old.content_format, old.content)
             return self._append(
                 conn, owner, deck, base_version, ChangeKind.RESTORE,
                 f"Restored version {version}", actor, base_version, content=old.content,
             )  # fmt: skip
 
-    def list_versions(self, owner: str, deck_id: str) -> list[VersionInfo]:
+    def list_versions(self, owner: Caller, deck_id: str) -> list[VersionInfo]:
         """The deck's history, newest first (metadata only: no content is decompressed)."""
         with self.engine.connect() as conn:
-            if not self._exists(conn, owner, deck_id):
+            deck_owner = self._owner_of(conn, owner, deck_id)
+            if deck_owner is None:
                 raise DeckNotFoundError(f"deck {deck_id} not found")
             rows = conn.execute(
                 sa.select(
@@ -454,7 +476,7 @@ class DeckStore:
                     deck_versions.c.slide_count,
                     deck_versions.c.title,
                 )
-                .where(deck_versions.c.deck_id == deck_id, deck_versions.c.owner == owner)
+                .where(deck_versions.c.deck_id == deck_id, deck_versions.c.owner == deck_owner)
                 .order_by(deck_versions.c.version.desc())
             ).all()
         return [
@@ -505,18 +527,23 @@ class DeckStore:
 
     def duplicate_deck(
         self,
-        owner: str,
+        owner: Caller,
         deck_id: str,
         *,
         title: str | None = None,
         version: int | None = None,
         actor: str | None = None,
     ) -> DeckRecord:
-        """A new deck of the owner's with the content of `deck_id` (head or `version`)."""
+        """A new deck of the caller's own with the content of `deck_id` (head or `version`),
+        which may be a deck shared with them."""
         source = self.get_deck(owner, deck_id, version)
         new_title = title or _copy_title(source.deck.title)
         record = self.create_deck(
-            owner, new_title, actor=actor, styles=source.deck.styles, slides=source.deck.slides
+            caller_id(owner),
+            new_title,
+            actor=actor,
+            styles=source.deck.styles,
+            slides=source.deck.slides,
         )
         return record
 
@@ -562,6 +589,7 @@ class DeckStore:
                 return 0
             # Children first: SQLite only cascades with foreign_keys on, so do not rely on it.
             conn.execute(chat_messages.delete().where(chat_messages.c.deck_id.in_(ids)))
+            conn.execute(deck_grants.delete().where(deck_grants.c.deck_id.in_(ids)))
             conn.execute(deck_versions.delete().where(deck_versions.c.deck_id.in_(ids)))
             conn.execute(deck_blobs.delete().where(deck_blobs.c.deck_id.in_(ids)))
             conn.execute(decks.delete().where(decks.c.id.in_(ids)))
@@ -572,7 +600,7 @@ class DeckStore:
 
     def add_chat_message(
         self,
-        owner: str,
+        owner: Caller,
         deck_id: str,
         role: str,
         content: str,
@@ -586,12 +614,13 @@ class DeckStore:
         meta_text = json.dumps(meta, default=str) if meta else None
         now = _now()
         with write_connection(self.engine) as conn:
-            if not self._exists(conn, owner, deck_id):
+            deck_owner = self._owner_of(conn, owner, deck_id, write=True)
+            if deck_owner is None:
                 raise DeckNotFoundError(f"deck {deck_id} not found")
             inserted = conn.execute(
                 chat_messages.insert().values(
                     deck_id=deck_id,
-                    owner=owner,
+                    owner=deck_owner,
                     created_at=now,
                     role=role,
                     content=content,
@@ -603,15 +632,16 @@ class DeckStore:
         return ChatMessage(new_id, deck_id, role, content, now, trace_id, dict(meta or {}))
 
     def list_chat_messages(
-        self, owner: str, deck_id: str, *, limit: int | None = None
+        self, owner: Caller, deck_id: str, *, limit: int | None = None
     ) -> list[ChatMessage]:
         """The deck's chat, oldest first (the last `limit` messages if given)."""
         with self.engine.connect() as conn:
-            if not self._exists(conn, owner, deck_id):
+            deck_owner = self._owner_of(conn, owner, deck_id)
+            if deck_owner is None:
                 raise DeckNotFoundError(f"deck {deck_id} not found")
             query = (
                 sa.select(chat_messages)
-                .where(chat_messages.c.deck_id == deck_id, chat_messages.c.owner == owner)
+                .where(chat_messages.c.deck_id == deck_id, chat_messages.c.owner == deck_owner)
                 .order_by(chat_messages.c.id.desc())
             )
             if limit is not None:

@@ -463,9 +463,20 @@ ATTACKS: dict[str, Attack] = {
     "undelete_deck": lambda s, d, v: s.undelete_deck(BOB, d.id),
     "add_chat_message": lambda s, d, v: s.add_chat_message(BOB, d.id, "user", "hi"),
     "list_chat_messages": lambda s, d, v: s.list_chat_messages(BOB, d.id),
+    "list_grants": lambda s, d, v: s.list_grants(BOB, d.id),
+    "share_deck": lambda s, d, v: s.share_deck(BOB, d.id, "user", BOB, "editor", granted_by=BOB),
+    "unshare_deck": lambda s, d, v: s.unshare_deck(BOB, d.id, "user", BOB),
 }
 # Methods that cannot name another user's deck; checked for leaks separately below.
-LISTINGS = {"list_decks", "list_deleted_decks", "create_deck", "purge_deleted"}
+# (access_level answers None and list_shared_decks nothing for a stranger: test_sharing.py.)
+LISTINGS = {
+    "list_decks",
+    "list_deleted_decks",
+    "create_deck",
+    "purge_deleted",
+    "access_level",
+    "list_shared_decks",
+}
 NOT_PER_USER = {"dispose", "purge_deleted_all_owners"}
 
 
