@@ -120,10 +120,16 @@ def start_demo() -> DemoWorkspace:
         if _demo is not None:
             return _demo
         from slidegen.emulator import EmulatorServer
-        from slidegen.emulator.scripts import genie_space, model_script
+        from slidegen.emulator.api_genie import publish_space
+        from slidegen.emulator.scripts import model_script
 
         server = EmulatorServer().start()
-        genie_space(server.emulator, DEMO_GENIE_SPACE, title="Demo sales data")
+        publish_space(
+            server.emulator,
+            DEMO_GENIE_SPACE,
+            title="Demo sales data",
+            description="Revenue by region and the monthly trend of a demo company",
+        )
         # Paced like a fast model, so slides visibly arrive one by one (a deck in a few seconds).
         model_script(server.emulator).tokens_per_s = DEMO_TOKENS_PER_S
         _demo = DemoWorkspace(server.url, f"demo-{secrets.token_hex(8)}", DEMO_GENIE_SPACE, server)

@@ -11,15 +11,26 @@
   status, manifest.schema.columns, result.data_array}}; values are strings, as the real API
   sends them. An expired result answers 400 like a real expired statement.
 
-Answers come from `scripts.GenieSpace` (any space id exists; scripted answers per space).
-Every message remembers the bearer token that created it, so tests can prove whose token a
-question ran with.
+- `GET  /api/2.0/genie/spaces?page_size&page_token` → {spaces: [{space_id, title, description,
+  warehouse_id, …}], next_page_token}: the spaces the caller may read, a page at a time (the
+  list leaves out `serialized_space`, as the real one does).
+- `GET  /api/2.0/genie/spaces/{s}` → the GenieSpace; 404 RESOURCE_DOES_NOT_EXIST for a space
+  nobody made, 403 PERMISSION_DENIED for one the caller may not read.
+
+Answers come from `scripts.GenieSpace` (a conversation in any space id makes it exist; scripted
+answers per space). `publish_space` gives a space a description and, optionally, the bearer
+tokens that may read it: any other token gets 403 PERMISSION_DENIED on it (conversations
+included) and does not see it listed. Every message remembers the bearer token that created
+it, so tests can prove whose token a question ran with.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import time
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,9 +39,13 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from slidegen.emulator.core import Emulator, error_response
-from slidegen.emulator.scripts import GenieAnswer, genie_space
+from slidegen.emulator.scripts import GenieAnswer, GenieSpace, genie_space, genie_spaces
 
-__all__ = ["routes"]
+__all__ = ["SpaceListing", "publish_space", "routes"]
+
+# The real API's page size bounds (list spaces answers at most 100 a page).
+_DEFAULT_PAGE_SIZE = 50
+_MAX_PAGE_SIZE = 100
 
 _SQL_TYPES = {
     "STRING",
@@ -145,6 +160,67 @@ class _Message:
 
 
 @dataclass
+class SpaceListing:
+    """What the workspace says about a space besides its scripted answers: its description and
+    who may read it (`readers`: bearer tokens; None lets every token in)."""
+
+    description: str = ""
+    readers: frozenset[str] | None = None
+    warehouse_id: str = "emulated-warehouse"
+    created_ms: int = field(default_factory=lambda: int(time.time() * 1000))
+
+    def may_read(self, token: str | None) -> bool:
+        return self.readers is None or (token is not None and token in self.readers)
+
+
+def _listings(emu: Emulator) -> dict[str, SpaceListing]:
+    return emu.state("genie.listings", dict)
+
+
+def publish_space(
+    emu: Emulator,
+    space_id: str,
+    *,
+    title: str,
+    description: str = "",
+    readers: Iterable[str] | None = None,
+) -> GenieSpace:
+    """Make `space_id` a listed space with this title and description; with `readers`, only
+    those bearer tokens may read it (list, get, ask)."""
+    space = genie_space(emu, space_id)
+    with emu.lock:
+        space.title = title
+        _listings(emu)[space_id] = SpaceListing(
+            description, frozenset(readers) if readers is not None else None
+        )
+    return space
+
+
+def _iso(ms: int) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ms / 1000))
+
+
+def _space_body(space: GenieSpace, listing: SpaceListing) -> dict[str, Any]:
+    return {
+        "space_id": space.space_id,
+        "title": space.title,
+        "description": listing.description,
+        "warehouse_id": listing.warehouse_id,
+        "create_time": _iso(listing.created_ms),
+        "update_time": _iso(listing.created_ms),
+        "etag": uuid.uuid5(uuid.NAMESPACE_OID, space.space_id).hex,
+    }
+
+
+def _denied(space_id: str) -> Response:
+    return error_response(
+        403,
+        "PERMISSION_DENIED",
+        f"You need at least CAN VIEW permission on Genie space {space_id} to do this.",
+    )
+
+
+@dataclass
 class _GenieState:
     conversations: dict[str, str] = field(default_factory=dict)  # conversation id -> space id
     messages: dict[str, _Message] = field(default_factory=dict)
@@ -171,6 +247,58 @@ async def _content(request: Request) -> str | Response:
 def routes(emu: Emulator) -> list[BaseRoute]:
     state: _GenieState = emu.state("genie.state", _GenieState)
     prefix = "/api/2.0/genie/spaces/{space_id}"
+
+    listings = _listings(emu)
+
+    def listing(space_id: str) -> SpaceListing:
+        with emu.lock:
+            return listings.get(space_id) or SpaceListing()
+
+    def refused(request: Request, space_id: str) -> Response | None:
+        """403 when the caller's token may not read the space, else None."""
+        return None if listing(space_id).may_read(_token(request)) else _denied(space_id)
+
+    async def list_spaces(request: Request) -> Response:
+        query = request.query_params
+        try:
+            size = int(query.get("page_size") or _DEFAULT_PAGE_SIZE)
+            start = (
+                int(base64.urlsafe_b64decode(query["page_token"])) if query.get("page_token") else 0
+            )
+        except (ValueError, binascii.Error):
+            return error_response(
+                400, "INVALID_PARAMETER_VALUE", "page_size or page_token is not valid"
+            )
+        if not 1 <= size <= _MAX_PAGE_SIZE or start < 0:
+            return error_response(
+                400, "INVALID_PARAMETER_VALUE", f"page_size must be between 1 and {_MAX_PAGE_SIZE}"
+            )
+        token = _token(request)
+        with emu.lock:
+            readable = sorted(
+                (
+                    (space, listing(space_id))
+                    for space_id, space in genie_spaces(emu).items()
+                    if listing(space_id).may_read(token)
+                ),
+                key=lambda pair: (pair[0].title.lower(), pair[0].space_id),
+            )
+        page = readable[start : start + size]
+        body: dict[str, Any] = {"spaces": [_space_body(space, info) for space, info in page]}
+        if start + size < len(readable):
+            body["next_page_token"] = base64.urlsafe_b64encode(str(start + size).encode()).decode()
+        return JSONResponse(body)
+
+    async def get_space(request: Request) -> Response:
+        space_id = request.path_params["space_id"]
+        with emu.lock:
+            space = genie_spaces(emu).get(space_id)
+        if space is None:
+            return error_response(
+                404, "RESOURCE_DOES_NOT_EXIST", f"Genie space {space_id} does not exist."
+            )
+        denied = refused(request, space_id)
+        return denied or JSONResponse(_space_body(space, listing(space_id)))
 
     def new_message(
         request: Request, space_id: str, conversation_id: str, content: str
@@ -208,6 +336,9 @@ def routes(emu: Emulator) -> list[BaseRoute]:
 
     async def start_conversation(request: Request) -> Response:
         space_id = request.path_params["space_id"]
+        denied = refused(request, space_id)
+        if denied is not None:
+            return denied
         content = await _content(request)
         if isinstance(content, Response):
             return content
@@ -233,6 +364,9 @@ def routes(emu: Emulator) -> list[BaseRoute]:
 
     async def create_message(request: Request) -> Response:
         p = request.path_params
+        denied = refused(request, p["space_id"])
+        if denied is not None:
+            return denied
         missing = find(p["space_id"], p["conversation_id"])
         if isinstance(missing, Response):
             return missing
@@ -244,6 +378,9 @@ def routes(emu: Emulator) -> list[BaseRoute]:
 
     async def get_message(request: Request) -> Response:
         p = request.path_params
+        denied = refused(request, p["space_id"])
+        if denied is not None:
+            return denied
         message = find(p["space_id"], p["conversation_id"], p["message_id"])
         if isinstance(message, Response):
             return message
@@ -255,6 +392,9 @@ def routes(emu: Emulator) -> list[BaseRoute]:
 
     async def query_result(request: Request) -> Response:
         p = request.path_params
+        denied = refused(request, p["space_id"])
+        if denied is not None:
+            return denied
         message = find(p["space_id"], p["conversation_id"], p["message_id"])
         if isinstance(message, Response):
             return message
@@ -274,6 +414,8 @@ def routes(emu: Emulator) -> list[BaseRoute]:
         return JSONResponse({"statement_response": message.statement_response()})
 
     return [
+        Route("/api/2.0/genie/spaces", list_spaces, methods=["GET"]),
+        Route(prefix, get_space, methods=["GET"]),
         Route(f"{prefix}/start-conversation", start_conversation, methods=["POST"]),
         Route(
             f"{prefix}/conversations/{{conversation_id}}/messages", create_message, methods=["POST"]
