@@ -203,7 +203,7 @@ def read_slide(html: str, sheet: StyleSheet) -> SlideContent:
     root = soup.find(class_="slide") or soup.find("section") or soup.body or soup
     local_css = "\n".join(s.get_text() for s in root.find_all("style"))
     if local_css:
-        sheet = StyleSheet.parse(_sheet_source(sheet), local_css)
+        sheet = sheet.extended(local_css)
     reader = _Reader(sheet)
     base = reader.style(root, TextStyle())
     own = sheet.own_style(root)
@@ -219,18 +219,6 @@ def read_slide(html: str, sheet: StyleSheet) -> SlideContent:
     return SlideContent(
         title=title, blocks=reader.blocks(root, base), background=background, base_style=base
     )
-
-
-def _sheet_source(sheet: StyleSheet) -> str:
-    """A sheet back to CSS text, so a slide's own <style> can be layered on the deck's."""
-    parts = [f"{tag} {{{_decl(d)}}}" for tag, d in sheet.tags.items()]
-    parts += [f".{name} {{{_decl(d)}}}" for name, d in sheet.classes.items()]
-    parts += [f"{tag}.{name} {{{_decl(d)}}}" for (tag, name), d in sheet.tag_classes.items()]
-    return "\n".join(parts)
-
-
-def _decl(declarations: dict[str, str]) -> str:
-    return "; ".join(f"{k}: {v}" for k, v in declarations.items())
 
 
 class _Reader:

@@ -1,77 +1,147 @@
 """Just enough CSS to carry a slide's look into PowerPoint: declarations and simple rules.
 
-Not a cascade engine. A rule applies to an element when the last compound of its selector is a
-bare tag (`h1`), a class (`.accent`) or both (`p.lead`); tag rules come first, then class rules,
-then the inline `style` attribute, each overriding the one before. Pseudo-classes, attribute
-selectors and `@media` blocks are ignored. That covers how LLM-written decks style their slides
-(`.slide h1 { color: … }`, `.two-col { display: flex }`) without pretending to be a browser.
+The text is parsed by tinycss2 (CSS Syntax Level 3: comments, strings, `url(...)` with
+semicolons, `!important` and malformed declarations are handled as a browser tokenizes them);
+what is done with the result is deliberately small. Not a cascade engine: a rule applies to an
+element when the last compound of its selector is a bare tag (`h1`), a class (`.accent`) or both
+(`p.lead`); tag rules come first, then class rules, then the inline `style` attribute, each
+overriding the one before. Selectors with ids, `*`, pseudo-classes or attributes, and at-rules
+(`@media`, `@font-face`) are ignored; `!important` does not reorder anything. That covers how
+LLM-written decks style their slides (`.slide h1 { color: … }`, `.two-col { display: flex }`)
+without pretending to be a browser.
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import tinycss2
 from bs4 import Tag
+from tinycss2 import ast
 
-_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
-_AT_BLOCK = re.compile(r"@[\w-]+[^{;]*\{(?:[^{}]*\{[^{}]*\})*[^{}]*\}")
-_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
-_COMPOUND = re.compile(r"^([a-zA-Z][\w-]*)?((?:\.[\w-]+)*)$")
+__all__ = ["StyleSheet", "font_size_px", "parse_declarations"]
 
-# Properties that children inherit in CSS and that the PPTX writer uses.
-INHERITED = ("color", "font-size", "font-weight", "font-style", "text-align", "font-family")
+Declarations = dict[str, str]
+
+# Absolute font-size keywords (CSS Fonts' table at medium = 16 px).
+_SIZE_KEYWORDS = {
+    "x-small": 10.0,
+    "small": 13.0,
+    "medium": 16.0,
+    "large": 18.0,
+    "x-large": 24.0,
+    "xx-large": 32.0,
+}
 
 
-def parse_declarations(text: str | None) -> dict[str, str]:
-    """`a: b; c: d` into {"a": "b", "c": "d"} (lower-case names, `!important` dropped)."""
-    result: dict[str, str] = {}
-    for part in (text or "").split(";"):
-        name, sep, value = part.partition(":")
-        if sep and name.strip():
-            result[name.strip().lower()] = value.replace("!important", "").strip()
+def _declarations(block: str | Iterable[ast.Node]) -> Declarations:
+    """Declarations by lower-case name, values serialized and stripped; later ones win."""
+    result: Declarations = {}
+    for node in tinycss2.parse_blocks_contents(block, skip_comments=True, skip_whitespace=True):
+        if isinstance(node, ast.Declaration):
+            value = tinycss2.serialize(node.value).strip()
+            if value:
+                result[node.lower_name] = value
     return result
+
+
+def parse_declarations(text: str | None) -> Declarations:
+    """`a: b; c: d` into {"a": "b", "c": "d"} (lower-case names, `!important` dropped,
+    malformed declarations skipped)."""
+    return _declarations(text or "")
+
+
+def _is_combinator(token: ast.Node) -> bool:
+    return isinstance(token, ast.WhitespaceToken) or (
+        isinstance(token, ast.LiteralToken) and token.value in (">", "+", "~")
+    )
+
+
+def _compounds(prelude: list[ast.Node]) -> list[list[ast.Node]]:
+    """The last compound of each selector in a rule's prelude (`.slide h1, p.lead` -> [h1],
+    [p . lead]); a selector ending in a combinator (`div >`) gives []."""
+    selectors: list[list[ast.Node]] = [[]]
+    for token in prelude:
+        if isinstance(token, ast.LiteralToken) and token.value == ",":
+            selectors.append([])
+        elif not isinstance(token, ast.Comment):
+            selectors[-1].append(token)
+    last: list[list[ast.Node]] = []
+    for tokens in selectors:
+        while tokens and isinstance(tokens[-1], ast.WhitespaceToken):
+            tokens.pop()
+        cut = max((i for i, token in enumerate(tokens) if _is_combinator(token)), default=-1)
+        last.append(tokens[cut + 1 :])
+    return last
+
+
+def _tag_and_classes(compound: list[ast.Node]) -> tuple[str, list[str]] | None:
+    """(`tag`, [classes]) of a compound made of an optional tag and `.class` parts, else None."""
+    tag = ""
+    rest = compound
+    if rest and isinstance(rest[0], ast.IdentToken):
+        tag, rest = rest[0].lower_value, rest[1:]
+    classes: list[str] = []
+    while len(rest) >= 2:
+        dot, name = rest[0], rest[1]
+        if not (
+            isinstance(dot, ast.LiteralToken)
+            and dot.value == "."
+            and isinstance(name, ast.IdentToken)
+        ):
+            return None
+        classes.append(name.value)
+        rest = rest[2:]
+    if rest or not (tag or classes):
+        return None
+    return tag, classes
 
 
 @dataclass
 class StyleSheet:
     """Rules keyed by tag, by class, and by (tag, class)."""
 
-    tags: dict[str, dict[str, str]] = field(default_factory=dict)
-    classes: dict[str, dict[str, str]] = field(default_factory=dict)
-    tag_classes: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
+    tags: dict[str, Declarations] = field(default_factory=dict)
+    classes: dict[str, Declarations] = field(default_factory=dict)
+    tag_classes: dict[tuple[str, str], Declarations] = field(default_factory=dict)
 
     @classmethod
     def parse(cls, *css_texts: str) -> StyleSheet:
-        sheet = cls()
+        return cls().extended(*css_texts)
+
+    def extended(self, *css_texts: str) -> StyleSheet:
+        """A new sheet: these rules, then the rules of `css_texts` on top (a slide's <style>)."""
+        sheet = StyleSheet(
+            {k: dict(v) for k, v in self.tags.items()},
+            {k: dict(v) for k, v in self.classes.items()},
+            {k: dict(v) for k, v in self.tag_classes.items()},
+        )
         for css in css_texts:
-            css = _AT_BLOCK.sub("", _COMMENT.sub("", css or ""))
-            for selectors, body in _RULE.findall(css):
-                declarations = parse_declarations(body)
-                for selector in selectors.split(","):
-                    sheet._add(selector.strip(), declarations)
+            for rule in tinycss2.parse_stylesheet(css or "", skip_comments=True):
+                if isinstance(rule, ast.QualifiedRule):
+                    declarations = _declarations(rule.content)
+                    for compound in _compounds(rule.prelude):
+                        sheet._add(compound, declarations)
         return sheet
 
-    def _add(self, selector: str, declarations: dict[str, str]) -> None:
-        if not selector or ":" in selector or "[" in selector:
+    def _add(self, compound: list[ast.Node], declarations: Declarations) -> None:
+        found = _tag_and_classes(compound)
+        if found is None:
             return
-        last = re.split(r"[\s>+~]+", selector)[-1]
-        match = _COMPOUND.match(last)
-        if not match or not last:
-            return
-        tag, classes = (match.group(1) or "").lower(), [c for c in match.group(2).split(".") if c]
+        tag, classes = found
         if tag and classes:
             for name in classes:
                 self.tag_classes.setdefault((tag, name), {}).update(declarations)
         elif classes:
             for name in classes:
                 self.classes.setdefault(name, {}).update(declarations)
-        elif tag:
+        else:
             self.tags.setdefault(tag, {}).update(declarations)
 
-    def own_style(self, element: Tag) -> dict[str, str]:
+    def own_style(self, element: Tag) -> Declarations:
         """The declarations that apply to the element itself (not inherited ones)."""
-        style: dict[str, str] = {}
+        style: Declarations = {}
         style.update(self.tags.get(element.name, {}))
         classes = element.get("class") or []
         for name in classes:
@@ -82,26 +152,25 @@ class StyleSheet:
 
 
 def font_size_px(value: str | None, parent_px: float) -> float | None:
-    """A CSS font-size in pixels (px, pt, em, rem, %, and the keywords); None if not understood."""
-    if not value:
+    """A CSS font-size in pixels (px, pt, em, rem, %, unitless, and the keywords); None if not
+    understood or not positive."""
+    token = tinycss2.parse_one_component_value(value or "")
+    if isinstance(token, ast.IdentToken):
+        keyword = token.lower_value
+        if keyword == "smaller":
+            return parent_px / 1.2
+        if keyword == "larger":
+            return parent_px * 1.2
+        return _SIZE_KEYWORDS.get(keyword)
+    if isinstance(token, ast.NumberToken):
+        size = token.value
+    elif isinstance(token, ast.PercentageToken):
+        size = token.value * parent_px / 100
+    elif isinstance(token, ast.DimensionToken):
+        factor = {"px": 1.0, "pt": 4 / 3, "em": parent_px, "rem": 16.0}.get(token.lower_unit)
+        if factor is None:
+            return None
+        size = token.value * factor
+    else:
         return None
-    value = value.strip().lower()
-    keywords = {
-        "small": 13.0,
-        "medium": 16.0,
-        "large": 18.0,
-        "x-large": 24.0,
-        "xx-large": 32.0,
-        "x-small": 10.0,
-        "smaller": parent_px / 1.2,
-        "larger": parent_px * 1.2,
-    }
-    if value in keywords:
-        return keywords[value]
-    match = re.fullmatch(r"(-?\d*\.?\d+)(px|pt|em|rem|%)?", value)
-    if not match:
-        return None
-    number, unit = float(match.group(1)), match.group(2) or "px"
-    factor = {"px": 1.0, "pt": 4 / 3, "em": parent_px, "rem": 16.0, "%": parent_px / 100}[unit]
-    size = number * factor
     return size if size > 0 else None
