@@ -15,20 +15,17 @@ nothing is faked with a picture. Speaker notes go to the notes page. Positions c
 
 from __future__ import annotations
 
-import dataclasses
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 from lxml import etree
 from PIL import Image, UnidentifiedImageError
 from pptx import Presentation
-from pptx.chart.data import BubbleChartData, CategoryChartData, XyChartData
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_AXIS_CROSSES, XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.slide import Slide as PptxSlide
-from pptx.util import Emu, Pt
+from pptx.util import Pt
 
 from slidegen.deck.model import Deck, Slide
 from slidegen.export.blocks import (
@@ -40,11 +37,11 @@ from slidegen.export.blocks import (
     TextBlock,
     read_slide,
 )
-from slidegen.export.charts import ChartFailure, ChartSpec, SlideCharts, extract_charts
-from slidegen.export.colors import RGB, parse_css_color
+from slidegen.export.charts import ChartFailure, SlideCharts, extract_charts
 from slidegen.export.css import StyleSheet
 from slidegen.export.layout import INDENT_PX, Box, layout_slide, text_height
 from slidegen.export.layout_tree import SlideLayout
+from slidegen.export.pptx_charts import PT_PER_PX, add_native_chart, emu
 from slidegen.export.pptx_layout import has_title, write_measured_slide
 
 __all__ = ["LAYOUT_BROWSER", "LAYOUT_FLOW", "deck_to_pptx", "layout_note"]
@@ -52,8 +49,6 @@ __all__ = ["LAYOUT_BROWSER", "LAYOUT_FLOW", "deck_to_pptx", "layout_note"]
 LAYOUT_BROWSER = "Layout: measured in a browser"
 LAYOUT_FLOW = "Layout: estimated without a browser (flow layout)"
 
-EMU_PER_PX = 9525  # 13.333 in x 914400 EMU / 1280 px: one CSS pixel of the slide
-PT_PER_PX = 0.75  # 1280 px = 960 pt
 _LAYOUT_TITLE_ONLY, _LAYOUT_BLANK = 5, 6  # in python-pptx's default template
 _ALIGN = {
     "left": PP_ALIGN.LEFT,
@@ -67,10 +62,6 @@ _NO_STYLE_TABLE = "{2D5ABB26-0587-4C30-8999-92F81FD0307C}"  # "No Style, No Grid
 _BORDER_RGB = "BFBFBF"
 
 
-def _emu(px: float) -> Emu:
-    return Emu(round(px * EMU_PER_PX))
-
-
 def deck_to_pptx(deck: Deck, layouts: Mapping[str, SlideLayout] | None = None) -> bytes:
     """The deck as a .pptx file (16:9, 13.333 in x 7.5 in), one PowerPoint slide per slide.
 
@@ -80,7 +71,7 @@ def deck_to_pptx(deck: Deck, layouts: Mapping[str, SlideLayout] | None = None) -
     """
     layouts = layouts or {}
     prs = Presentation()
-    prs.slide_width, prs.slide_height = _emu(1280), _emu(720)
+    prs.slide_width, prs.slide_height = emu(1280), emu(720)
     prs.core_properties.title = deck.title
     sheet = StyleSheet.parse(deck.styles)
     measured: list[int] = []
@@ -148,10 +139,10 @@ def _write_slide(prs: Presentation, slide: Slide, sheet: StyleSheet) -> None:
 def _write_title(out: PptxSlide, title: Paragraph, box: Box, scale: float) -> None:
     shape = out.shapes.title
     shape.left, shape.top, shape.width, shape.height = (
-        _emu(box.x),
-        _emu(box.y),
-        _emu(box.w),
-        _emu(box.h),
+        emu(box.x),
+        emu(box.y),
+        emu(box.w),
+        emu(box.h),
     )
     frame = shape.text_frame
     frame.word_wrap = True
@@ -161,7 +152,7 @@ def _write_title(out: PptxSlide, title: Paragraph, box: Box, scale: float) -> No
 
 
 def _write_text(out: PptxSlide, paragraphs: list[Paragraph], box: Box, scale: float) -> None:
-    shape = out.shapes.add_textbox(_emu(box.x), _emu(box.y), _emu(box.w), _emu(box.h))
+    shape = out.shapes.add_textbox(emu(box.x), emu(box.y), emu(box.w), emu(box.h))
     frame = shape.text_frame
     frame.word_wrap = True
     frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE
@@ -211,7 +202,7 @@ def _fill_paragraph(target: object, paragraph: Paragraph, scale: float) -> None:
 def _set_bullet(target: object, paragraph: Paragraph, scale: float) -> None:
     """Bullet or number glyph and hanging indent (text boxes have no list style of their own)."""
     p_pr = target._p.get_or_add_pPr()  # type: ignore[attr-defined]
-    indent = _emu(INDENT_PX * scale)
+    indent = emu(INDENT_PX * scale)
     p_pr.set("marL", str(int(indent * (paragraph.level + 1))))
     p_pr.set("indent", str(-int(indent * 0.75)))
     if paragraph.bullet == "number":
@@ -229,7 +220,7 @@ def _set_bullet(target: object, paragraph: Paragraph, scale: float) -> None:
 def _write_table(out: PptxSlide, block: TableBlock, box: Box, scale: float) -> None:
     grid = _table_grid(block)
     n_rows, n_cols = len(grid), max(len(r) for r in grid)
-    frame = out.shapes.add_table(n_rows, n_cols, _emu(box.x), _emu(box.y), _emu(box.w), _emu(box.h))
+    frame = out.shapes.add_table(n_rows, n_cols, emu(box.x), emu(box.y), emu(box.w), emu(box.h))
     table = frame.table
     tbl_pr = table._tbl.tblPr
     style_id = tbl_pr.find(qn("a:tableStyleId"))
@@ -239,9 +230,9 @@ def _write_table(out: PptxSlide, block: TableBlock, box: Box, scale: float) -> N
     table.first_row = any(c.header for c in block.rows[0])
     table.horz_banding = False
     for col in table.columns:
-        col.width = _emu(box.w / n_cols)
+        col.width = emu(box.w / n_cols)
     for row in table.rows:
-        row.height = _emu(box.h / n_rows)
+        row.height = emu(box.h / n_rows)
     done: set[tuple[int, int]] = set()
     for r, row_cells in enumerate(grid):
         for c, placed in enumerate(row_cells):
@@ -257,7 +248,7 @@ def _write_table(out: PptxSlide, block: TableBlock, box: Box, scale: float) -> N
             frame_text = cell.text_frame
             frame_text.word_wrap = True
             _fill_paragraph(frame_text.paragraphs[0], cell_def.paragraph, scale)
-            cell.margin_top = cell.margin_bottom = _emu(4)
+            cell.margin_top = cell.margin_bottom = emu(4)
             if cell_def.fill:
                 cell.fill.solid()
                 cell.fill.fore_color.rgb = RGBColor(*cell_def.fill)
@@ -321,113 +312,6 @@ def _write_chart(
         _note(out, box, f"Chart could not be converted: {exc}.", content)
 
 
-def add_native_chart(
-    out: PptxSlide, spec: ChartSpec, box: Box, text_color: RGB | None, font_px: float = 16
-) -> object:
-    """A native PowerPoint chart of `spec` in `box`; ValueError when the spec has no data."""
-    if spec.kind == "area" and not spec.stacked and len(spec.series) > 1:
-        # Overlapping filled lines: an office area chart paints each area opaque, so the first
-        # would hide the rest. Lines keep every series visible (the fills were translucent).
-        spec = dataclasses.replace(spec, kind="line")
-    chart_type, data = _chart_data(spec)
-    frame = out.shapes.add_chart(
-        chart_type, _emu(box.x), _emu(box.y), _emu(box.w), _emu(box.h), data
-    )
-    chart = frame.chart
-    chart.font.size = Pt(max(6.0, font_px * PT_PER_PX))
-    if text_color:
-        chart.font.color.rgb = RGBColor(*text_color)
-    chart.has_title = bool(spec.title)
-    if spec.title:
-        chart.chart_title.text_frame.text = spec.title
-    if spec.kind == "bar" and spec.horizontal:
-        # Chart.js lists a horizontal bar chart's categories top down, PowerPoint bottom up;
-        # the value axis then stays at the bottom by crossing at the last category.
-        chart.category_axis.reverse_order = True
-        chart.category_axis.crosses = XL_AXIS_CROSSES.MAXIMUM
-    chart.has_legend = spec.show_legend
-    if spec.show_legend:
-        chart.legend.position = XL_LEGEND_POSITION.BOTTOM
-        chart.legend.include_in_layout = False
-    _color_series(chart, spec)
-    return chart
-
-
-def _chart_data(spec: ChartSpec) -> tuple[XL_CHART_TYPE, object]:
-    if spec.kind in ("scatter", "bubble"):
-        data = XyChartData() if spec.kind == "scatter" else BubbleChartData()
-        for series in spec.series:
-            target = data.add_series(series.name)
-            for point in series.points:
-                if spec.kind == "bubble":
-                    target.add_data_point(point[0], point[1], point[2] if len(point) > 2 else 1)
-                else:
-                    target.add_data_point(point[0], point[1])
-        if not any(s.points for s in spec.series):
-            raise ValueError("it has no points")
-        return (XL_CHART_TYPE.XY_SCATTER if spec.kind == "scatter" else XL_CHART_TYPE.BUBBLE), data
-    if not spec.categories:
-        raise ValueError("it has no data")
-    data = CategoryChartData()
-    data.categories = list(spec.categories)
-    series_list = spec.series[:1] if spec.kind in ("pie", "doughnut") else spec.series
-    for series in series_list:
-        data.add_series(series.name, list(series.values))
-    return _category_type(spec), data
-
-
-def _category_type(spec: ChartSpec) -> XL_CHART_TYPE:
-    if spec.kind == "bar":
-        if spec.horizontal:
-            return XL_CHART_TYPE.BAR_STACKED if spec.stacked else XL_CHART_TYPE.BAR_CLUSTERED
-        return XL_CHART_TYPE.COLUMN_STACKED if spec.stacked else XL_CHART_TYPE.COLUMN_CLUSTERED
-    return {
-        "line": XL_CHART_TYPE.LINE_MARKERS_STACKED if spec.stacked else XL_CHART_TYPE.LINE_MARKERS,
-        "area": XL_CHART_TYPE.AREA_STACKED if spec.stacked else XL_CHART_TYPE.AREA,
-        "pie": XL_CHART_TYPE.PIE,
-        "doughnut": XL_CHART_TYPE.DOUGHNUT,
-        "radar": XL_CHART_TYPE.RADAR_MARKERS,
-    }[spec.kind]
-
-
-def _color_series(chart: object, spec: ChartSpec) -> None:
-    plot = chart.plots[0]  # type: ignore[attr-defined]
-    for series, source in zip(plot.series, spec.series, strict=False):
-        color = parse_css_color(source.color)
-        if spec.kind == "area" and parse_css_color(source.fill_color):
-            # the area in its (translucent, so blended) fill colour, edged by the line colour
-            series.format.fill.solid()
-            series.format.fill.fore_color.rgb = RGBColor(*parse_css_color(source.fill_color))
-            if color:
-                series.format.line.color.rgb = RGBColor(*color)
-                series.format.line.width = Pt(2)
-        elif color:
-            if spec.kind in ("line", "radar", "scatter"):
-                series.format.line.color.rgb = RGBColor(*color)
-                if spec.kind == "line":  # Chart.js's points: small circles in the line colour
-                    series.marker.style = XL_MARKER_STYLE.CIRCLE
-                    series.marker.size = 5
-                    series.marker.format.fill.solid()
-                    series.marker.format.fill.fore_color.rgb = RGBColor(*color)
-                    series.marker.format.line.color.rgb = RGBColor(*color)
-                    series.smooth = False
-                if spec.kind == "scatter":
-                    series.marker.format.fill.solid()
-                    series.marker.format.fill.fore_color.rgb = RGBColor(*color)
-            else:
-                series.format.fill.solid()
-                series.format.fill.fore_color.rgb = RGBColor(*color)
-        for k, point_color in enumerate(_rgb_list(source.point_colors)):
-            if point_color and k < len(source.values):
-                point = series.points[k]
-                point.format.fill.solid()
-                point.format.fill.fore_color.rgb = RGBColor(*point_color)
-
-
-def _rgb_list(colors: Iterable[str | None]) -> list[RGB | None]:
-    return [parse_css_color(c) for c in colors]
-
-
 def _write_image(
     out: PptxSlide, block: ImageBlock, box: Box, content: SlideContent, scale: float
 ) -> None:
@@ -445,7 +329,7 @@ def _write_image(
     fit = min(box.w / width, box.h / height)
     w, h = width * fit, height * fit
     picture = out.shapes.add_picture(
-        io.BytesIO(block.data), _emu(box.x + (box.w - w) / 2), _emu(box.y), _emu(w), _emu(h)
+        io.BytesIO(block.data), emu(box.x + (box.w - w) / 2), emu(box.y), emu(w), emu(h)
     )
     if block.alt:
         picture._element.nvPicPr.cNvPr.set("descr", block.alt)
@@ -453,7 +337,7 @@ def _write_image(
 
 def _note(out: PptxSlide, box: Box, text: str, content: SlideContent) -> None:
     """A visible, editable note where an element could not be converted."""
-    shape = out.shapes.add_textbox(_emu(box.x), _emu(box.y), _emu(box.w), _emu(min(box.h, 120)))
+    shape = out.shapes.add_textbox(emu(box.x), emu(box.y), emu(box.w), emu(min(box.h, 120)))
     shape.line.color.rgb = RGBColor(0xBF, 0xBF, 0xBF)
     frame = shape.text_frame
     frame.word_wrap = True

@@ -21,7 +21,7 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.slide import Slide as PptxSlide
-from pptx.util import Emu, Pt
+from pptx.util import Pt
 
 from slidegen.export.chart_look import apply_chart_js_look, apply_tick_format
 from slidegen.export.charts import ChartFailure, chart_from_config
@@ -40,11 +40,10 @@ from slidegen.export.layout_tree import (
     TextItem,
     decode_data_uri,
 )
+from slidegen.export.pptx_charts import PT_PER_PX, add_native_chart, emu
 
 __all__ = ["has_title", "write_measured_slide"]
 
-EMU_PER_PX = 9525
-PT_PER_PX = 0.75
 _ALIGN = {"l": PP_ALIGN.LEFT, "c": PP_ALIGN.CENTER, "r": PP_ALIGN.RIGHT, "j": PP_ALIGN.JUSTIFY}
 _ANCHOR = {"t": MSO_ANCHOR.TOP, "m": MSO_ANCHOR.MIDDLE, "b": MSO_ANCHOR.BOTTOM}
 _NO_STYLE_TABLE = "{2D5ABB26-0587-4C30-8999-92F81FD0307C}"
@@ -56,10 +55,6 @@ _WRAP_SLACK = 0.005
 # Liberation Sans and DejaVu Sans: a glyph's top lands within a pixel of the preview's).
 _OFFICE_LINE = 1.2
 _GLYPH_DROP = 0.08
-
-
-def _emu(px: float) -> Emu:
-    return Emu(round(px * EMU_PER_PX))
 
 
 def has_title(layout: SlideLayout) -> bool:
@@ -188,7 +183,7 @@ def _set_line(line: object, spec: Line | None) -> None:
     if spec is None:
         line.fill.background()  # type: ignore[attr-defined]
         return
-    line.width = _emu(spec.width)  # type: ignore[attr-defined]
+    line.width = emu(spec.width)  # type: ignore[attr-defined]
     _set_fill(line.fill, Fill(color=spec.color))  # type: ignore[attr-defined]
 
 
@@ -201,7 +196,7 @@ def _shape(out: PptxSlide, item: ShapeItem) -> None:
     if w < 0.5 or h < 0.5:
         return
     kind = MSO_SHAPE.ROUNDED_RECTANGLE if item.radius >= 1 else MSO_SHAPE.RECTANGLE
-    shape = out.shapes.add_shape(kind, _emu(x), _emu(y), _emu(w), _emu(h))
+    shape = out.shapes.add_shape(kind, emu(x), emu(y), emu(w), emu(h))
     if item.radius >= 1:
         shape.adjustments[0] = max(0.0, min(0.5, item.radius / max(1.0, min(w, h))))
     if item.fill:
@@ -216,8 +211,8 @@ def _shape(out: PptxSlide, item: ShapeItem) -> None:
         shadow = etree.SubElement(
             effects,
             qn("a:outerShdw"),
-            blurRad=str(_emu(item.shadow.blur)),
-            dist=str(_emu(math.hypot(dx, dy))),
+            blurRad=str(emu(item.shadow.blur)),
+            dist=str(emu(math.hypot(dx, dy))),
             dir=str(round((math.degrees(math.atan2(dy, dx)) % 360) * 60_000)),
             algn="ctr",
             rotWithShape="0",
@@ -252,17 +247,17 @@ def _text(out: PptxSlide, item: TextItem) -> None:
         # the title placeholder (PowerPoint's outline and accessibility name the slide by it),
         # moved to this place in the paint order
         title.left, title.top, title.width, title.height = (
-            _emu(x),
-            _emu(y),
-            _emu(w),
-            _emu(max(h, 1)),
+            emu(x),
+            emu(y),
+            emu(w),
+            emu(max(h, 1)),
         )
         tree = title._element.getparent()
         tree.remove(title._element)
         tree.append(title._element)
         shape = title
     else:
-        shape = out.shapes.add_textbox(_emu(x), _emu(y), _emu(w), _emu(max(h, 1)))
+        shape = out.shapes.add_textbox(emu(x), emu(y), emu(w), emu(max(h, 1)))
     frame = shape.text_frame
     frame.margin_left = frame.margin_right = frame.margin_top = frame.margin_bottom = 0
     frame.word_wrap = item.wrap
@@ -320,8 +315,8 @@ def _add_run(paragraph: object, run: Run, text: str) -> None:
 def _bullet(paragraph: object, item: TextItem) -> None:
     assert item.bullet is not None
     p_pr = paragraph._p.get_or_add_pPr()  # type: ignore[attr-defined]
-    p_pr.set("marL", str(int(_emu(item.indent))))
-    p_pr.set("indent", str(-int(_emu(item.indent))))
+    p_pr.set("marL", str(int(emu(item.indent))))
+    p_pr.set("indent", str(-int(emu(item.indent))))
     if item.bullet.color:
         color = etree.SubElement(p_pr, qn("a:buClr"))
         color.append(_color_el(item.bullet.color))
@@ -355,7 +350,7 @@ def _picture(
             x, y, w, h = x + (w - shown_w) / 2, y + (h - shown_h) / 2, shown_w, shown_h
         else:  # cover: the overflow is cropped equally on both sides
             crop = (shown_w - w) / shown_w / 2, (shown_h - h) / shown_h / 2
-    picture = out.shapes.add_picture(io.BytesIO(data), _emu(x), _emu(y), _emu(w), _emu(h))
+    picture = out.shapes.add_picture(io.BytesIO(data), emu(x), emu(y), emu(w), emu(h))
     if crop[0] > 0.0005:
         picture.crop_left = picture.crop_right = crop[0]
     if crop[1] > 0.0005:
@@ -369,7 +364,7 @@ def _picture(
 def _table(out: PptxSlide, item: TableItem) -> None:
     x, y, w, h = item.box
     n_cols, n_rows = len(item.cols), len(item.rows)
-    frame = out.shapes.add_table(n_rows, n_cols, _emu(x), _emu(y), _emu(w), _emu(h))
+    frame = out.shapes.add_table(n_rows, n_cols, emu(x), emu(y), emu(w), emu(h))
     table = frame.table
     tbl_pr = table._tbl.tblPr
     style = tbl_pr.find(qn("a:tableStyleId"))
@@ -380,9 +375,9 @@ def _table(out: PptxSlide, item: TableItem) -> None:
     table.horz_banding = False
     total = sum(item.cols) or 1.0
     for k, col in enumerate(table.columns):
-        col.width = _emu(item.cols[k] * w / total)
+        col.width = emu(item.cols[k] * w / total)
     for k, row in enumerate(table.rows):
-        row.height = _emu(max(item.rows[k].h, 4))
+        row.height = emu(max(item.rows[k].h, 4))
     taken: set[tuple[int, int]] = set()
     for r, row in enumerate(item.rows):
         for cell_def in row.cells:
@@ -398,8 +393,8 @@ def _table(out: PptxSlide, item: TableItem) -> None:
                 cell.merge(table.cell(last_r, last_c))
             taken.update((i, j) for i in range(r, last_r + 1) for j in range(c, last_c + 1))
             top, right, bottom, left = cell_def.pad
-            cell.margin_top, cell.margin_right = _emu(top), _emu(right)
-            cell.margin_bottom, cell.margin_left = _emu(bottom), _emu(left)
+            cell.margin_top, cell.margin_right = emu(top), emu(right)
+            cell.margin_bottom, cell.margin_left = emu(bottom), emu(left)
             cell.vertical_anchor = _ANCHOR[cell_def.valign]
             text = cell.text_frame
             text.word_wrap = True
@@ -419,7 +414,7 @@ def _cell_borders(cell: object, borders: tuple[Line | None, ...]) -> None:
     for index, (edge, spec) in enumerate(
         (("a:lnL", left), ("a:lnR", right), ("a:lnT", top), ("a:lnB", bottom))
     ):
-        line = etree.Element(qn(edge), w=str(int(_emu(spec.width))) if spec else "0")
+        line = etree.Element(qn(edge), w=str(int(emu(spec.width))) if spec else "0")
         if spec:
             fill = etree.SubElement(line, qn("a:solidFill"))
             fill.append(_color_el(spec.color))
@@ -430,8 +425,6 @@ def _cell_borders(cell: object, borders: tuple[Line | None, ...]) -> None:
 
 # --- charts ---------------------------------------------------------------------------------------
 def _chart(out: PptxSlide, item: ChartItem, notes: list[str]) -> None:
-    from slidegen.export.pptx import add_native_chart
-
     config = dict(item.config)
     data = config.get("data")
     if isinstance(data, dict) and isinstance(data.get("datasets"), list):
@@ -452,7 +445,7 @@ def _chart(out: PptxSlide, item: ChartItem, notes: list[str]) -> None:
     if item.image and _picture(out, item.image, item.box, note, notes):
         notes.append(note)
         return
-    shape = out.shapes.add_textbox(*(_emu(v) for v in item.box))
+    shape = out.shapes.add_textbox(*(emu(v) for v in item.box))
     shape.text_frame.word_wrap = True
     shape.text_frame.text = f"Chart could not be converted: {reason}."
     notes.append(note)
