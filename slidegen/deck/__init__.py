@@ -29,6 +29,7 @@ from slidegen.deck.ops import (
     set_notes,
     set_slides,
     set_styles,
+    set_theme,
 )
 from slidegen.deck.parse import (
     DeckParseError,
@@ -78,5 +79,6 @@ __all__ = [
     "set_notes",
     "set_slides",
     "set_styles",
+    "set_theme",
     "slide_source",
 ]

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from slidegen.deck.themes import Theme
+
 __all__ = [
     "GENIE_DEFAULT",
     "GENIE_NONE",
@@ -139,6 +141,8 @@ class Deck:
     styles: str = ""
     slides: tuple[Slide, ...] = field(default_factory=tuple)
     genie_space: str = GENIE_DEFAULT
+    # The deck's look (`slidegen.deck.themes`); None: only the deck's own CSS, as before themes.
+    theme: Theme | None = None
 
     def index_of(self, slide_id: str) -> int:
         """Position of a slide; `KeyError` naming the id if it is not in this deck."""
@@ -163,6 +167,7 @@ class Deck:
             "styles": self.styles,
             "slides": [s.to_dict() for s in self.slides],
             "genie_space": self.genie_space,
+            "theme": self.theme.to_dict() if self.theme is not None else None,
         }
 
     @classmethod
@@ -174,4 +179,5 @@ class Deck:
             styles=str(data.get("styles", "")),
             slides=tuple(Slide.from_dict(s) for s in data.get("slides", ())),
             genie_space=str(data.get("genie_space") or GENIE_DEFAULT),
+            theme=Theme.from_dict(data["theme"]) if data.get("theme") else None,
         )

@@ -23,6 +23,7 @@ from slidegen.deck.model import (
 )
 from slidegen.deck.parse import DeckParseError, parse_single_slide
 from slidegen.deck.sanitize import sanitize_css
+from slidegen.deck.themes import Theme
 
 __all__ = [
     "DeckOperationError",
@@ -36,6 +37,7 @@ __all__ = [
     "set_notes",
     "set_slides",
     "set_styles",
+    "set_theme",
 ]
 
 MAX_STYLES_BYTES = 200_000
@@ -169,3 +171,11 @@ def set_styles(deck: Deck, styles: str) -> Deck:
     if len(styles.encode()) > MAX_STYLES_BYTES:
         raise DeckOperationError(f"deck styles are larger than {MAX_STYLES_BYTES // 1000} KB")
     return dataclasses.replace(deck, styles=sanitize_css(styles).strip())
+
+
+def set_theme(deck: Deck, theme: Theme | None) -> Deck:
+    """The deck with `theme` (None: no theme). Slides keep their HTML: every view re-renders
+    them with the new theme's CSS, so a switch needs no model call."""
+    if theme is not None and not isinstance(theme, Theme):
+        raise DeckOperationError(f"expected a Theme, got {type(theme).__name__}")
+    return dataclasses.replace(deck, theme=theme)

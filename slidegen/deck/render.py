@@ -18,6 +18,9 @@ Every document carries a strict CSP in a `<meta>`: nothing may be fetched (`defa
 'none'`, `connect-src 'none'`), images and fonts only as data URIs (or from `asset_base`), inline
 scripts and styles allowed (slides need them; the sandbox isolates them), no forms, no `<base>`.
 
+A deck's theme (`slidegen.deck.themes`) adds its CSS between the shared layout and the deck's
+own CSS, and its script (`window.SG_THEME`, Chart.js defaults) right after Chart.js.
+
 The deck's CSS goes through `page_css.isolate_page_rules` first: rules for `html`, `body` and
 `:root` keep only what slides inherit, so each slide keeps its own 1280x720 page (`.sg-page`)
 whatever the deck's page layout said; `slide_runtime.js` also shows slides that a deck's own
@@ -44,6 +47,7 @@ from urllib.parse import urlsplit
 from slidegen.deck.model import SLIDE_HEIGHT, SLIDE_WIDTH, Deck, Slide
 from slidegen.deck.page_css import isolate_page_rules
 from slidegen.deck.scripts import DECK_LEVEL_MARKER
+from slidegen.deck.themes import Theme, theme_css, theme_script
 
 __all__ = [
     "CHART_JS_PATH",
@@ -153,13 +157,18 @@ def _escape_script(code: str) -> str:
     return _SCRIPT_END_RE.sub(r"<\\/\1", code).replace("<!--", "<\\!--")
 
 
-def _head(title: str, styles: str, asset_base: str, extra_css: str = "") -> str:
+def _head(
+    title: str, styles: str, asset_base: str, extra_css: str = "", theme: Theme | None = None
+) -> str:
     origin = _asset_origin(asset_base)
     if origin:
         chart = f'<script src="{html.escape(asset_base.rstrip("/") + CHART_JS_URL_PATH)}"></script>'
     else:
         chart = f"<script>{_escape_script(chart_js_source())}</script>"
     deck_css = _STYLE_END_RE.sub(r"<\\/\1", isolate_page_rules(styles).css)
+    # The theme comes between the base layout and the deck's own CSS, which wins where it speaks.
+    themed = f"<style>{theme_css(theme)}</style>\n" if theme is not None else ""
+    theme_js = f"<script>{theme_script(theme)}</script>" if theme is not None else ""
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" '
@@ -167,8 +176,8 @@ def _head(title: str, styles: str, asset_base: str, extra_css: str = "") -> str:
         f"<script>{slide_guard_js()}</script>"
         f'<meta name="viewport" content="width={SLIDE_WIDTH}">'
         f"<title>{html.escape(title)}</title>"
-        f"<style>{base_css()}{extra_css}</style>\n<style>{deck_css}</style>\n"
-        f"{chart}<script>{_runtime_js()}</script></head>"
+        f"<style>{base_css()}{extra_css}</style>\n{themed}<style>{deck_css}</style>\n"
+        f"{chart}{theme_js}<script>{_runtime_js()}</script></head>"
     )
 
 
@@ -207,7 +216,7 @@ def render_slide_document(
     `measure=True` adds the PPTX export's layout measuring script (`export/measure_slide.js`).
     """
     title = f"{slide.title or 'Slide'} · {deck.title}"
-    head = _head(title, deck.styles, asset_base)
+    head = _head(title, deck.styles, asset_base, theme=deck.theme)
     if measure:
         head = head.replace("</head>", f"<script>{_measure_js()}</script></head>", 1)
     return f'{head}<body class="sg-single">{_page(slide, set())}</body></html>'
@@ -218,5 +227,5 @@ def render_deck_document(deck: Deck, *, asset_base: str = "") -> str:
     1280x720 page per slide)."""
     ran: set[str] = set()
     pages = "\n".join(_page(slide, ran) for slide in deck.slides)
-    head = _head(deck.title, deck.styles, asset_base, _DECK_CSS)
+    head = _head(deck.title, deck.styles, asset_base, _DECK_CSS, deck.theme)
     return f'{head}<body class="sg-deck">\n{pages}\n</body></html>'

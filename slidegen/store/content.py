@@ -4,7 +4,8 @@ A deck's *pieces* are its slides (each slide's JSON: id, HTML, scripts, notes) a
 CSS. Each piece is stored once per deck in `deck_blobs`, found by the SHA-256 of its JSON and
 referred to by the row's integer id. A version's `content` (format `refs+zlib`) is then only
 `{"title", "styles": <blob id>, "slides": [<blob id>, …]}` plus the deck-level fields that are
-not at their default (`genie_space`): a reorder or an undo adds a
+not at their default (`genie_space`; `theme`, a blob id like the styles, so a logo is stored
+once per deck): a reorder or an undo adds a
 version of about a kilobyte, an edit of one slide adds that slide's piece and the list. Blob
 ids, not hashes, are what a version lists: 200 hashes would be 13 KB, 200 small integers are
 under one.
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import threading
 import weakref
 import zlib
@@ -33,6 +35,7 @@ import sqlalchemy as sa
 
 from slidegen.deck import Deck, Slide
 from slidegen.deck.model import GENIE_DEFAULT
+from slidegen.deck.themes import Theme, ThemeError
 from slidegen.store.tables import deck_blobs
 
 __all__ = [
@@ -49,6 +52,8 @@ __all__ = [
 CONTENT_FORMAT = "refs+zlib"
 # Whole-deck snapshots of the first schema; read only by the migration that converts them.
 LEGACY_CONTENT_FORMAT = "json+zlib"
+
+log = logging.getLogger("slidegen.store")
 
 _ZLIB_LEVEL = 6
 _DECODED_MAX = 8192  # decoded pieces kept in memory (≈ 40 decks of 200 slides)
@@ -122,11 +127,16 @@ def encode_version(conn: sa.Connection, deck: Deck) -> bytes:
     """Store the deck's new pieces and return the version's content (references only)."""
     pieces = [slide_piece(s) for s in deck.slides]
     pieces.append(piece_of(_styles_value(deck.styles)))
+    if deck.theme is not None:
+        pieces.append(piece_of({"theme": deck.theme.to_dict()}))
     ids = store_pieces(conn, deck.id, pieces)
+    theme_id = ids.pop() if deck.theme is not None else None
     body: dict[str, Any] = {"title": deck.title, "styles": ids[-1], "slides": ids[:-1]}
     # Deck-level fields are written only when set, so a version without them reads as before.
     if deck.genie_space != GENIE_DEFAULT:
         body["genie_space"] = deck.genie_space
+    if theme_id is not None:
+        body["theme"] = theme_id
     return zlib.compress(json.dumps(body, separators=(",", ":")).encode(), _ZLIB_LEVEL)
 
 
@@ -165,8 +175,22 @@ def _load_pieces(conn: sa.Connection, deck_id: str, blob_ids: Iterable[int]) -> 
 
 def _decode_piece(data: bytes) -> Any:
     value = json.loads(zlib.decompress(data))
-    # Slides are kept decoded as `Slide` values: frozen, so one object may serve every reader.
-    return Slide.from_dict(value) if "html" in value else value
+    # Slides and themes are kept decoded as values: frozen, so one object serves every reader.
+    if "html" in value:
+        return Slide.from_dict(value)
+    if "theme" in value:
+        return _stored_theme(value["theme"])
+    return value
+
+
+def _stored_theme(data: Any) -> Theme | None:
+    """A stored theme, checked again (the rules may have tightened since it was saved); one
+    that no longer passes reads as no theme, with a warning, rather than hiding the deck."""
+    try:
+        return Theme.from_dict(data)
+    except ThemeError as error:
+        log.warning("a stored deck theme is no longer valid and is ignored: %s", error)
+        return None
 
 
 def decode_version(
@@ -177,7 +201,9 @@ def decode_version(
         raise ValueError(f"unknown deck content format {content_format!r}")
     body = json.loads(zlib.decompress(content))
     refs: list[int] = [int(i) for i in body["slides"]]
-    pieces = _load_pieces(conn, deck_id, [*refs, int(body["styles"])])
+    theme_ref = body.get("theme")
+    extra = [int(theme_ref)] if theme_ref is not None else []
+    pieces = _load_pieces(conn, deck_id, [*refs, int(body["styles"]), *extra])
     styles = pieces[int(body["styles"])]
     return Deck(
         id=deck_id,
@@ -186,6 +212,7 @@ def decode_version(
         styles=str(styles["styles"]),
         slides=tuple(pieces[i] for i in refs),
         genie_space=str(body.get("genie_space") or GENIE_DEFAULT),
+        theme=pieces[int(theme_ref)] if theme_ref is not None else None,
     )
 
 

@@ -43,6 +43,7 @@ class ChangeKind(StrEnum):
     RENAME = "rename"
     NOTES = "notes"
     DATA_SOURCE = "data_source"  # the deck's Genie space changed
+    THEME = "theme"  # the deck's theme changed (every slide re-rendered, no model call)
     RESTORE = "restore"
     UNDO = "undo"
     REDO = "redo"

@@ -13,13 +13,23 @@ version is one primary-key lookup plus one `IN` query for the pieces (bench/b7_l
 
 `deck_grants` shares a deck with a user (e-mail, lower-case) or a group (display name) as viewer
 or editor; queries for a reader who is not the owner filter through it (`store.py`).
+
+`user_themes` holds each user's own themes (`store/themes.py`).
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
-__all__ = ["chat_messages", "deck_blobs", "deck_grants", "deck_versions", "decks", "metadata"]
+__all__ = [
+    "chat_messages",
+    "deck_blobs",
+    "deck_grants",
+    "deck_versions",
+    "decks",
+    "metadata",
+    "user_themes",
+]
 
 metadata = sa.MetaData()
 
@@ -108,4 +118,19 @@ deck_grants = sa.Table(
     sa.CheckConstraint("principal_kind IN ('user', 'group')", name="ck_deck_grants_kind"),
     sa.CheckConstraint("level IN ('viewer', 'editor')", name="ck_deck_grants_level"),
     sa.Index("ix_deck_grants_principal", "principal_kind", "principal"),
+)
+
+# A user's own themes, for all their decks (`slidegen.deck.themes`). `content` is the theme's
+# JSON (`Theme.to_dict`, validated again when read); a deck keeps a copy of the theme it uses,
+# so deleting a theme here changes no deck.
+user_themes = sa.Table(
+    "user_themes",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("owner", _OWNER, nullable=False),
+    sa.Column("name", sa.String(60), nullable=False),
+    sa.Column("content", sa.Text, nullable=False),
+    sa.Column("created_at", _TS, nullable=False),
+    sa.Column("updated_at", _TS, nullable=False),
+    sa.Index("ix_user_themes_owner", "owner", "name"),
 )

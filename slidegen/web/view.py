@@ -1,8 +1,9 @@
 """Pure helpers that turn domain values into what the Reflex states hold (no Reflex imports).
 
 The slide panel needs, per slide, a complete HTML document for a sandboxed iframe's `srcdoc`.
-Rendering is cached per (deck styles, slide) because a reorder, a selection or a rename must not
-re-render 40 documents: slides are frozen values, so equal slides render to equal documents.
+Rendering is cached per (deck styles, theme, slide) because a reorder, a selection or a rename
+must not re-render 40 documents: slides are frozen values, so equal slides render to equal
+documents.
 
 Each slide's `SlideEntry` (title, document, notes) is kept in one of a fixed number of shard vars
 (`place_entries`): Reflex resends a changed var whole, so a change resends only the shards that
@@ -36,12 +37,16 @@ SHARDS = 64
 
 
 @functools.lru_cache(maxsize=4096)
-def _render(styles: str, deck_id: str, owner: str, slide: Any, asset_base: str) -> str:
+def _render(
+    styles: str, deck_id: str, owner: str, slide: Any, asset_base: str, theme: Any = None
+) -> str:
     from slidegen.deck import Deck, render_slide_document
 
     # The deck title only reaches the document's <title>; leaving it out of the key means a
     # rename does not re-render (and resend) every slide.
-    deck = Deck(id=deck_id, owner=owner, title="slidegen", styles=styles, slides=(slide,))
+    deck = Deck(
+        id=deck_id, owner=owner, title="slidegen", styles=styles, slides=(slide,), theme=theme
+    )
     return render_slide_document(deck, slide, asset_base=asset_base)
 
 
@@ -51,7 +56,8 @@ def slide_document(deck: Any, slide: Any, asset_base: str = "") -> str:
     `asset_base` is the app's origin as the browser sees it: the document then loads the vendored
     Chart.js from the app (cached once by the browser) instead of inlining 210 KB per slide.
     """
-    return _render(deck.styles, deck.id, deck.owner, slide, asset_base)
+    theme = getattr(deck, "theme", None)
+    return _render(deck.styles, deck.id, deck.owner, slide, asset_base, theme)
 
 
 class SlideEntry(TypedDict):
