@@ -11,6 +11,9 @@ becomes a native chart with the same data (bar, line, area, pie, doughnut, scatt
 bubble). A chart whose data is computed in JavaScript becomes a text note naming the reason:
 nothing is faked with a picture. Speaker notes go to the notes page. Positions come from
 `layout.py`.
+
+A themed deck (`Deck.theme`) also sets the file's theme colours and fonts (`pptx_theme.py`),
+and the flow layout reads the theme's CSS with its variables resolved.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from pptx.slide import Slide as PptxSlide
 from pptx.util import Pt
 
 from slidegen.deck.model import Deck, Slide
+from slidegen.deck.themes import Theme
 from slidegen.export.blocks import (
     ChartBlock,
     ImageBlock,
@@ -43,6 +47,7 @@ from slidegen.export.layout import INDENT_PX, Box, layout_slide, text_height
 from slidegen.export.layout_tree import SlideLayout
 from slidegen.export.pptx_charts import PT_PER_PX, add_native_chart, emu
 from slidegen.export.pptx_layout import has_title, write_measured_slide
+from slidegen.export.pptx_theme import apply_pptx_theme, resolve_theme_vars, theme_sheet_css
 
 __all__ = ["LAYOUT_BROWSER", "LAYOUT_FLOW", "deck_to_pptx", "layout_note"]
 
@@ -73,12 +78,15 @@ def deck_to_pptx(deck: Deck, layouts: Mapping[str, SlideLayout] | None = None) -
     prs = Presentation()
     prs.slide_width, prs.slide_height = emu(1280), emu(720)
     prs.core_properties.title = deck.title
-    sheet = StyleSheet.parse(deck.styles)
+    theme = deck.theme
+    if theme is not None:
+        apply_pptx_theme(prs, theme)
+    sheet = StyleSheet.parse(theme_sheet_css(theme), resolve_theme_vars(deck.styles, theme))
     measured: list[int] = []
     for number, slide in enumerate(deck.slides, start=1):
         layout = layouts.get(slide.id)
         if layout is None:
-            _write_slide(prs, slide, sheet)
+            _write_slide(prs, slide, sheet, theme)
             continue
         index = _LAYOUT_TITLE_ONLY if has_title(layout) else _LAYOUT_BLANK
         out = prs.slides.add_slide(prs.slide_layouts[index])
@@ -110,8 +118,10 @@ def _numbers(values: list[int]) -> str:
     return ", ".join(str(v) for v in values)
 
 
-def _write_slide(prs: Presentation, slide: Slide, sheet: StyleSheet) -> None:
-    content = read_slide(slide.html, sheet)
+def _write_slide(
+    prs: Presentation, slide: Slide, sheet: StyleSheet, theme: Theme | None = None
+) -> None:
+    content = read_slide(resolve_theme_vars(slide.html, theme), sheet)
     charts = extract_charts(slide.scripts, content.canvas_ids)
     layout = layout_slide(content)
     index = _LAYOUT_TITLE_ONLY if content.title else _LAYOUT_BLANK
