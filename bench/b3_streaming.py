@@ -4,14 +4,14 @@ The emulator streams a 10-slide deck (about 1 KB of HTML per slide, charts with 
 on some) at a fixed token rate through the real stack: `ChatDatabricks` (OpenAI client, SSE) →
 the agent's incremental splitter → `SlideReady` events → the deck saved in a SQLite store.
 For each slide we take the time its closing tag left the emulator (the emulator stamps every
-chunk it sends) and the time the consumer of `run_generation` saw its `SlideReady` (same process,
+chunk it sends) and the time the consumer of the generation turn saw its `SlideReady` (same process,
 same clock). "Visible in the user's state" is measured at that event boundary: the UI copies the
 event into its state; that last hop is B1's subject.
 
 Figures (targets from BENCHMARKS.md):
 - first slide visible, as a fraction of the stream's duration (target: before 20 %);
 - added delay per slide, p50 / p95 over all slides of all runs (target: p95 < 100 ms);
-- total wall time of a generation (request → `Finished`, deck saved) over the raw stream: the
+- total wall time of a generation (request → `TurnSaved`, deck saved) over the raw stream: the
   same scripted answer read with plain httpx from request to `[DONE]`, alternated with the agent
   runs in the same process (target: ≤ 1.05).
 
@@ -34,12 +34,13 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from slidegen.agent import Finished, GenerateRequest, SlideReady, run_generation
+from slidegen.agent import Agent, SlideReady
 from slidegen.agent.stream import SlideSplitter
 from slidegen.config import Settings, load_settings
 from slidegen.emulator import running_emulator
 from slidegen.emulator.scripts import ModelReply, ModelScript, StreamRecord, model_script
 from slidegen.server.identity import UserContext
+from slidegen.service import DeckService, TurnSaved, TurnService
 from slidegen.store import DeckStore, open_store
 
 ENDPOINT = "bench-endpoint"
@@ -99,12 +100,11 @@ async def agent_run(
     script.replies.append(ModelReply(text=text))
     seen: list[float] = []
     started = time.perf_counter()
-    async for event in run_generation(
-        GenerateRequest(user, "quarterly review"), store=store, settings=settings
-    ):
+    turns = TurnService(DeckService(lambda: store), lambda: Agent(settings), lambda: settings)
+    async for event in turns.generate(user, "quarterly review"):
         if isinstance(event, SlideReady):
             seen.append(time.perf_counter())
-        elif isinstance(event, Finished):
+        elif isinstance(event, TurnSaved):
             wall = time.perf_counter() - started
         else:
             continue

@@ -1,67 +1,64 @@
 """The agent: writes and revises decks with a Databricks serving endpoint, using Genie for data.
 
-Entry points (async generators of events; run them in a background task and cancel the task to
-stop a run; nothing is saved then):
+It is pure: it reads what the request gives it, yields events and hands back the finished deck;
+it saves nothing and imports neither the store nor the server nor the web app. Saving one
+version per run, the chat rows and access checks are `slidegen.service.turns`'s job.
 
-    run_generation(GenerateRequest(user, prompt, deck_id=None, genie_space_id=None,
-                                   endpoint=None), store=store) -> AsyncIterator[AgentEvent]
-    run_edit(EditRequest(user, deck_id, slide_ids, instruction), store=store)
-        -> AsyncIterator[AgentEvent]
+    agent = Agent(settings)
+    agent.generate(GenerateRequest(user, prompt, deck=None, genie_space_id=None)) -> events
+    agent.edit(EditRequest(user, deck, slide_ids, instruction)) -> events
 
 `user` is the `UserContext` of the connection (its `access_token`, when the Apps proxy forwarded
-one, is used for Genie so users only see their own data). `Agent(store, settings, workspace=…)`
-holds the same two methods for callers that reuse a workspace client.
+one, is used for Genie so users only see their own data). Cancel the consuming task (or close
+the iterator) to stop a run.
 
 Events (`slidegen.agent.events`), in the order they can occur:
-- `TextDelta(text, in_slide)`: the model's text as it streams (for a progress indicator; slide
-  HTML arrives as `SlideReady`, so a UI need not render these);
+- `TextDelta(text, in_slide)`: the model's text as it streams (slide HTML arrives as
+  `SlideReady`, so a UI need not render these);
 - `ToolCallStarted(call_id, question)` / `ToolResult(call_id, question, sql, columns, rows,
   total_rows, text, error)`: a Genie query and its (capped) table, or its error;
 - `SlideReady(index, slide)`: a slide container has closed in the stream; for a generation
-  `index` is its position in the new deck, for an edit the position of the slide it replaces.
-  Previews only: a UI shows them at once but must not save them;
+  `index` is its position in the new deck, for an edit the position of the slide it replaces;
 - `Retrying(reason)`: an edit answer was unusable; the model is asked once more;
-- exactly one of `Finished(record, message, trace_id, meta)` (one new version was saved;
-  `record.deck` is the truth, with the same slide ids as the previews) or `Failed(message,
-  trace_id)` (the deck is unchanged; `message` is for the user and is also in the chat).
+- exactly one of `DeckWritten(deck, message, summary, trace_id, meta)` or `Failed(message,
+  trace_id)` (`message` is for the user).
 
-Modules: `runner` (the runs), `converse` (model/tool loop, error messages), `stream` (incremental
-slide splitter), `genie` (the Genie tool), `model` (workspace clients, `ChatDatabricks`),
-`tracing` (MLflow), `prompts/` (the prompt texts).
+Modules, by job: `agent` (entry points), `requests` (what a caller asks), `generation` (a whole
+deck from a prompt), `slide_edit` (revising chosen slides), `runs` (the run's task, model, Genie
+session, trace and deadline), `converse` (the model/tool loop), `prompting` and `prompts/` (the
+messages), `genie` (the Genie tool) and `genie_memory` (which conversation a run continues),
+`stream` (incremental slide splitter), `model` (workspace clients, `ChatDatabricks`),
+`failures` (one-sentence errors), `tracing` (MLflow).
 """
 
+from slidegen.agent.agent import Agent
 from slidegen.agent.events import (
     AgentEvent,
+    DeckWritten,
     Failed,
-    Finished,
     Retrying,
     SlideReady,
     TextDelta,
     ToolCallStarted,
     ToolResult,
 )
-from slidegen.agent.runner import (
-    Agent,
-    AgentStore,
-    EditRequest,
-    GenerateRequest,
-    run_edit,
-    run_generation,
-)
+from slidegen.agent.genie_memory import remembered_conversation
+from slidegen.agent.requests import EditRequest, GenerateRequest
+from slidegen.agent.slide_edit import edit_input_problem, edit_request_problem
 
 __all__ = [
     "Agent",
     "AgentEvent",
-    "AgentStore",
+    "DeckWritten",
     "EditRequest",
     "Failed",
-    "Finished",
     "GenerateRequest",
     "Retrying",
     "SlideReady",
     "TextDelta",
     "ToolCallStarted",
     "ToolResult",
-    "run_edit",
-    "run_generation",
+    "edit_input_problem",
+    "edit_request_problem",
+    "remembered_conversation",
 ]

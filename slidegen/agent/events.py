@@ -1,8 +1,8 @@
-"""What an agent run reports while it works: the events `run_generation` / `run_edit` yield.
+"""What an agent run reports while it works: the events `Agent.generate` / `Agent.edit` yield.
 
-Every run ends with exactly one `Finished` or `Failed` (unless the consumer cancels it, in which
-case nothing more is yielded and nothing is saved). Slides in `SlideReady` are provisional
-previews; the saved deck in `Finished.record` is the truth (its slide ids match the previews').
+Every run ends with exactly one `DeckWritten` or `Failed` (unless the consumer cancels it, in
+which case nothing more is yielded). Slides in `SlideReady` are provisional previews; the deck in
+`DeckWritten` is the run's result (its slide ids match the previews'), which the service saves.
 """
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from slidegen.deck.model import Slide
+from slidegen.deck.model import Deck, Slide
 
 __all__ = [
     "AgentEvent",
+    "DeckWritten",
     "Failed",
-    "Finished",
     "Retrying",
     "SlideReady",
     "TextDelta",
@@ -72,11 +72,13 @@ class Retrying:
 
 
 @dataclass(frozen=True)
-class Finished:
-    """The run saved one new deck version. `record` is the store's `DeckRecord`."""
+class DeckWritten:
+    """The run's result: the whole new deck (nothing is saved yet). `message` closes the chat
+    turn, `summary` names the version; `meta` records the Genie conversation used."""
 
-    record: Any
+    deck: Deck
     message: str
+    summary: str
     trace_id: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
 
@@ -89,4 +91,4 @@ class Failed:
     trace_id: str | None = None
 
 
-AgentEvent = TextDelta | ToolCallStarted | ToolResult | SlideReady | Retrying | Finished | Failed
+AgentEvent = TextDelta | ToolCallStarted | ToolResult | SlideReady | Retrying | DeckWritten | Failed

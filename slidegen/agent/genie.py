@@ -5,8 +5,8 @@ conversation, later ones (this turn or later turns, via the persisted `conversat
 continue it, so Genie keeps the deck's context. If a remembered conversation is gone (404) a
 new one is started.
 
-We poll the message ourselves instead of using the SDK's waiter, which only stops on FAILED and
-would poll a CANCELLED or expired message for 20 minutes: our wait is bounded by
+We poll the message with `slidegen.polling` instead of the SDK's waiter, which only stops on
+FAILED and would poll a CANCELLED or expired message for 20 minutes: our wait is bounded by
 `GENIE_TIMEOUT_S`, backs off from 0.1 s to `GENIE_POLL_MAX_S`, and can be cancelled through a
 `threading.Event` (the agent sets it when its task is cancelled). Every way Genie can fail
 raises `GenieError` with a sentence fit for the model and the user.
@@ -33,6 +33,8 @@ from databricks.sdk.errors import (
     Unauthenticated,
 )
 from databricks.sdk.service.dashboards import GenieMessage, MessageStatus
+
+from slidegen.polling import Backoff, WaitCancelled, WaitTimeout, poll
 
 __all__ = ["GenieError", "GenieResult", "GenieSession", "format_for_model"]
 
@@ -83,10 +85,10 @@ class GenieSession:
         question = question.strip()
         if not question:
             raise GenieError("the question for Genie is empty")
-        deadline = self.clock() + self.timeout_s
+        started = self.clock()
         try:
             conversation_id, message_id = self._send(question)
-            message = self._wait(conversation_id, message_id, deadline)
+            message = self._wait(conversation_id, message_id, started)
             return self._result(question, message)
         except GenieError:
             raise
@@ -124,26 +126,33 @@ class GenieSession:
         self.conversation_id = started.conversation_id
         return started.conversation_id, started.message_id
 
-    def _wait(self, conversation_id: str, message_id: str, deadline: float) -> GenieMessage:
-        pause = 0.1
-        while True:
+    def _wait(self, conversation_id: str, message_id: str, started: float) -> GenieMessage:
+        def check() -> tuple[bool, GenieMessage, str]:
             message = self.workspace.genie.get_message(self.space_id, conversation_id, message_id)
             status = message.status
-            if status is MessageStatus.COMPLETED:
-                return message
             if status in _TERMINAL_FAILURES:
                 detail = message.error.error if message.error and message.error.error else ""
                 reason = _TERMINAL_FAILURES[status]
                 raise GenieError(f"{reason}: {detail}" if detail else reason)
-            remaining = deadline - self.clock()
-            if remaining <= 0:
-                raise GenieError(
-                    f"Genie did not answer within {self.timeout_s:g} s (last status: "
-                    f"{status.value if status else 'unknown'})"
-                )
-            if self.cancel.wait(min(pause, remaining)):
-                raise GenieError("the Genie request was cancelled")
-            pause = min(pause * 2, self.poll_max_s)
+            return status is MessageStatus.COMPLETED, message, status.value if status else "unknown"
+
+        try:
+            return poll(
+                check,
+                timeout_s=self.timeout_s,
+                backoff=Backoff(first_s=0.1, max_s=self.poll_max_s),
+                what="Genie's answer",
+                cancel=self.cancel,
+                clock=self.clock,
+                started=started,
+            )
+        except WaitTimeout as timeout:
+            raise GenieError(
+                f"Genie did not answer within {self.timeout_s:g} s (last status: "
+                f"{timeout.last_state})"
+            ) from None
+        except WaitCancelled:
+            raise GenieError("the Genie request was cancelled") from None
 
     def _result(self, question: str, message: GenieMessage) -> GenieResult:
         sql = description = None

@@ -3,7 +3,8 @@
 Runs the same agent as the app (serving endpoint, Genie tool, streaming) against the configured
 workspace: SDK unified auth from environment variables or `--profile`. Progress goes to stderr
 (one line per Genie query and per finished slide); the deck is written as standalone HTML
-(default), PPTX or PDF. Nothing is stored in the app's database: this is a one-off run.
+(default), PPTX or PDF. The run is the app's own turn (`slidegen.service.turns`) over a
+throw-away store, so nothing reaches the app's database: this is a one-off run.
 Exit status 1 with a one-line reason on any failure; nothing is written then.
 """
 
@@ -51,45 +52,41 @@ def _export(deck: object, fmt: Format) -> bytes:
 async def _run(
     prompt: str, genie_space: str | None, endpoint: str | None, profile: str | None, quiet: bool
 ) -> object:
-    from slidegen.agent import (
-        Agent,
-        Failed,
-        Finished,
-        GenerateRequest,
-        SlideReady,
-        ToolCallStarted,
-        ToolResult,
-    )
+    from slidegen.agent import Agent, Failed, SlideReady, ToolCallStarted, ToolResult
     from slidegen.config import get_settings
-    from slidegen.server.identity import UserContext
+    from slidegen.service import TurnSaved
+    from slidegen.service.scratch import scratch_turns
+    from slidegen.users import UserContext
 
     settings = get_settings()
     user = UserContext(
         user_id="cli", email="cli@localhost", display_name="slidegen CLI", request_id="cli"
     )
-    agent = Agent(None, settings, profile=profile)
-    request = GenerateRequest(user, prompt, genie_space_id=genie_space, endpoint=endpoint)
 
     def say(text: str) -> None:
         if not quiet:
             typer.echo(text, err=True)
 
-    async for event in agent.generate(request):
-        if isinstance(event, ToolCallStarted):
-            say(f"asking Genie: {event.question}")
-        elif isinstance(event, ToolResult):
-            say(
-                f"  Genie: {event.error}"
-                if event.error
-                else f"  Genie returned {event.total_rows} rows"
-            )
-        elif isinstance(event, SlideReady):
-            say(f"slide {event.index + 1}: {event.slide.title or '(untitled)'}")
-        elif isinstance(event, Failed):
-            raise _fail(event.message)
-        elif isinstance(event, Finished):
-            say(event.message)
-            return event.record.deck
+    # The same turn as the app's, over a throw-away store: the deck is checked and versioned
+    # exactly as in the app, and nothing reaches the app's database.
+    with scratch_turns(settings, lambda: Agent(settings, profile=profile)) as turns:
+        events = turns.generate(user, prompt, genie_space_id=genie_space, endpoint=endpoint)
+        async for event in events:
+            if isinstance(event, ToolCallStarted):
+                say(f"asking Genie: {event.question}")
+            elif isinstance(event, ToolResult):
+                say(
+                    f"  Genie: {event.error}"
+                    if event.error
+                    else f"  Genie returned {event.total_rows} rows"
+                )
+            elif isinstance(event, SlideReady):
+                say(f"slide {event.index + 1}: {event.slide.title or '(untitled)'}")
+            elif isinstance(event, Failed):
+                raise _fail(event.message)
+            elif isinstance(event, TurnSaved):
+                say(event.message)
+                return event.record.deck
     raise _fail("the agent stopped without a result")
 
 

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 from slidegen.config import Settings, get_settings
+from slidegen.users import UserContext
 
 __all__ = ["HEADER_NAMES", "UserContext", "identity_from_headers", "request_id_from_headers"]
 
@@ -28,28 +28,6 @@ HEADER_NAMES = {
     "real_ip": "x-real-ip",
     "access_token": "x-forwarded-access-token",
 }
-
-
-@dataclass(frozen=True)
-class UserContext:
-    """The signed-in user of one request or websocket connection."""
-
-    user_id: str
-    email: str
-    display_name: str
-    request_id: str
-    real_ip: str | None = None
-    access_token: str | None = field(default=None, repr=False, compare=False)
-    is_dev_fallback: bool = False
-
-    def public_dict(self) -> dict[str, str | None]:
-        """What may be shown or logged: everything but the token."""
-        return {
-            "user_id": self.user_id,
-            "email": self.email,
-            "display_name": self.display_name,
-            "request_id": self.request_id,
-        }
 
 
 def _lower(headers: Mapping[str, str]) -> dict[str, str]:

@@ -3,7 +3,8 @@
 `DeckService` turns an intent (open, apply an operation, undo, redo, restore, rename, duplicate,
 delete, list) into store calls: every call is scoped by the owner, the conflict and missing-deck
 policy lives here once (`Outcome`), and the synchronous store runs in a bounded thread pool
-(`run_blocking`), never on the event loop. No Reflex imports here.
+(`run_blocking`), never on the event loop. `TurnService` runs the agent for a chat turn
+(generate or edit) and saves what it wrote as one version. No Reflex imports here.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from slidegen.service.decks import (
     Unchanged,
 )
 from slidegen.service.threads import STORE_THREADS, run_blocking
+from slidegen.service.turns import TurnSaved, TurnService
 
 __all__ = [
     "CONFLICT_MESSAGE",
@@ -25,6 +27,8 @@ __all__ = [
     "DeckService",
     "Outcome",
     "Status",
+    "TurnSaved",
+    "TurnService",
     "Unchanged",
     "run_blocking",
 ]

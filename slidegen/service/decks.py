@@ -23,7 +23,7 @@ from enum import StrEnum
 from typing import Any
 
 from slidegen.deck import Deck, rename_deck
-from slidegen.service.threads import run_blocking
+from slidegen.service.threads import run_blocking, run_detached
 from slidegen.store import (
     ChangeKind,
     ChatMessage,
@@ -237,9 +237,66 @@ class DeckService:
         except refusals as refused:
             return Outcome(Status.REFUSED, message=error_text(refused), error=error)
 
+    # ---------------------------------------------------------------------------- turns
+    async def save_content(
+        self,
+        owner: str,
+        deck_id: str,
+        deck: Deck,
+        base_version: int,
+        kind: ChangeKind | str,
+        summary: str,
+        *,
+        actor: str | None = None,
+    ) -> Outcome:
+        """Save `deck` (written from `base_version`, e.g. by the agent) as the next version,
+        under the same conflict policy as `apply`."""
+
+        def save() -> DeckRecord:
+            return self._store().save_deck(
+                owner,
+                deck,
+                base_version=int(base_version),
+                kind=ChangeKind(kind),
+                summary=summary,
+                actor=actor or owner,
+            )
+
+        if deck.id != deck_id:
+            raise ValueError("the deck to save is not the deck named")
+        return await run_blocking(
+            self._guarded, _checked(owner), deck_id, save, refusals=(ValueError,)
+        )
+
+    async def add_chat(
+        self,
+        owner: str,
+        deck_id: str,
+        role: str,
+        content: str,
+        *,
+        trace_id: str | None = None,
+        meta: dict[str, Any] | None = None,
+    ) -> ChatMessage:
+        """Append one message to the deck's conversation."""
+        return await run_blocking(
+            self._store().add_chat_message,
+            _checked(owner),
+            deck_id,
+            role,
+            content,
+            trace_id=trace_id,
+            meta=meta,
+        )
+
+    def add_chat_detached(self, owner: str, deck_id: str, role: str, content: str) -> None:
+        """`add_chat` without waiting: for the note a cancelled turn leaves."""
+        run_detached(self._store().add_chat_message, _checked(owner), deck_id, role, content)
+
     # ---------------------------------------------------------------------------- whole decks
     async def create(self, owner: str, title: str, **content: Any) -> DeckRecord:
-        """A new deck at version 1 (`content`: the store's `styles`, `slides`, `imported_from`)."""
+        """A new deck at version 1 (`content`: the store's `styles`, `slides`, `imported_from`,
+        `actor`, `deck_id`)."""
         return await run_blocking(self._store().create_deck, _checked(owner), title, **content)
 
     async def duplicate_deck(self, owner: str, deck_id: str) -> DeckRecord | None:

@@ -11,15 +11,18 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import functools
+import logging
 import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
-__all__ = ["STORE_THREADS", "run_blocking"]
+__all__ = ["STORE_THREADS", "run_blocking", "run_detached"]
 
 T = TypeVar("T")
+
+log = logging.getLogger(__name__)
 
 STORE_THREADS = 16
 
@@ -44,3 +47,16 @@ async def run_blocking(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """`fn(*args, **kwargs)` in the pool; the event loop serves other events meanwhile."""
     call = functools.partial(contextvars.copy_context().run, fn, *args, **kwargs)
     return await asyncio.get_running_loop().run_in_executor(_executor(), call)
+
+
+def run_detached(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+    """Start `fn(*args, **kwargs)` in the pool without waiting for it: for a last write made
+    while the caller is being cancelled (and so may not await). Failures are logged."""
+
+    def logged() -> None:
+        try:
+            fn(*args, **kwargs)
+        except Exception:
+            log.exception("background store call %s failed", getattr(fn, "__name__", fn))
+
+    _executor().submit(contextvars.copy_context().run, logged)

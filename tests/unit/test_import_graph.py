@@ -6,8 +6,9 @@
 - The web states import one way: no cycle among `slidegen.web.states.*`, and no state module
   imports another state module's private name or calls its private methods (a leading `_` in a
   Reflex state keeps a method out of the events; other states use `DeckView` or `get_state`).
-- `web/` and `cli/` reach decks through `slidegen.service`, not the store (`KNOWN_STORE_USERS`
-  lists what is still to move).
+- The fronts (`web/`, `cli/`, `mcp/`) reach decks through `slidegen.service`, not the store.
+- The agent is pure: nothing in `slidegen.agent` imports the store, the server, the web app or
+  the service (which drives it).
 """
 
 from __future__ import annotations
@@ -23,10 +24,6 @@ STATES = "slidegen.web.states"
 
 # Cycles in areas being reworked separately; each entry may only shrink.
 KNOWN_CYCLES: tuple[frozenset[str], ...] = (
-    frozenset(
-        {"slidegen.emulator.demo_data", "slidegen.emulator.demo_model", "slidegen.emulator.scripts"}
-    ),
-    frozenset({"slidegen.export.pptx", "slidegen.export.pptx_layout"}),
 )
 # Private names of another state still used by a state module, (module, name).
 KNOWN_PRIVATE_USES: frozenset[tuple[str, str]] = frozenset()
@@ -196,10 +193,10 @@ def test_no_state_uses_another_states_private_names() -> None:
     assert not unexpected, f"private names of another state used: {unexpected}"
 
 
-# Store access from web/ and cli/ still outside the deck service: a chat turn hands the store
-# to the agent.
-KNOWN_STORE_USERS = frozenset({"slidegen.web.states.chat"})
-STORE_GATEWAY = "slidegen.web.states.common"  # gives states the service (and, for now, the store)
+# Store access from the fronts still outside the deck service (none left; the set may only shrink).
+KNOWN_STORE_USERS: frozenset[str] = frozenset()
+STORE_GATEWAY = "slidegen.web.states.common"  # gives states the services on the process's store
+FRONTS = ("slidegen.web", "slidegen.cli", "slidegen.mcp")
 
 
 def test_web_and_cli_reach_decks_through_the_service() -> None:
@@ -221,3 +218,15 @@ def test_web_and_cli_reach_decks_through_the_service() -> None:
                 ):
                     direct.add((module, "store()"))
     assert not direct, f"store used without the deck service: {sorted(direct)}"
+
+
+def test_the_agent_persists_nothing_and_knows_no_front() -> None:
+    banned = ("slidegen.store", "slidegen.server", "slidegen.web", "slidegen.service")
+    reached = {
+        (module, target)
+        for module in modules()
+        if module.startswith("slidegen.agent")
+        for target in imports(module)
+        if target.startswith(banned)
+    }
+    assert not reached, f"the agent imports: {sorted(reached)}"

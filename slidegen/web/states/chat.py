@@ -4,11 +4,12 @@ A turn runs as a Reflex *background* event, so the tab stays responsive and the 
 taken only for each small update (`async with self`). What streams is kept small on purpose
 (a changed var is resent whole): the running answer lives in `answer` (a short string) and
 finished messages are appended to `messages` once, at the end of the turn. Slides the agent
-completes are shown one by one through `DeckView` (one new shard entry each).
+completes are shown one by one through `DeckView` (one new shard entry each). The turn itself
+(the agent run, the one saved version, the chat rows) is `slidegen.service.turns`'s.
 
 Without a selection, a prompt (re)generates the deck; with slides selected, it edits only those
 (the agent gets exactly those slides) and the chat says which. Stop cancels the task that
-consumes the agent's stream; the agent saves nothing unless it finishes, so the deck stays as
+consumes the turn's stream; nothing is saved unless the turn finishes, so the deck stays as
 it was. Every failure ends as a chat message that says what to do next.
 
 Limits on a turn, because the model's output is untrusted: `send` is the only way in (it checks
@@ -35,8 +36,9 @@ from slidegen.config import get_settings
 from slidegen.deck.model import MAX_SLIDES_PER_DECK
 from slidegen.prompt_limit import prompt_problem
 from slidegen.server.ratelimit import turn_limiter
+from slidegen.service import TurnSaved
 from slidegen.web.auth import asset_base, connection_user
-from slidegen.web.states.common import deck_service, store, user_message
+from slidegen.web.states.common import deck_service, turn_service, user_message
 from slidegen.web.states.deck import DeckView, when_deck_switches
 from slidegen.web.view import prose_of, slide_document
 
@@ -276,17 +278,12 @@ class ChatState(rx.State):
         from slidegen import agent
 
         origin = asset_base(self)
-        if selected:
-            events = agent.run_edit(
-                agent.EditRequest(
-                    user=user, deck_id=deck_id, slide_ids=tuple(selected), instruction=prompt
-                ),
-                store=store(),
-            )
-        else:
-            events = agent.run_generation(
-                agent.GenerateRequest(user=user, prompt=prompt, deck_id=deck_id), store=store()
-            )
+        turns = turn_service()
+        events = (
+            turns.edit(user, deck_id, selected, prompt)
+            if selected
+            else turns.generate(user, prompt, deck_id=deck_id)
+        )
         streamed: list[str] = []
         raw, shown = "", ""  # the out-of-slide text so far, and its prose as on screen
         lease = get_settings().turn_lease_s
@@ -343,7 +340,7 @@ class ChatState(rx.State):
                             if selected
                             else f"Wrote slide {len(streamed)}…"
                         )
-                    elif isinstance(event, agent.Finished):
+                    elif isinstance(event, TurnSaved):
                         return _message("assistant", event.message or "Done.", self.queries)
                     elif isinstance(event, agent.Failed):
                         return _message("error", event.message)

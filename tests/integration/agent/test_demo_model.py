@@ -12,10 +12,11 @@ import re
 
 import lxml.html
 
-from slidegen.agent import EditRequest, Finished, GenerateRequest, run_edit, run_generation
 from slidegen.emulator.demo_data import MONTHLY_REVENUE, REGION_REVENUE
 from slidegen.emulator.scripts import ModelReply, genie_space
+from slidegen.service import TurnSaved
 from tests.integration.agent.conftest import SPACE, run
+from tests.support.turns import editing, generation
 
 PROMPT = "Create a deck about our Q3 sales review for the board"
 
@@ -30,8 +31,8 @@ def _chart_configs(slide_html: str, scripts: tuple[str, ...]) -> list[dict]:
 
 
 def _generate(store, settings, alice):
-    events = run(run_generation(GenerateRequest(alice, PROMPT), store=store, settings=settings))
-    assert isinstance(events[-1], Finished), events[-1]
+    events = run(generation(store, settings, alice, PROMPT))
+    assert isinstance(events[-1], TurnSaved), events[-1]
     return events[-1].record.deck
 
 
@@ -74,9 +75,9 @@ def test_the_demo_model_writes_a_styled_deck_from_the_prompt_and_genies_rows(
 def test_a_slide_count_in_the_prompt_is_honoured_within_the_demos_range(store, settings, alice):
     counts = {}
     for prompt in ("A 5-slide Q3 sales review", "Eight slides on our Q3 sales", "A 30-slide deck"):
-        request = GenerateRequest(alice, prompt)
-        events = run(run_generation(request, store=store, settings=settings))
-        assert isinstance(events[-1], Finished), events[-1]
+        events = run(generation(store, settings, alice, prompt))
+
+        assert isinstance(events[-1], TurnSaved), events[-1]
         counts[prompt] = len(events[-1].record.deck.slides)
     assert list(counts.values()) == [5, 8, 8]
 
@@ -101,13 +102,11 @@ def test_demo_edits_change_the_chosen_slides_and_keep_their_ids_and_charts(store
     agenda = deck.slides[1]
     chart = next(s for s in deck.slides if s.scripts)
     events = run(
-        run_edit(
-            EditRequest(alice, deck.id, (agenda.id, chart.id), 'make it shorter, title "Plan"'),
-            store=store,
-            settings=settings,
+        editing(
+            store, settings, alice, deck.id, (agenda.id, chart.id), 'make it shorter, title "Plan"'
         )
     )
-    assert isinstance(events[-1], Finished), events[-1]
+    assert isinstance(events[-1], TurnSaved), events[-1]
     after = events[-1].record.deck
     assert after.slide_ids == deck.slide_ids
     new_agenda = lxml.html.fromstring(after.slide(agenda.id).html)
@@ -118,14 +117,8 @@ def test_demo_edits_change_the_chosen_slides_and_keep_their_ids_and_charts(store
 
 def test_a_demo_follow_up_keeps_the_deck_and_adds_the_slide_asked_for(store, settings, alice):
     deck = _generate(store, settings, alice)
-    events = run(
-        run_generation(
-            GenerateRequest(alice, "Add a slide on risks", deck_id=deck.id),
-            store=store,
-            settings=settings,
-        )
-    )
-    assert isinstance(events[-1], Finished), events[-1]
+    events = run(generation(store, settings, alice, "Add a slide on risks", deck_id=deck.id))
+    assert isinstance(events[-1], TurnSaved), events[-1]
     after = events[-1].record.deck
     assert len(after.slides) == len(deck.slides) + 1
     assert set(deck.slide_ids) <= set(after.slide_ids)
@@ -135,13 +128,7 @@ def test_a_demo_follow_up_keeps_the_deck_and_adds_the_slide_asked_for(store, set
 
 def test_a_follow_up_keeps_the_decks_css(store, settings, alice):
     deck = _generate(store, settings, alice)
-    events = run(
-        run_generation(
-            GenerateRequest(alice, "Add a slide on hiring", deck_id=deck.id),
-            store=store,
-            settings=settings,
-        )
-    )
+    events = run(generation(store, settings, alice, "Add a slide on hiring", deck_id=deck.id))
     assert events[-1].record.deck.styles == deck.styles
 
 
@@ -149,11 +136,7 @@ def test_a_revision_without_a_style_block_keeps_the_decks_css(store, settings, a
     deck = _generate(store, settings, alice)
     model.replies.append(ModelReply(text='<div class="slide"><h2>Only this</h2></div>'))
     events = run(
-        run_generation(
-            GenerateRequest(alice, "Keep one slide", deck_id=deck.id, genie_space_id=""),
-            store=store,
-            settings=settings,
-        )
+        generation(store, settings, alice, "Keep one slide", deck_id=deck.id, genie_space_id="")
     )
     after = events[-1].record.deck
     assert [s.title for s in after.slides] == ["Only this"]
@@ -163,10 +146,8 @@ def test_a_revision_without_a_style_block_keeps_the_decks_css(store, settings, a
 def test_asking_for_a_new_deck_on_a_deck_with_slides_writes_a_new_deck(store, settings, alice):
     deck = _generate(store, settings, alice)
     events = run(
-        run_generation(
-            GenerateRequest(alice, "Make a presentation about customer churn", deck_id=deck.id),
-            store=store,
-            settings=settings,
+        generation(
+            store, settings, alice, "Make a presentation about customer churn", deck_id=deck.id
         )
     )
     after = events[-1].record.deck

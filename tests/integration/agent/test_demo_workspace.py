@@ -15,11 +15,12 @@ import httpx
 import pytest
 
 from slidegen import demo_workspace
-from slidegen.agent import Failed, GenerateRequest, run_generation
+from slidegen.agent import Failed
 from slidegen.agent.model import NO_WORKSPACE, app_workspace_client
 from slidegen.config import load_settings
 from slidegen.demo_workspace import check_workspace, current_demo, workspace_lifespan
 from slidegen.server.identity import UserContext
+from tests.support.turns import generation
 
 _ENV = (
     "DATABRICKS_HOST",
@@ -121,12 +122,7 @@ def test_production_and_off_never_fall_back_to_the_demo(
             assert current_demo() is None
             user = UserContext("u", "u@example.com", "U", "r")
             settings = load_settings(data_dir=tmp_path)
-            return [
-                e
-                async for e in run_generation(
-                    GenerateRequest(user, "x"), store=None, settings=settings
-                )
-            ]
+            return [e async for e in generation(None, settings, user, "x")]
 
     events = asyncio.run(scenario())
     assert events == [Failed(f"{NO_WORKSPACE} The deck is unchanged.")]
@@ -173,24 +169,19 @@ def emulator_url():
 def test_a_generation_on_the_demo_workspace_uses_its_model_and_genie_space(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from slidegen.agent import Finished
     from slidegen.emulator.scripts import genie_space
+    from slidegen.service import TurnSaved
 
     async def scenario() -> tuple[list, list[str]]:
         async with _lifespan({}, monkeypatch):
             user = UserContext("u", "u@example.com", "U", "r")
             settings = load_settings(data_dir=tmp_path)
             assert settings.genie_space_id is None
-            events = [
-                e
-                async for e in run_generation(
-                    GenerateRequest(user, "A deck on partner sales"), store=None, settings=settings
-                )
-            ]
+            events = [e async for e in generation(None, settings, user, "A deck on partner sales")]
             demo = current_demo()
             return events, genie_space(demo.server.emulator, demo.genie_space_id).questions
 
     events, questions = asyncio.run(scenario())
-    assert isinstance(events[-1], Finished), events[-1]
+    assert isinstance(events[-1], TurnSaved), events[-1]
     assert events[-1].record.deck.title == "Partner Sales"
     assert len(questions) == 2

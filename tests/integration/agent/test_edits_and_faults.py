@@ -8,19 +8,12 @@ import time
 
 import pytest
 
-from slidegen.agent import (
-    EditRequest,
-    Failed,
-    Finished,
-    GenerateRequest,
-    Retrying,
-    SlideReady,
-    run_edit,
-    run_generation,
-)
+from slidegen.agent import Failed, Retrying, SlideReady
 from slidegen.deck import parse_deck_html, set_slides
 from slidegen.emulator.scripts import ChatRequest, ModelReply
+from slidegen.service import TurnSaved
 from slidegen.store import ChangeKind
+from tests.support.turns import editing, generation
 
 from .conftest import ENDPOINT, deck_html, run
 
@@ -45,15 +38,9 @@ def _revise(request: ChatRequest) -> ModelReply:
 def test_an_edit_replaces_exactly_the_chosen_slides(model, store, settings, alice, deck, emulator):
     chosen = (deck.slides[3].id, deck.slides[1].id)
     model.replies.append(_revise)
-    events = run(
-        run_edit(
-            EditRequest(alice, deck.id, chosen, "Make them punchier"),
-            store=store,
-            settings=settings,
-        )
-    )
+    events = run(editing(store, settings, alice, deck.id, chosen, "Make them punchier"))
 
-    assert isinstance(events[-1], Finished), events[-1]
+    assert isinstance(events[-1], TurnSaved), events[-1]
     after = store.get_deck("alice", deck.id)
     assert after.version == 2
     assert after.deck.slide_ids == deck.slide_ids
@@ -91,11 +78,9 @@ def test_an_unusable_edit_is_retried_once_with_a_sharper_instruction(
     model.replies.append(
         lambda r: _revise(ChatRequest(r.endpoint, r.messages[:2], r.tools, r.stream))
     )
-    events = run(
-        run_edit(EditRequest(alice, deck.id, chosen, "shorter"), store=store, settings=settings)
-    )
+    events = run(editing(store, settings, alice, deck.id, chosen, "shorter"))
 
-    assert isinstance(events[-1], Finished), events[-1]
+    assert isinstance(events[-1], TurnSaved), events[-1]
     (retry,) = [e for e in events if isinstance(e, Retrying)]
     assert "expected 2 slides" in retry.reason
     second = emulator.emulator.requests("POST", "chat/completions")[1].json()["messages"]
@@ -112,11 +97,7 @@ def test_an_edit_unusable_twice_leaves_the_deck_unchanged_and_says_why(
     model.replies.extend(
         [ModelReply(text="I cannot do that."), ModelReply(text="<p>still no slide</p>")]
     )
-    events = run(
-        run_edit(
-            EditRequest(alice, deck.id, (deck.slides[0].id,), "x"), store=store, settings=settings
-        )
-    )
+    events = run(editing(store, settings, alice, deck.id, (deck.slides[0].id,), "x"))
     assert isinstance(events[-1], Failed)
     assert events[-1].message.startswith("The model's revised slides could not be used (no slide")
     assert events[-1].message.endswith("The deck is unchanged.")
@@ -132,18 +113,10 @@ def test_an_edit_unusable_twice_leaves_the_deck_unchanged_and_says_why(
 def test_edit_requests_are_checked_before_calling_the_model(
     model, store, settings, alice, deck, emulator
 ):
-    unknown = run(
-        run_edit(
-            EditRequest(alice, deck.id, ("s_0123456789",), "x"), store=store, settings=settings
-        )
-    )
-    none = run(run_edit(EditRequest(alice, deck.id, (), "x"), store=store, settings=settings))
+    unknown = run(editing(store, settings, alice, deck.id, ("s_0123456789",), "x"))
+    none = run(editing(store, settings, alice, deck.id, (), "x"))
     bob = alice.__class__("bob", "bob@example.com", "Bob", "r")
-    foreign = run(
-        run_edit(
-            EditRequest(bob, deck.id, (deck.slides[0].id,), "x"), store=store, settings=settings
-        )
-    )
+    foreign = run(editing(store, settings, bob, deck.id, (deck.slides[0].id,), "x"))
     assert unknown == [Failed("These slides are not in the deck (any more): s_0123456789.")]
     assert none == [Failed("Select at least one slide to edit.")]
     assert foreign == [Failed(f"Deck {deck.id} was not found.")]
@@ -176,13 +149,7 @@ def test_each_fault_leaves_the_deck_unchanged_with_a_clear_message(
     emulator.emulator.add_fault(r"^POST /serving-endpoints/chat/completions$", times=-1, **kwargs)
     model.default = lambda r: ModelReply(text=deck_html(*(f"<h2>new {i}</h2>" for i in range(9))))
     fast = settings.model_copy(update={"llm_timeout_s": 1.0})
-    events = run(
-        run_generation(
-            GenerateRequest(alice, "replace all", deck_id=deck.id, genie_space_id=""),
-            store=store,
-            settings=fast,
-        )
-    )
+    events = run(generation(store, fast, alice, "replace all", deck_id=deck.id, genie_space_id=""))
 
     assert isinstance(events[-1], Failed), events[-1]
     assert events[-1].message.startswith(expected), events[-1].message
@@ -201,12 +168,8 @@ def test_a_single_429_is_retried_after_retry_after_and_succeeds(
         "chat/completions", status=429, retry_after_s=1, error_code="REQUEST_LIMIT_EXCEEDED"
     )
     model.replies.append(ModelReply(text=deck_html("<h2>ok</h2>")))
-    events = run(
-        run_generation(
-            GenerateRequest(alice, "x", genie_space_id=""), store=store, settings=settings
-        )
-    )
-    assert isinstance(events[-1], Finished)
+    events = run(generation(store, settings, alice, "x", genie_space_id=""))
+    assert isinstance(events[-1], TurnSaved)
     first, second = emulator.emulator.requests("POST", "chat/completions")
     assert first.body == second.body
 
@@ -216,13 +179,7 @@ def test_the_whole_run_has_a_deadline(model, store, settings, alice, deck):
     model.tokens_per_s = 40  # far slower than the deadline allows
     short = settings.model_copy(update={"agent_timeout_s": 0.5})
     started = time.monotonic()
-    events = run(
-        run_generation(
-            GenerateRequest(alice, "x", deck_id=deck.id, genie_space_id=""),
-            store=store,
-            settings=short,
-        )
-    )
+    events = run(generation(store, short, alice, "x", deck_id=deck.id, genie_space_id=""))
     assert time.monotonic() - started < 10
     assert events[-1] == Failed(
         "The request took longer than 0.5 s and was stopped. The deck is unchanged."
@@ -238,10 +195,8 @@ def test_cancelling_a_running_generation_saves_nothing(model, store, settings, a
         seen: list = []
 
         async def consume() -> None:
-            async for event in run_generation(
-                GenerateRequest(alice, "x", deck_id=deck.id, genie_space_id=""),
-                store=store,
-                settings=settings,
+            async for event in generation(
+                store, settings, alice, "x", deck_id=deck.id, genie_space_id=""
             ):
                 seen.append(event)
 
@@ -257,7 +212,7 @@ def test_cancelling_a_running_generation_saves_nothing(model, store, settings, a
 
     seen = asyncio.run(scenario())
     model.release.set()
-    assert not any(isinstance(e, Finished | Failed) for e in seen)
+    assert not any(isinstance(e, TurnSaved | Failed) for e in seen)
     record = store.get_deck("alice", deck.id)
     assert record.version == 1 and record.deck == deck
     assert store.list_chat_messages("alice", deck.id)[-1].content == (
@@ -271,10 +226,8 @@ def test_a_concurrent_change_wins_and_the_run_saves_nothing(model, store, settin
 
     async def scenario() -> list:
         events = []
-        async for event in run_generation(
-            GenerateRequest(alice, "x", deck_id=deck.id, genie_space_id=""),
-            store=store,
-            settings=settings,
+        async for event in generation(
+            store, settings, alice, "x", deck_id=deck.id, genie_space_id=""
         ):
             events.append(event)
             if len(events) == 1:  # the model is writing: someone else edits the deck now

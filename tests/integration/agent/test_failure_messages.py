@@ -12,10 +12,11 @@ from collections.abc import Callable
 
 import pytest
 
-from slidegen.agent import Failed, GenerateRequest, ToolResult, run_generation
+from slidegen.agent import Failed, ToolResult
 from slidegen.emulator import failures
 from slidegen.emulator.scripts import GenieAnswer, genie_space
 from tests.integration.agent.conftest import APP_TOKEN, ENDPOINT, SPACE, run
+from tests.support.turns import generation
 
 BAD_CREDENTIALS = (
     "The workspace did not accept the app's credentials; set a valid DATABRICKS_TOKEN, or sign "
@@ -66,13 +67,7 @@ def test_each_failure_is_one_clear_sentence_with_the_details_in_the_log(
     script_failure(emulator.emulator)
     fast = settings.model_copy(update={"llm_timeout_s": 0.5, "llm_max_retries": 0})
     with caplog.at_level(logging.WARNING):
-        events = run(
-            run_generation(
-                GenerateRequest(alice, "Sales review", genie_space_id=""),
-                store=store,
-                settings=fast,
-            )
-        )
+        events = run(generation(store, fast, alice, "Sales review", genie_space_id=""))
     assert events[-1] == Failed(f"{sentence} The deck is unchanged."), events[-1]
     logged = "\n".join(
         r.getMessage() + (r.exc_text or "") for r in caplog.records if r.name.startswith("slidegen")
@@ -86,9 +81,7 @@ def test_a_genie_space_the_user_may_not_use_is_named_and_the_deck_says_so(
     store, settings, alice, emulator
 ) -> None:
     failures.genie_permission_denied(emulator.emulator, SPACE)
-    events = run(
-        run_generation(GenerateRequest(alice, "Sales review"), store=store, settings=settings)
-    )
+    events = run(generation(store, settings, alice, "Sales review"))
     errors = [e.error for e in events if isinstance(e, ToolResult)]
     assert errors and all(
         f"you may not use the Genie space `{SPACE}`; ask for CAN RUN on it" in e for e in errors
@@ -106,9 +99,7 @@ def test_a_missing_genie_space_says_which_setting_to_fix(store, settings, alice,
         message=f"Genie space {SPACE} does not exist.",
         times=-1,
     )
-    events = run(
-        run_generation(GenerateRequest(alice, "Sales review"), store=store, settings=settings)
-    )
+    events = run(generation(store, settings, alice, "Sales review"))
     errors = [e.error for e in events if isinstance(e, ToolResult)]
     assert errors and all(
         f"the Genie space `{SPACE}` was not found in this workspace; set GENIE_SPACE_ID" in e

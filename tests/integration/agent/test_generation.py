@@ -6,17 +6,7 @@ import asyncio
 import json
 import re
 
-from slidegen.agent import (
-    EditRequest,
-    Failed,
-    Finished,
-    GenerateRequest,
-    SlideReady,
-    ToolCallStarted,
-    ToolResult,
-    run_edit,
-    run_generation,
-)
+from slidegen.agent import Failed, SlideReady, ToolCallStarted, ToolResult
 from slidegen.emulator.scripts import (
     ChatRequest,
     GenieAnswer,
@@ -26,7 +16,9 @@ from slidegen.emulator.scripts import (
     genie_space,
 )
 from slidegen.prompt_limit import MAX_PROMPT_CHARS, prompt_problem
+from slidegen.service import TurnSaved
 from slidegen.store import ChangeKind
+from tests.support.turns import editing, generation
 
 from .conftest import APP_TOKEN, ENDPOINT, SPACE, USER_TOKEN, collect, deck_html, run
 
@@ -44,16 +36,10 @@ def test_a_prompt_becomes_a_stored_deck_with_chat(model, store, settings, alice,
             + "\n```"
         )
     )
-    events = run(
-        run_generation(
-            GenerateRequest(alice, "Q3 review for the board", genie_space_id=""),
-            store=store,
-            settings=settings,
-        )
-    )
+    events = run(generation(store, settings, alice, "Q3 review for the board", genie_space_id=""))
 
     finished = events[-1]
-    assert isinstance(finished, Finished), events[-1]
+    assert isinstance(finished, TurnSaved), events[-1]
     record = store.get_deck("alice", finished.record.deck.id)
     assert [s.title for s in record.deck.slides] == ["Q3 review", "Wins", "Asks"]
     assert record.deck.title == "Q3 board review"
@@ -79,13 +65,9 @@ def test_regenerating_an_existing_deck_saves_one_generate_version(model, store, 
     created = store.create_deck("alice", "Old")
     model.replies.append(ModelReply(text=deck_html("<h2>New one</h2>", "<h2>New two</h2>")))
     events = run(
-        run_generation(
-            GenerateRequest(alice, "redo it", deck_id=created.deck.id, genie_space_id=""),
-            store=store,
-            settings=settings,
-        )
+        generation(store, settings, alice, "redo it", deck_id=created.deck.id, genie_space_id="")
     )
-    assert isinstance(events[-1], Finished)
+    assert isinstance(events[-1], TurnSaved)
     versions = store.list_versions("alice", created.deck.id)
     assert max(versions, key=lambda v: v.version).kind == ChangeKind.GENERATE
     assert len(versions) == 2
@@ -96,11 +78,7 @@ def test_a_follow_up_on_a_deck_shows_the_model_that_deck_and_keeps_slide_ids(
     model, store, settings, alice
 ):
     model.replies.append(ModelReply(text=deck_html("<h2>Intro</h2>", "<h2>Revenue</h2>")))
-    first = run(
-        run_generation(
-            GenerateRequest(alice, "a deck", genie_space_id=""), store=store, settings=settings
-        )
-    )
+    first = run(generation(store, settings, alice, "a deck", genie_space_id=""))
     deck = first[-1].record.deck
     kept_id = deck.slides[1].id
 
@@ -116,13 +94,11 @@ def test_a_follow_up_on_a_deck_shows_the_model_that_deck_and_keeps_slide_ids(
 
     model.replies.append(revised)
     events = run(
-        run_generation(
-            GenerateRequest(alice, "add a slide on risks", deck_id=deck.id, genie_space_id=""),
-            store=store,
-            settings=settings,
+        generation(
+            store, settings, alice, "add a slide on risks", deck_id=deck.id, genie_space_id=""
         )
     )
-    assert isinstance(events[-1], Finished), events[-1]
+    assert isinstance(events[-1], TurnSaved), events[-1]
     slides = store.get_deck("alice", deck.id).deck.slides
     assert [s.title for s in slides] == ["Intro", "Revenue", "Risks"]
     assert slides[1].id == kept_id
@@ -156,13 +132,9 @@ def test_a_tool_call_reaches_genie_with_the_users_token_and_rows_reach_the_slide
         ModelReply(tool_calls=(ToolCall("query_genie_space", {"question": "Revenue by region?"}),))
     )
     model.replies.append(_table_slide)
-    events = run(
-        run_generation(
-            GenerateRequest(alice, "Sales deck with data"), store=store, settings=settings
-        )
-    )
+    events = run(generation(store, settings, alice, "Sales deck with data"))
 
-    assert isinstance(events[-1], Finished), events[-1]
+    assert isinstance(events[-1], TurnSaved), events[-1]
     started = next(e for e in events if isinstance(e, ToolCallStarted))
     result = next(e for e in events if isinstance(e, ToolResult))
     assert started.question == "Revenue by region?"
@@ -198,14 +170,8 @@ def test_without_a_user_token_genie_runs_with_the_apps_credentials(
 
     model.replies.append(ModelReply(tool_calls=(ToolCall("query_genie_space", {"question": "q"}),)))
     model.replies.append(ModelReply(text=deck_html("<h2>x</h2>")))
-    events = run(
-        run_generation(
-            GenerateRequest(replace(alice, access_token=None), "data deck"),
-            store=store,
-            settings=settings,
-        )
-    )
-    assert isinstance(events[-1], Finished)
+    events = run(generation(store, settings, replace(alice, access_token=None), "data deck"))
+    assert isinstance(events[-1], TurnSaved)
     assert {r.token for r in emulator.emulator.requests(path_regex="/genie/")} == {APP_TOKEN}
 
 
@@ -214,17 +180,13 @@ def test_the_genie_conversation_is_continued_across_turns_of_a_deck(
 ):
     ask = ModelReply(tool_calls=(ToolCall("query_genie_space", {"question": "revenue?"}),))
     model.replies.extend([ask, ModelReply(text=deck_html("<h2>one</h2>"))])
-    first = run(run_generation(GenerateRequest(alice, "deck"), store=store, settings=settings))
+    first = run(generation(store, settings, alice, "deck"))
     deck_id = first[-1].record.deck.id
     conversation = first[-1].meta["genie_conversation_id"]
 
     model.replies.extend([ask, ModelReply(text=deck_html("<h2>two</h2>"))])
-    second = run(
-        run_generation(
-            GenerateRequest(alice, "again", deck_id=deck_id), store=store, settings=settings
-        )
-    )
-    assert isinstance(second[-1], Finished)
+    second = run(generation(store, settings, alice, "again", deck_id=deck_id))
+    assert isinstance(second[-1], TurnSaved)
     emu = emulator.emulator
     assert len(emu.requests("POST", "start-conversation")) == 1
     (follow_up,) = emu.requests("POST", rf"/conversations/{conversation}/messages$")
@@ -246,9 +208,7 @@ def test_slides_stream_in_order_while_the_model_is_still_writing(
 
     async def scenario() -> list:
         events = []
-        async for event in run_generation(
-            GenerateRequest(alice, "five", genie_space_id=""), store=store, settings=settings
-        ):
+        async for event in generation(store, settings, alice, "five", genie_space_id=""):
             events.append(event)
             if isinstance(event, SlideReady):
                 stream = model.streams[-1]
@@ -260,7 +220,7 @@ def test_slides_stream_in_order_while_the_model_is_still_writing(
         return events
 
     events = asyncio.run(scenario())
-    assert isinstance(events[-1], Finished)
+    assert isinstance(events[-1], TurnSaved)
     assert [e.index for e in events if isinstance(e, SlideReady)] == [0, 1, 2, 3, 4]
     assert seen_while_held == [0, 1]
     assert [s.title for s in events[-1].record.deck.slides] == [f"Slide {i}" for i in range(1, 6)]
@@ -286,20 +246,16 @@ def test_genie_failures_end_with_a_clear_tool_message_and_the_deck_still_gets_wr
         model.replies.append(
             lambda r: ModelReply(text=deck_html(f"<h2>{r.tool_results()[0]}</h2>"))
         )
-        events = run(run_generation(GenerateRequest(alice, "deck"), store=store, settings=settings))
+        events = run(generation(store, settings, alice, "deck"))
         result = next(e for e in events if isinstance(e, ToolResult))
         assert result.error == expected, status
-        assert isinstance(events[-1], Finished), status
+        assert isinstance(events[-1], TurnSaved), status
         assert "Genie could not answer" in events[-1].record.deck.slides[0].html
 
 
 def test_a_missing_endpoint_fails_clearly_and_creates_nothing(model, store, settings, alice):
     model.endpoints = {"some-other-endpoint"}
-    events = run(
-        run_generation(
-            GenerateRequest(alice, "deck", genie_space_id=""), store=store, settings=settings
-        )
-    )
+    events = run(generation(store, settings, alice, "deck", genie_space_id=""))
     assert events == [
         Failed(
             f"The serving endpoint `{ENDPOINT}` was not found in this workspace; set "
@@ -310,21 +266,11 @@ def test_a_missing_endpoint_fails_clearly_and_creates_nothing(model, store, sett
 
 
 def test_bad_requests_are_refused_before_any_call(model, store, settings, alice, emulator):
-    empty = run(run_generation(GenerateRequest(alice, "  "), store=store, settings=settings))
-    other = run(
-        run_generation(
-            GenerateRequest(alice, "x", deck_id="d_0000000000000000"),
-            store=store,
-            settings=settings,
-        )
-    )
+    empty = run(generation(store, settings, alice, "  "))
+    other = run(generation(store, settings, alice, "x", deck_id="d_0000000000000000"))
     long = "x" * (MAX_PROMPT_CHARS + 1)
-    too_long = run(run_generation(GenerateRequest(alice, long), store=store, settings=settings))
-    long_edit = run(
-        run_edit(
-            EditRequest(alice, "d_0000000000000000", ("s1",), long), store=store, settings=settings
-        )
-    )
+    too_long = run(generation(store, settings, alice, long))
+    long_edit = run(editing(store, settings, alice, "d_0000000000000000", ("s1",), long))
     assert isinstance(empty[0], Failed) and "empty" in empty[0].message
     assert other == [Failed("Deck d_0000000000000000 was not found.")]
     assert too_long == [Failed(prompt_problem(long, "prompt") or "")]
@@ -338,14 +284,12 @@ def test_the_tool_budget_is_bounded(model, store, settings, alice, emulator):
     model.replies.extend([ask] * 3 + [ModelReply(text=deck_html("<h2>done</h2>"))])
     events = asyncio.run(
         collect(
-            run_generation(
-                GenerateRequest(alice, "deck"),
-                store=store,
-                settings=settings.model_copy(update={"agent_max_tool_calls": 2}),
+            generation(
+                store, settings.model_copy(update={"agent_max_tool_calls": 2}), alice, "deck"
             )
         )
     )
-    assert isinstance(events[-1], Finished)
+    assert isinstance(events[-1], TurnSaved)
     assert len([e for e in events if isinstance(e, ToolCallStarted)]) == 2
     requests = [r.json() for r in emulator.emulator.requests("POST", "chat/completions")]
     assert "tools" not in requests[-1]  # budget used up: the last turn is offered no tool

@@ -11,11 +11,12 @@ import json
 import os
 import sys
 
-from slidegen.agent import Finished, GenerateRequest, run_generation
+from slidegen.agent import Agent
 from slidegen.config import load_settings
 from slidegen.emulator import running_emulator
 from slidegen.emulator.scripts import ModelReply, model_script
 from slidegen.server.identity import UserContext
+from slidegen.service import DeckService, TurnSaved, TurnService
 from slidegen.store import open_store
 
 
@@ -30,14 +31,14 @@ def main() -> None:
         store = open_store(settings)
         user = UserContext("alice", "alice@example.com", "Alice", "r1")
 
-        async def go() -> Finished:
+        async def go() -> TurnSaved:
             events = [
                 e
-                async for e in run_generation(
-                    GenerateRequest(user, "a deck"), store=store, settings=settings
-                )
+                async for e in TurnService(
+                    DeckService(lambda: store), lambda: Agent(settings), lambda: settings
+                ).generate(user, "a deck")
             ]
-            assert isinstance(events[-1], Finished), events[-1]
+            assert isinstance(events[-1], TurnSaved), events[-1]
             return events[-1]
 
         finished = asyncio.run(go())

@@ -1,0 +1,47 @@
+"""What a caller asks the agent for: a deck written from a prompt, or chosen slides revised.
+
+The agent is pure: everything it needs comes in the request (the deck being revised, the Genie
+space to query and the Genie conversation to continue), and the finished deck comes back in a
+`DeckWritten` event. Loading decks, checking access and saving versions is the service's job
+(`slidegen.service.turns`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from slidegen.deck import Deck
+from slidegen.users import UserContext
+
+__all__ = ["EditRequest", "GenerateRequest"]
+
+
+@dataclass(frozen=True)
+class GenerateRequest:
+    """Write a deck from `prompt`.
+
+    `deck` is the deck being revised (its slides are shown to the model and its id, title and
+    styles carried over), or None for a new deck, which gets `deck_id` (a fresh id when None).
+    `genie_space_id` None or "" runs without the data tool; `genie_conversation_id` continues
+    an earlier conversation in that space."""
+
+    user: UserContext
+    prompt: str
+    deck: Deck | None = None
+    deck_id: str | None = None
+    genie_space_id: str | None = None
+    genie_conversation_id: str | None = None
+    endpoint: str | None = None
+
+
+@dataclass(frozen=True)
+class EditRequest:
+    """Revise the slides `slide_ids` of `deck` following `instruction`."""
+
+    user: UserContext
+    deck: Deck
+    slide_ids: tuple[str, ...]
+    instruction: str
+    genie_space_id: str | None = None
+    genie_conversation_id: str | None = None
+    endpoint: str | None = None

@@ -1,0 +1,292 @@
+"""Chat turns: run the agent for a user's request and save what it wrote as one version.
+
+`TurnService.generate` (write or rewrite a deck from a prompt) and `TurnService.edit` (revise
+chosen slides) are the one implementation of a turn for every front (the UI's chat, the CLI,
+the MCP server). Each:
+- loads the deck through `DeckService` (so its access rule applies) and gives the agent exactly
+  that deck, the Genie space to use and the Genie conversation to continue;
+- records the user's request in the deck's chat before the model is called;
+- passes the agent's events through as they come (previews, Genie queries, retries);
+- on `DeckWritten` saves ONE version (`GENERATE`, `CHAT_EDIT`, or `CREATE` for a new deck,
+  which is created with its content so a failure leaves no empty deck) from the version the
+  agent was shown, records the assistant's message with the MLflow trace id and the Genie
+  conversation in `meta`, and yields `TurnSaved`;
+- on failure yields `Failed` (and notes it in the chat); a deck changed meanwhile is refused by
+  the conflict policy and nothing is saved;
+- when the consumer stops early or is cancelled, saves nothing (the agent's task is cancelled,
+  which closes the model stream and stops Genie) and leaves a note in the chat.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from slidegen.agent import (
+    Agent,
+    AgentEvent,
+    DeckWritten,
+    EditRequest,
+    Failed,
+    GenerateRequest,
+    edit_input_problem,
+    edit_request_problem,
+    remembered_conversation,
+)
+from slidegen.config import Settings, get_settings
+from slidegen.demo_workspace import current_demo
+from slidegen.prompt_limit import prompt_problem
+from slidegen.service.decks import MISSING_MESSAGE, DeckService, Status
+from slidegen.store import ChangeKind, DeckRecord
+from slidegen.users import UserContext
+
+__all__ = ["CHANGED_MEANWHILE", "TurnEvent", "TurnSaved", "TurnService", "default_space"]
+
+log = logging.getLogger(__name__)
+
+CHANGED_MEANWHILE = "The deck was changed elsewhere while this ran; nothing was saved. Try again."
+
+
+@dataclass(frozen=True)
+class TurnSaved:
+    """The turn saved one new version; `record` is it (its slide ids match the previews')."""
+
+    record: DeckRecord
+    message: str
+    trace_id: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+TurnEvent = AgentEvent | TurnSaved
+
+
+def default_space(settings: Settings) -> str | None:
+    """GENIE_SPACE_ID, else the demo workspace's space when the process runs against it."""
+    if settings.genie_space_id:
+        return settings.genie_space_id
+    demo = current_demo()
+    return demo.genie_space_id if demo else None
+
+
+class TurnService:
+    """Generation and edit turns over `decks`, with the agent `agent()` returns (read at each
+    turn, so tests and settings changes are picked up)."""
+
+    def __init__(
+        self,
+        decks: DeckService,
+        agent: Callable[[], Agent] | None = None,
+        settings: Callable[[], Settings] = get_settings,
+    ) -> None:
+        self.decks = decks
+        self._settings = settings
+        self._agent = agent or (lambda: Agent(self._settings()))
+
+    # ------------------------------------------------------------------------- generation
+    async def generate(
+        self,
+        user: UserContext,
+        prompt: str,
+        *,
+        deck_id: str | None = None,
+        genie_space_id: str | None = None,
+        endpoint: str | None = None,
+    ) -> AsyncIterator[TurnEvent]:
+        """Write a new deck (`deck_id` None) or rewrite `deck_id` from `prompt`.
+        `genie_space_id` None uses the app's default space; "" runs without data."""
+        owner = user.user_id
+        prompt = prompt.strip()
+        if not prompt:
+            yield Failed("Describe the deck you want: the prompt is empty.")
+            return
+        if too_long := prompt_problem(prompt, "prompt"):
+            yield Failed(too_long)
+            return
+        existing: DeckRecord | None = None
+        space = self._space(genie_space_id)
+        conversation = None
+        if deck_id:
+            existing = await self.decks.open(owner, deck_id)
+            if existing is None:
+                yield Failed(f"Deck {deck_id} was not found.")
+                return
+            await self.decks.add_chat(owner, deck_id, "user", prompt)
+            conversation = await self._conversation(owner, deck_id, space)
+        request = GenerateRequest(
+            user,
+            prompt,
+            deck=existing.deck if existing else None,
+            genie_space_id=space,
+            genie_conversation_id=conversation,
+            endpoint=endpoint,
+        )
+        events = self._agent().generate(request)
+        async for event in self._drive(user, "generate", prompt, existing, events):
+            yield event
+
+    # ------------------------------------------------------------------------------ edits
+    async def edit(
+        self,
+        user: UserContext,
+        deck_id: str,
+        slide_ids: Sequence[str],
+        instruction: str,
+        *,
+        genie_space_id: str | None = None,
+        endpoint: str | None = None,
+    ) -> AsyncIterator[TurnEvent]:
+        """Revise the slides `slide_ids` of `deck_id` following `instruction`."""
+        owner = user.user_id
+        ids = tuple(dict.fromkeys(slide_ids))
+        if problem := edit_input_problem(instruction, ids):
+            yield Failed(problem)
+            return
+        existing = await self.decks.open(owner, deck_id)
+        if existing is None:
+            yield Failed(f"Deck {deck_id} was not found.")
+            return
+        space = self._space(genie_space_id)
+        request = EditRequest(user, existing.deck, ids, instruction.strip(), space, None, endpoint)
+        if problem := edit_request_problem(request):
+            yield Failed(problem)
+            return
+        await self.decks.add_chat(
+            owner, deck_id, "user", request.instruction, meta={"slide_ids": list(ids)}
+        )
+        conversation = await self._conversation(owner, deck_id, space)
+        if conversation:
+            request = EditRequest(
+                user, existing.deck, ids, request.instruction, space, conversation, endpoint
+            )
+        events = self._agent().edit(request)
+        async for event in self._drive(user, "edit", request.instruction, existing, events):
+            yield event
+
+    # ----------------------------------------------------------------------------- shared
+    async def _drive(
+        self,
+        user: UserContext,
+        kind: str,
+        text: str,
+        existing: DeckRecord | None,
+        events: AsyncIterator[AgentEvent],
+    ) -> AsyncIterator[TurnEvent]:
+        """Pass the agent's events on; save on `DeckWritten`; note the outcome in the chat."""
+        owner = user.user_id
+        ended = False
+        try:
+            async with contextlib.aclosing(events):
+                async for event in events:
+                    if isinstance(event, DeckWritten):
+                        ended = True
+                        yield await self._save(user, kind, text, existing, event)
+                        return
+                    if isinstance(event, Failed):
+                        ended = True
+                        if existing is not None:
+                            await self._note(
+                                owner,
+                                existing.deck.id,
+                                event.message,
+                                event.trace_id,
+                                {"error": True},
+                            )
+                        yield event
+                        return
+                    yield event
+            ended = True
+            yield Failed(
+                "The assistant stopped without finishing. The deck is unchanged; try again."
+            )
+        finally:
+            if not ended and existing is not None:
+                # Stopped or cancelled: the agent's task is gone and nothing was saved.
+                self.decks.add_chat_detached(
+                    owner,
+                    existing.deck.id,
+                    "assistant",
+                    f"The {kind} was cancelled; the deck is unchanged.",
+                )
+
+    async def _save(
+        self,
+        user: UserContext,
+        kind: str,
+        text: str,
+        existing: DeckRecord | None,
+        written: DeckWritten,
+    ) -> TurnSaved | Failed:
+        owner = user.user_id
+        deck = written.deck
+        if existing is None:
+            # A new deck is born with its content: one version, no empty deck left on failure.
+            try:
+                record = await self.decks.create(
+                    owner,
+                    deck.title,
+                    styles=deck.styles,
+                    slides=deck.slides,
+                    actor=user.email,
+                    deck_id=deck.id,
+                )
+            except ValueError as error:
+                return Failed(f"The deck could not be saved: {error}. Nothing was saved.")
+            await self._note(owner, record.deck.id, text, None, None, role="user")
+        else:
+            outcome = await self.decks.save_content(
+                owner,
+                existing.deck.id,
+                deck,
+                existing.version,
+                ChangeKind.CHAT_EDIT if kind == "edit" else ChangeKind.GENERATE,
+                written.summary,
+                actor=user.email,
+            )
+            if outcome.status is not Status.SAVED or outcome.record is None:
+                message = {
+                    Status.CONFLICT: CHANGED_MEANWHILE,
+                    Status.MISSING: MISSING_MESSAGE,
+                }.get(outcome.status, f"{outcome.message} The deck is unchanged.")
+                if outcome.status is not Status.MISSING:
+                    await self._note(
+                        owner, existing.deck.id, message, written.trace_id, {"error": True}
+                    )
+                return Failed(message, written.trace_id)
+            record = outcome.record
+        await self._note(owner, record.deck.id, written.message, written.trace_id, written.meta)
+        return TurnSaved(record, written.message, written.trace_id, dict(written.meta))
+
+    async def _note(
+        self,
+        owner: str,
+        deck_id: str,
+        message: str,
+        trace_id: str | None,
+        meta: dict[str, Any] | None,
+        *,
+        role: str = "assistant",
+    ) -> None:
+        try:
+            await self.decks.add_chat(
+                owner, deck_id, role, message, trace_id=trace_id, meta=meta or None
+            )
+        except Exception:  # the run's outcome must still reach the user
+            log.exception("could not store the chat message for deck %s", deck_id)
+
+    def _space(self, genie_space_id: str | None) -> str | None:
+        if genie_space_id is None:
+            return default_space(self._settings())
+        return genie_space_id.strip() or None
+
+    async def _conversation(self, owner: str, deck_id: str, space: str | None) -> str | None:
+        if not space:
+            return None
+        try:
+            messages = await self.decks.chat_history(owner, deck_id)
+        except Exception:  # a lost memory only means Genie starts afresh
+            log.warning("chat history unavailable for deck %s", deck_id)
+            return None
+        return remembered_conversation(messages, space)
