@@ -172,7 +172,15 @@ class _Journal:
         with self.emu.lock:
             self.emu.journal.append(RecordedRequest(method, path, query, headers, body))
 
+        replayed = False
+
         async def replay() -> dict:
+            # The body once, then the client's own messages: a streaming route waits on them
+            # to learn that the client went away (`http.disconnect`).
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
             return {"type": "http.request", "body": body, "more_body": False}
 
         if self.emu.latency_s:

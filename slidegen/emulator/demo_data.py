@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from slidegen.emulator.scripts import GenieAnswer
+from slidegen.emulator.replies import GenieAnswer
 
 __all__ = ["MONTHLY_REVENUE", "REGION_REVENUE", "demo_genie_answer"]
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import lxml.html
 from lxml.html import HtmlElement
 
-from slidegen.emulator.scripts import GENIE_TOOL, ChatRequest, ModelReply, ToolCall
+from slidegen.emulator.replies import GENIE_TOOL, ChatRequest, ModelReply, ToolCall
 
 __all__ = ["STYLE", "deck_title", "demo_reply", "parse_tool_result", "topic_words"]
 
@@ -232,7 +232,9 @@ def _slide(body: str, css_class: str = "slide", script: str = "") -> str:
     return f'<div class="{css_class}">{body}{tail}</div>'
 
 
-def _table_slide(table: ToolTable, title: str) -> str:
+def table_rows(table: ToolTable, limit: int = 8) -> tuple[str, str]:
+    """The `<tr>` of a table's header and the `<tr>`s of its body (at most `limit` rows, then a
+    total row when the table has figures), money formatted, numbers in `num` cells."""
     label, numeric = _split_columns(table)
     order = [label, *numeric]
     head = "".join(
@@ -240,7 +242,7 @@ def _table_slide(table: ToolTable, title: str) -> str:
         for i in order
     )
     body = []
-    for row in table.rows[:8]:
+    for row in table.rows[:limit]:
         cells = []
         for i in order:
             value = _number(row[i]) if i in numeric else None
@@ -261,25 +263,35 @@ def _table_slide(table: ToolTable, title: str) -> str:
             shown = _money(total) if "revenue" in table.columns[i].lower() else f"{total:,.0f}"
             totals.append(f'<td class="num">{_esc(shown)}</td>')
         body.append('<tr class="total">' + "".join(totals) + "</tr>")
+    return f"<tr>{head}</tr>", "".join(body)
+
+
+def _table_slide(table: ToolTable, title: str) -> str:
+    head, body = table_rows(table)
     return _slide(
-        f"<h2>{_esc(title)}</h2><table><thead><tr>{head}</tr></thead>"
-        f"<tbody>{''.join(body)}</tbody></table>"
+        f"<h2>{_esc(title)}</h2><table><thead>{head}</thead>"
+        f"<tbody>{body}</tbody></table>"
         '<p class="source">Source: demo Genie space, 2024 sales</p>'
     )
 
 
-def _chart_slide(table: ToolTable, title: str, canvas: str, kind: str) -> str:
+def chart_series(table: ToolTable) -> tuple[list[str], dict[str, list[float]]]:
+    """A chart's labels (the label column) and its one series (the first numeric column)."""
     label, numeric = _split_columns(table)
-    first = numeric[:1]
     labels = [row[label] for row in table.rows]
     series = {}
-    for i in first:
+    for i in numeric[:1]:
         values = [_number(row[i]) or 0.0 for row in table.rows]
         name = _label(table.columns[i])
         if "revenue" in table.columns[i].lower() and max(values, default=0) >= 1e6:
             # Axis ticks in millions read better than 4,500,000 (the rows stay the source).
             values, name = [round(v / 1e6, 2) for v in values], f"{name} ($M)"
         series[name] = values
+    return labels, series
+
+
+def _chart_slide(table: ToolTable, title: str, canvas: str, kind: str) -> str:
+    labels, series = chart_series(table)
     return _slide(
         f'<h2>{_esc(title)}</h2><div class="chart"><canvas id="{canvas}"></canvas></div>'
         '<p class="source">Source: demo Genie space, 2024 sales</p>',

@@ -23,8 +23,7 @@ ROOT = Path(slidegen.__file__).parent
 STATES = "slidegen.web.states"
 
 # Cycles in areas being reworked separately; each entry may only shrink.
-KNOWN_CYCLES: tuple[frozenset[str], ...] = (
-)
+KNOWN_CYCLES: tuple[frozenset[str], ...] = ()
 # Private names of another state still used by a state module, (module, name).
 KNOWN_PRIVATE_USES: frozenset[tuple[str, str]] = frozenset()
 
