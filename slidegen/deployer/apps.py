@@ -1,8 +1,8 @@
 """The app side of a deploy: create or update, start, deploy and wait, permissions, verify.
 
-Waiting is done here rather than with the SDK's waiters: those sleep 1, 2, 3 … 10 s between
-polls (slow for a CLI and for tests), never give up on a CANCELLED deployment (20 minutes), and
-know nothing of DELETING. `Waits` bounds every wait and sets the polling pace.
+Waiting is done with `slidegen.polling` rather than the SDK's waiters: those sleep 1, 2, 3 … 10 s
+between polls (slow for a CLI and for tests), never give up on a CANCELLED deployment (20
+minutes), and know nothing of DELETING. `Waits` bounds every wait and sets the polling pace.
 
 `plan_app` and `plan_permissions` only read; `ensure_app` and `apply_permissions` write what
 the plan says. That split is what makes `--dry-run` exact.
@@ -21,8 +21,10 @@ from databricks.sdk import WorkspaceClient
 from databricks.sdk.errors import DatabricksError, NotFound, ResourceAlreadyExists
 from databricks.sdk.service import apps as sdk_apps
 
+from slidegen import polling
 from slidegen.deployer.client import auth_headers, describe_error
 from slidegen.deployer.envfile import EnvFile, Permission
+from slidegen.polling import Backoff, Check, WaitTimeout
 
 __all__ = [
     "AppPlan",
@@ -30,7 +32,6 @@ __all__ = [
     "PermissionPlan",
     "SeenDeployment",
     "VerifyFailed",
-    "WaitTimeout",
     "Waits",
     "apply_permissions",
     "deploy_source",
@@ -44,10 +45,6 @@ __all__ = [
 
 T = TypeVar("T")
 UPDATABLE = ("description", "compute_size", "resources", "user_api_scopes")
-
-
-class WaitTimeout(TimeoutError):
-    """A bounded wait ran out; the message says what was awaited and the last state seen."""
 
 
 class DeploymentFailed(RuntimeError):
@@ -69,21 +66,14 @@ class Waits:
     verify_timeout_s: float = 180.0
     http_timeout_s: float = 10.0
 
+    @property
+    def backoff(self) -> Backoff:
+        return Backoff(first_s=self.poll_s, max_s=self.max_poll_s, factor=1.5)
 
-def poll(check: Callable[[], tuple[bool, T, str]], timeout_s: float, waits: Waits, what: str) -> T:
-    """Call `check` until it says done; raise WaitTimeout naming `what` and the last state."""
-    deadline = time.monotonic() + timeout_s
-    delay = waits.poll_s
-    while True:
-        done, value, state = check()
-        if done:
-            return value
-        if time.monotonic() + delay > deadline:
-            raise WaitTimeout(
-                f"timed out after {timeout_s:.0f} s waiting for {what} (last state: {state})"
-            )
-        time.sleep(delay)
-        delay = min(delay * 1.5, waits.max_poll_s)
+
+def poll(check: Check[T], timeout_s: float, waits: Waits, what: str) -> T:
+    """`slidegen.polling.poll` at the deploy's pace; WaitTimeout names `what` and the last state."""
+    return polling.poll(check, timeout_s=timeout_s, backoff=waits.backoff, what=what)
 
 
 def get_app(w: WorkspaceClient, name: str) -> sdk_apps.App | None:

@@ -46,7 +46,6 @@ other `slidegen` command) does not pay its import.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -58,7 +57,9 @@ from databricks.sdk.service import apps as sdk_apps
 from databricks.sdk.service.database import DatabaseInstance, DatabaseInstanceState
 
 from slidegen.config import load_settings
+from slidegen.deployer.apps import Waits, poll
 from slidegen.deployer.envfile import IDENT_RE, DatabaseDeployError, DatabaseSection
+from slidegen.polling import WaitTimeout
 
 if TYPE_CHECKING:
     from slidegen.deployer.context import DeployContext
@@ -176,18 +177,20 @@ def plan_database(w: WorkspaceClient, section: DatabaseSection) -> DatabasePlan:
     )
 
 
-def _wait_available(w: WorkspaceClient, name: str, timeout_s: float, poll_s: float) -> str:
-    deadline = time.monotonic() + timeout_s
-    while True:
+def _wait_available(w: WorkspaceClient, name: str, waits: Waits) -> str:
+    def check() -> tuple[bool, str, str]:
         instance = w.database.get_database_instance(name)
-        if instance.state == DatabaseInstanceState.AVAILABLE and instance.read_write_dns:
-            return instance.read_write_dns
-        if time.monotonic() > deadline:
-            raise DatabaseDeployError(
-                f"Lakebase instance {name!r} is not AVAILABLE after "
-                f"{timeout_s:.0f} s (state {_state(instance)})"
-            )
-        time.sleep(poll_s)
+        host = instance.read_write_dns or ""
+        available = instance.state == DatabaseInstanceState.AVAILABLE and bool(host)
+        return available, host, _state(instance)
+
+    try:
+        return poll(check, waits.app_timeout_s, waits, f"Lakebase instance {name!r}")
+    except WaitTimeout as timeout:
+        raise DatabaseDeployError(
+            f"Lakebase instance {name!r} is not AVAILABLE after "
+            f"{timeout.timeout_s:.0f} s (state {timeout.last_state})"
+        ) from None
 
 
 def _host(ctx: DeployContext, section: DatabaseSection) -> str:
@@ -197,7 +200,7 @@ def _host(ctx: DeployContext, section: DatabaseSection) -> str:
         if not host:
             raise DatabaseDeployError(f"{section.label} reports no host")
         return host
-    return _wait_available(ctx.w, section.target, ctx.waits.app_timeout_s, ctx.waits.poll_s)
+    return _wait_available(ctx.w, section.target, ctx.waits)
 
 
 def database_step(ctx: DeployContext) -> None:

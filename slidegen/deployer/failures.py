@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from databricks.sdk.errors import DatabricksError
 
-from slidegen.deployer.apps import DeploymentFailed, VerifyFailed, WaitTimeout
+from slidegen.deployer.apps import DeploymentFailed, VerifyFailed
 from slidegen.deployer.client import AuthNotConfigured, describe_error
 from slidegen.deployer.envfile import DatabaseDeployError, EnvFileError
 from slidegen.deployer.logs import LogsUnavailable
@@ -18,6 +18,7 @@ from slidegen.deployer.manifest import PackageTooLargeError
 from slidegen.deployer.operations import AppNotFound, RollbackError
 from slidegen.deployer.packaging import BuildError
 from slidegen.deployer.uploader import UploadError
+from slidegen.polling import WaitTimeout
 
 __all__ = ["BAD_INPUT", "REMOTE", "NotConfirmed", "exit_for"]
 
