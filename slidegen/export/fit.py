@@ -1,0 +1,270 @@
+"""Does a slide fit its 1280x720 box? The measurement, and the report the agent acts on.
+
+`fit_slide.js` runs in a slide's own document (the editor's single-slide document with the
+script added: `fit_document`) and finds content past the box's edges, content entirely outside
+it, text cut off by a clipping box or spilling out of a box of fixed size, and charts with no
+data (a Chart.js chart whose datasets hold no value, or a canvas nothing was drawn on).
+`parse_fit_report` checks what the script answered (it may come from a user's browser) and
+turns it into a `FitReport` of plain sentences: "the table ends 180 px below the slide".
+
+Two places measure: the server's Chromium (`measure_fit`, the headless CLI and the fallback;
+`FitUnavailable` where there is no Chromium, as in the Databricks Apps container), and the
+user's own browser (`slidegen.web.fit_bridge`), which posts the script's raw answer back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from slidegen.deck.fitting import fit_scale
+from slidegen.deck.model import SLIDE_HEIGHT, SLIDE_WIDTH, Deck, Slide
+from slidegen.deck.render import render_slide_document
+from slidegen.export.pdf import CHROMIUM_ARGS, DEFAULT_CHROMIUM, NO_CHART_ANIMATION, pdf_available
+
+__all__ = [
+    "FitIssue",
+    "FitReport",
+    "FitReportError",
+    "FitUnavailable",
+    "fit_document",
+    "fit_script",
+    "measure_fit",
+    "measure_fit_available",
+    "parse_fit_report",
+]
+
+log = logging.getLogger("slidegen.export.fit")
+
+_SCRIPT_PATH = Path(__file__).with_name("fit_slide.js")
+TIMEOUT_MS = 60_000
+SLIDE_TIMEOUT_MS = 15_000
+MAX_CONCURRENT = 2  # Chromium instances measuring at once in this process (~150 MB each)
+QUEUE_TIMEOUT_S = 60.0
+_SLOTS = threading.BoundedSemaphore(MAX_CONCURRENT)
+
+_KINDS = ("beyond", "outside", "clipped", "overflow", "empty_chart", "blank_canvas")
+_EDGES = ("bottom", "right", "top", "left")
+_MAX_ITEMS = 60
+_MAX_NAME = 120
+_MAX_PX = 100_000
+_PER_KIND = 3  # sentences of one kind before "and N more"
+
+
+class FitUnavailable(RuntimeError):
+    """No Chromium to measure with here; the message says what is missing."""
+
+
+class FitReportError(ValueError):
+    """A measurement's answer is not what the fit script returns."""
+
+
+@dataclass(frozen=True)
+class FitIssue:
+    """One finding: `kind` (beyond, outside, clipped, overflow, empty_chart, blank_canvas), the
+    element as a phrase ("the table"), how many px, and the edge for `beyond`."""
+
+    kind: str
+    name: str
+    px: int = 0
+    edge: str = ""
+
+    @property
+    def sentence(self) -> str:
+        n, px = self.name, self.px
+        text = {
+            "beyond": {
+                "bottom": f"{n} ends {px} px below the slide",
+                "right": f"{n} reaches {px} px past the right edge of the slide",
+                "top": f"{n} starts {px} px above the slide",
+                "left": f"{n} starts {px} px left of the slide",
+            }.get(self.edge, f"{n} runs {px} px past the slide"),
+            "outside": f"{n} is entirely outside the slide ({px} px away)",
+            "clipped": f"{n} is cut off by its box ({px} px of it hidden)",
+            "overflow": f"{n} spills {px} px out of its box",
+            "empty_chart": f"{n} has no data",
+            "blank_canvas": f"{n} is blank: nothing was drawn on it",
+        }[self.kind]
+        return text[0].upper() + text[1:]
+
+
+@dataclass(frozen=True)
+class FitReport:
+    """Whether a slide fits its box, and why not in plain sentences.
+
+    `overflow_px`: how far content reaches past the box on its worst edge (0 when inside);
+    `needed_width`/`needed_height`: the box its content needs (at least 1280x720), from which
+    `scale` (the scale that would bring it inside) follows; `measured_by`: "chromium" or
+    "browser".
+    """
+
+    fits: bool
+    problems: tuple[str, ...] = ()
+    overflow_px: int = 0
+    needed_width: int = SLIDE_WIDTH
+    needed_height: int = SLIDE_HEIGHT
+    issues: tuple[FitIssue, ...] = ()
+    measured_by: str = ""
+    # False when the slide could not be measured (its scripts never settled): `fits` is then
+    # False and `problems` says why, but nothing about its layout is known.
+    measured: bool = True
+
+    @property
+    def scale(self) -> float:
+        """The scale that brings the content inside 1280x720 (1.0 when it is inside)."""
+        return fit_scale(self.needed_width, self.needed_height)
+
+    @property
+    def only_overflow(self) -> bool:
+        """True when every problem is content past the box, which scaling down can fix."""
+        return bool(self.issues) and all(i.kind in ("beyond", "outside") for i in self.issues)
+
+    def summary(self) -> str:
+        """The problems as one paragraph for the model ("" when the slide fits)."""
+        return "; ".join(self.problems) + "." if self.problems else ""
+
+
+@functools.cache
+def fit_script() -> str:
+    """The measuring script's source (for a document, or the browser's frame)."""
+    return _SCRIPT_PATH.read_text(encoding="utf-8")
+
+
+def fit_document(deck: Deck, slide: Slide, *, asset_base: str = "") -> str:
+    """The slide's own document (the editor's) with the fit script last in its head."""
+    document = render_slide_document(deck, slide, asset_base=asset_base)
+    script = fit_script().replace("</script", "<\\/script")
+    return document.replace("</head>", f"<script>{script}</script></head>", 1)
+
+
+def _int(value: Any, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+        raise FitReportError(f"{what} is not a number")
+    return max(-_MAX_PX, min(_MAX_PX, round(value)))
+
+
+def parse_fit_report(raw: Any, *, measured_by: str = "") -> FitReport:
+    """The report of one slide from the fit script's answer; `FitReportError` for anything else."""
+    if not isinstance(raw, dict) or raw.get("v") != 1:
+        raise FitReportError("not a fit measurement (version 1)")
+    items = raw.get("items")
+    if not isinstance(items, list):
+        raise FitReportError("the measurement has no list of items")
+    issues: list[FitIssue] = []
+    for item in items[:_MAX_ITEMS]:
+        if not isinstance(item, dict) or item.get("kind") not in _KINDS:
+            raise FitReportError("a measured item has an unknown kind")
+        name = " ".join(str(item.get("name") or "an element").split())[:_MAX_NAME]
+        edge = str(item.get("edge") or "")
+        if item["kind"] == "beyond" and edge not in _EDGES:
+            raise FitReportError("an item past the slide names no edge")
+        issues.append(FitIssue(item["kind"], name, max(0, _int(item.get("px", 0), "px")), edge))
+    width, height = SLIDE_WIDTH, SLIDE_HEIGHT
+    extent = raw.get("extent")
+    if extent is not None:
+        if not isinstance(extent, list) or len(extent) != 4:
+            raise FitReportError("the content extent is not [left, top, right, bottom]")
+        left, top, right, bottom = (_int(v, "extent") for v in extent)
+        width = max(SLIDE_WIDTH, right) - min(0, left)
+        height = max(SLIDE_HEIGHT, bottom) - min(0, top)
+    beyond = [i.px for i in issues if i.kind == "beyond"]
+    return FitReport(
+        fits=not issues,
+        problems=_sentences(issues),
+        overflow_px=max(beyond, default=0),
+        needed_width=width,
+        needed_height=height,
+        issues=tuple(issues),
+        measured_by=measured_by,
+    )
+
+
+def _sentences(issues: Sequence[FitIssue]) -> tuple[str, ...]:
+    """Worst first within each kind, at most `_PER_KIND` of a kind, then how many more."""
+    out: list[str] = []
+    for kind in _KINDS:
+        same = sorted((i for i in issues if i.kind == kind), key=lambda i: -i.px)
+        out.extend(i.sentence for i in same[:_PER_KIND])
+        if len(same) > _PER_KIND:
+            out.append(f"{len(same) - _PER_KIND} more elements have the same problem")
+    return tuple(out)
+
+
+# ------------------------------------------------------------------------- server Chromium
+def measure_fit_available(chromium_path: str = DEFAULT_CHROMIUM) -> bool:
+    return pdf_available(chromium_path)
+
+
+async def measure_fit(
+    slides: Sequence[Slide], deck: Deck, *, chromium_path: str = DEFAULT_CHROMIUM
+) -> list[FitReport]:
+    """One report per slide of `slides` (in order), rendered with `deck`'s CSS, measured by
+    the server's Chromium. Raises `FitUnavailable` when there is no Chromium (or it is busy
+    or fails); a slide whose script never settles gets a report saying it was not measured."""
+    if not measure_fit_available(chromium_path):
+        raise FitUnavailable(
+            f"checking that slides fit needs Playwright and Chromium at {chromium_path}"
+        )
+    if not slides:
+        return []
+    waiting = asyncio.ensure_future(asyncio.to_thread(_SLOTS.acquire, timeout=QUEUE_TIMEOUT_S))
+    try:
+        acquired = await asyncio.shield(waiting)
+    except asyncio.CancelledError:  # a slot acquired after the caller left is given back
+        waiting.add_done_callback(lambda done: done.result() and _SLOTS.release())
+        raise
+    if not acquired:
+        raise FitUnavailable("the server is busy measuring other slides")
+    try:
+        return await _measure(slides, deck, chromium_path)
+    finally:
+        _SLOTS.release()
+
+
+def _unmeasured(why: str) -> FitReport:
+    return FitReport(
+        fits=False, problems=(f"The slide could not be measured: {why}",), measured=False
+    )
+
+
+async def _measure(slides: Sequence[Slide], deck: Deck, chromium_path: str) -> list[FitReport]:
+    from playwright.async_api import Error as PlaywrightError
+    from playwright.async_api import async_playwright
+
+    reports: list[FitReport] = []
+    try:
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(
+                executable_path=chromium_path, args=list(CHROMIUM_ARGS), timeout=TIMEOUT_MS
+            )
+            try:
+                context = await browser.new_context(
+                    viewport={"width": SLIDE_WIDTH, "height": SLIDE_HEIGHT}, offline=True
+                )
+                await context.add_init_script(NO_CHART_ANIMATION)
+                page = await context.new_page()
+                page.set_default_timeout(SLIDE_TIMEOUT_MS)
+                for slide in slides:
+                    try:
+                        await page.set_content(fit_document(deck, slide), wait_until="load")
+                        raw = await page.evaluate("() => window.__sgFit()")
+                        reports.append(parse_fit_report(raw, measured_by="chromium"))
+                    except FitReportError as error:
+                        reports.append(_unmeasured(str(error)))
+                    except PlaywrightError:
+                        log.warning("slide %s could not be measured for fit", slide.id)
+                        reports.append(_unmeasured("its scripts did not finish"))
+                        await page.close()
+                        page = await context.new_page()
+                        page.set_default_timeout(SLIDE_TIMEOUT_MS)
+            finally:
+                await browser.close()
+    except PlaywrightError as exc:
+        raise FitUnavailable(f"Chromium failed to measure the slides: {exc.message}") from exc
+    return reports
