@@ -9,11 +9,15 @@ policy lives here once (`Outcome`), and the synchronous store runs in a bounded 
 
 from __future__ import annotations
 
+from slidegen.service.access import Access, User
 from slidegen.service.decks import (
     CONFLICT_MESSAGE,
     MISSING_MESSAGE,
+    OWNER_ONLY_MESSAGE,
+    VIEW_ONLY_MESSAGE,
     DeckService,
     Outcome,
+    Sharing,
     Status,
     Unchanged,
 )
@@ -23,12 +27,17 @@ from slidegen.service.turns import TurnSaved, TurnService
 __all__ = [
     "CONFLICT_MESSAGE",
     "MISSING_MESSAGE",
+    "OWNER_ONLY_MESSAGE",
     "STORE_THREADS",
+    "VIEW_ONLY_MESSAGE",
+    "Access",
     "DeckService",
     "Outcome",
+    "Sharing",
     "Status",
     "TurnSaved",
     "TurnService",
     "Unchanged",
+    "User",
     "run_blocking",
 ]

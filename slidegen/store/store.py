@@ -391,6 +391,8 @@ class DeckStore(SharingMixin):
         self, owner: Caller, deck_id: str, base_version: int, actor: str | None, *, forward: bool
     ) -> DeckRecord:
         with write_connection(self.engine) as conn:
+            if self._owner_of(conn, owner, deck_id, write=True) is None:
+                raise DeckNotFoundError(f"deck {deck_id} not found")  # before "nothing to undo"
             head = self._version_row(conn, owner, deck_id, None)
             if head.version != base_version:
                 raise self._refusal(conn, owner, deck_id, base_version)
