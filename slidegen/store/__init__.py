@@ -27,6 +27,7 @@ from slidegen.store.models import (
 )
 from slidegen.store.sharing import Grant, SharedDeck
 from slidegen.store.store import DeckStore
+from slidegen.store.themes import ThemeNotFoundError
 
 __all__ = [
     "AccessLevel",
@@ -46,6 +47,7 @@ __all__ = [
     "SharedDeck",
     "StaleVersionError",
     "StoreError",
+    "ThemeNotFoundError",
     "VersionInfo",
     "create_engine_for",
     "open_store",

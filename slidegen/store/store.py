@@ -43,6 +43,7 @@ import sqlalchemy as sa
 
 from slidegen.deck import Deck, DeckLimitError, new_deck_id, normalise_title
 from slidegen.deck.ops import DeckOperationError, set_slides
+from slidegen.deck.themes import Theme
 from slidegen.store.access import Caller, caller_id, deck_access
 from slidegen.store.content import CONTENT_FORMAT, decode_version, encode_version, forget_deck
 from slidegen.store.engine import write_connection
@@ -60,6 +61,7 @@ from slidegen.store.models import (
 )
 from slidegen.store.sharing import SharingMixin
 from slidegen.store.tables import chat_messages, deck_blobs, deck_grants, deck_versions, decks
+from slidegen.store.themes import UserThemesMixin
 
 __all__ = ["DeckStore"]
 
@@ -107,7 +109,7 @@ def _plain_summary(summary: str) -> str:
     return summary
 
 
-class DeckStore(SharingMixin):
+class DeckStore(SharingMixin, UserThemesMixin):
     """Decks, versions and chat messages on one SQLAlchemy engine (migrated by `open_store`)."""
 
     def __init__(self, engine: sa.Engine) -> None:
@@ -127,11 +129,16 @@ class DeckStore(SharingMixin):
         styles: str = "",
         slides: tuple[Any, ...] = (),
         imported_from: str | None = None,
+        deck_id: str | None = None,
+        theme: Theme | None = None,
     ) -> DeckRecord:
-        """A new deck at version 1 (empty unless `styles`/`slides` are given). With
-        `imported_from` (a file name, or "pasted HTML") the version's kind is "import"."""
+        """A new deck at version 1 (empty unless `styles`/`slides`/`theme` are given). With
+        `imported_from` (a file name, or "pasted HTML") the version's kind is "import".
+        `deck_id` keeps an id chosen before saving (a generation's trace already names it)."""
         _check_owner(owner)
-        deck = _validated(Deck(new_deck_id(), owner, title, styles, tuple(slides)))
+        deck = _validated(
+            Deck(deck_id or new_deck_id(), owner, title, styles, tuple(slides), theme=theme)
+        )
         now = _now()
         with write_connection(self.engine) as conn:
             conn.execute(
@@ -546,6 +553,7 @@ class DeckStore(SharingMixin):
             actor=actor,
             styles=source.deck.styles,
             slides=source.deck.slides,
+            theme=source.deck.theme,
         )
         return record
 

@@ -478,6 +478,8 @@ LISTINGS = {
     "list_shared_decks",
 }
 NOT_PER_USER = {"dispose", "purge_deleted_all_owners"}
+# A user's own themes name no deck; their owner scoping is attacked in test_themes_store.py.
+LISTINGS |= {"list_user_themes", "get_user_theme", "save_user_theme", "delete_user_theme"}
 
 
 def test_the_attack_list_covers_every_public_method() -> None:

@@ -1,0 +1,113 @@
+"""Themes as a user works with them: the ones they can pick, their own saved themes, and a
+deck's theme switch as one undoable version.
+
+The themes offered are the built-in ones (`slidegen.deck.themes.BUILTIN_THEMES`) followed by
+the user's own (`DeckStore.list_user_themes`, owner-scoped). A switch is the pure operation
+`slidegen.deck.set_theme` applied through `DeckService.apply` with `ChangeKind.THEME`: one new
+version holding the same slides with another theme, so undo brings the old look back and no
+model is called. The deck keeps a copy of the theme, so a saved theme deleted later leaves
+every deck as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from slidegen.deck import set_theme
+from slidegen.deck.themes import BUILTIN_THEMES, Theme, ThemeError, parse_theme
+from slidegen.service.decks import DeckService, Outcome, Status, Unchanged
+from slidegen.service.threads import run_blocking
+from slidegen.store import ChangeKind, DeckStore, ThemeNotFoundError
+
+__all__ = ["NO_THEME", "ThemeError", "ThemeService"]
+
+# The picker's value for "no theme": the deck's own CSS only.
+NO_THEME = ""
+
+
+class ThemeService:
+    """Theme operations on the store that `store` returns; deck switches through `decks`."""
+
+    def __init__(self, decks: DeckService, store: Callable[[], DeckStore]) -> None:
+        self._decks = decks
+        self._store = store
+
+    async def list_themes(self, owner: str) -> list[Theme]:
+        """Every theme `owner` can pick: the built-in ones, then their own by name."""
+        mine = await run_blocking(self._store().list_user_themes, _checked(owner))
+        return [*BUILTIN_THEMES.values(), *mine]
+
+    async def find(self, owner: str, theme_id: str) -> Theme | None:
+        """A built-in theme or one of the owner's by id; None when there is none."""
+        if theme_id in BUILTIN_THEMES:
+            return BUILTIN_THEMES[theme_id]
+
+        def read() -> Theme | None:
+            try:
+                return self._store().get_user_theme(owner, theme_id)
+            except ThemeNotFoundError:
+                return None
+
+        _checked(owner)
+        return await run_blocking(read)
+
+    async def save_theme(self, owner: str, data: Mapping[str, Any]) -> Theme:
+        """Validate `data` (`Theme.to_dict` shape) and save it as the owner's theme: the one
+        with the same `id` if it is theirs, else a new one. `ThemeError` (a `ValueError`) says
+        what is wrong; nothing is saved then."""
+        _checked(owner)
+        # A built-in theme's id (a user saving a changed copy of one) or none: a new theme.
+        theme_id = str(data.get("id") or "")
+        theme = parse_theme(
+            data, theme_id="u-new" if theme_id in ("", *BUILTIN_THEMES) else theme_id
+        )
+        return await run_blocking(self._store().save_user_theme, owner, theme)
+
+    async def delete_theme(self, owner: str, theme_id: str) -> bool:
+        """Delete one of the owner's themes; False when it is not theirs (decks using it keep
+        their copy)."""
+
+        def delete() -> bool:
+            try:
+                self._store().delete_user_theme(owner, theme_id)
+            except ThemeNotFoundError:
+                return False
+            return True
+
+        _checked(owner)
+        return await run_blocking(delete)
+
+    async def apply_theme(
+        self, owner: str, deck_id: str, base_version: int, theme_id: str
+    ) -> Outcome:
+        """Switch the deck to theme `theme_id` (`NO_THEME`: none) as one new version of kind
+        THEME; UNCHANGED when the deck already looks like that."""
+        if theme_id == NO_THEME:
+            theme, summary = None, "Removed the theme"
+        else:
+            theme = await self.find(owner, theme_id)
+            if theme is None:
+                return Outcome(Status.REFUSED, message="That theme no longer exists.", error=True)
+            summary = f"Theme: {theme.name}"
+        return await self.apply_to(owner, deck_id, base_version, theme, summary)
+
+    async def apply_to(
+        self, owner: str, deck_id: str, base_version: int, theme: Theme | None, summary: str
+    ) -> Outcome:
+        """Switch the deck to `theme` itself (e.g. a theme being edited, before it is saved)."""
+
+        def switch(deck: Any) -> Any:
+            if deck.theme == theme:
+                raise Unchanged
+            return set_theme(deck, theme)
+
+        return await self._decks.apply(
+            owner, deck_id, base_version, switch, ChangeKind.THEME, summary
+        )
+
+
+def _checked(owner: str) -> str:
+    if not isinstance(owner, str) or not owner.strip():
+        raise PermissionError("no signed-in user")
+    return owner
