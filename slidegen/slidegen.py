@@ -6,6 +6,7 @@ from slidegen.server.asgi import make_transformer
 from slidegen.server.events import SlidegenApp
 from slidegen.server.lifespan import open_store_at_startup
 from slidegen.server.logs import configure_logging
+from slidegen.server.mcp_mount import mcp_lifespan
 from slidegen.web.pages import register_pages
 
 configure_logging(get_settings())
@@ -15,3 +16,5 @@ register_pages(app)
 app.register_lifespan_task(open_store_at_startup)
 # Decides the workspace (configured, or the demo in development) before the first request.
 app.register_lifespan_task(workspace_lifespan)
+# The MCP endpoint's transport (`/mcp`) runs while the app does.
+app.register_lifespan_task(mcp_lifespan)

@@ -9,6 +9,7 @@ Reflex's supported `api_transformer` hook, beside the backend, in one process
 
 Routing, by path:
 - `/api/...`                       → our Starlette API (`slidegen.server.api`)
+- `/mcp`                            → the MCP server (`slidegen.mcp`, Streamable HTTP)
 - Reflex's own endpoints            → the Reflex backend (`/_event` websocket, `/ping`, ...)
 - anything else, when a frontend    → the static files, with the SPA fallback for app routes
   directory is configured             (e.g. `/present/<deck>`) and 404.html otherwise
@@ -52,15 +53,24 @@ def frontend_dir() -> Path | None:
 class SlidegenRouter:
     """Dispatches a request to the API, the Reflex backend or the static frontend by path."""
 
-    def __init__(self, reflex_app: ASGIApp, api: ASGIApp, frontend: ASGIApp | None) -> None:
+    def __init__(
+        self,
+        reflex_app: ASGIApp,
+        api: ASGIApp,
+        frontend: ASGIApp | None,
+        mcp: ASGIApp | None = None,
+    ) -> None:
         self.reflex_app = reflex_app
         self.api = api
         self.frontend = frontend
+        self.mcp = mcp
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope.get("path", "")
         if scope["type"] == "http" and (path == "/api" or path.startswith("/api/")):
             await self.api(scope, receive, send)
+        elif self.mcp is not None and scope["type"] == "http" and path in ("/mcp", "/mcp/"):
+            await self.mcp(scope, receive, send)
         elif self.frontend is None or scope["type"] != "http" or path.startswith(_REFLEX_PREFIXES):
             await self.reflex_app(scope, receive, send)
         else:
@@ -137,7 +147,9 @@ def make_transformer(
     def _transform(reflex_app: ASGIApp) -> ASGIApp:
         directory = frontend_dir()
         frontend = _static_frontend(directory, route_matcher) if directory else None
-        router = SlidegenRouter(reflex_app, build_api(), frontend)
+        from slidegen.server.mcp_mount import mcp_endpoint
+
+        router = SlidegenRouter(reflex_app, build_api(), frontend, mcp_endpoint())
         return RequestLogMiddleware(UserBoundTokens(router))
 
     return _transform
