@@ -269,7 +269,7 @@ def _chart_script(canvas: str, kind: str, labels: Sequence[str], series: dict) -
     )
 
 
-def _no_data(number: int, title: str, errors: list[str]) -> str:
+def _no_data(title: str, errors: list[str]) -> str:
     why = "Genie could not answer the question for this slide" if errors else "no data was given"
     return _section(
         "text",
@@ -345,7 +345,7 @@ def _kpi_section(number: int, title: str, table: ToolTable) -> str:
     )
 
 
-def _title_section(number: int, spec: dict[str, Any]) -> str:
+def _title_section(spec: dict[str, Any]) -> str:
     title = str(spec.get("deck_title") or spec.get("title") or "Demo Deck")
     subtitle = str(spec.get("intent") or "")
     return _section(
@@ -395,10 +395,10 @@ def slide_reply(request: ChatRequest) -> ModelReply:
     tables = [t for t in parsed if t.rows]
     errors = [t.error for t in parsed if t.error]
     if layout == "title":
-        return ModelReply(text=_title_section(number, spec))
+        return ModelReply(text=_title_section(spec))
     if layout in ("table", "chart", "kpi"):
         if not tables:
-            return ModelReply(text=_no_data(number, title, errors))
+            return ModelReply(text=_no_data(title, errors))
         if layout == "table":
             return ModelReply(text=_table_section(number, title, tables[0]))
         if layout == "chart":
