@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypedDict
 
+from slidegen.deck.fitting import is_scaled_to_fit
+
 __all__ = [
     "SHARDS",
     "DeckView",
@@ -61,11 +63,13 @@ def slide_document(deck: Any, slide: Any, asset_base: str = "") -> str:
 
 
 class SlideEntry(TypedDict):
-    """What the panel shows of one slide. `title` is "" for an untitled slide ("Slide N")."""
+    """What the panel shows of one slide. `title` is "" for an untitled slide ("Slide N");
+    `scaled` when the slide was scaled down to fit its box (`slidegen.deck.fitting`)."""
 
     title: str
     doc: str
     notes: str
+    scaled: bool
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,7 @@ def slide_entry(deck: Any, slide: Any, asset_base: str = "") -> SlideEntry:
         "title": slide.title or "",
         "doc": slide_document(deck, slide, asset_base),
         "notes": slide.notes or "",
+        "scaled": is_scaled_to_fit(slide),
     }
 
 

@@ -11,6 +11,9 @@ from __future__ import annotations
 import reflex as rx
 
 from slidegen.web.components.behaviours import SubmitOnEnter
+from slidegen.web.components.data_source import space_picker
+from slidegen.web.components.fit_measurer import FitMeasurer
+from slidegen.web.fit_bridge import FitBridgeState
 from slidegen.web.states import ChatState, DeckState
 from slidegen.web.states.chat import ChatMessage, QueryView
 
@@ -46,6 +49,10 @@ _MARKDOWN_MAP = {"img": _no_image}
 
 def _message(m: rx.Var[ChatMessage]) -> rx.Component:
     return rx.box(
+        rx.cond(
+            m["author"].to(str) != "",
+            rx.text(m["author"], size="1", color_scheme="gray", class_name="sg-msg-author"),
+        ),
         rx.cond(
             m["role"] == "assistant",
             rx.markdown(m["text"].to(str), use_raw=False, component_map=_MARKDOWN_MAP),
@@ -98,6 +105,9 @@ def _scope() -> rx.Component:
 
 def chat_panel() -> rx.Component:
     return rx.box(
+        space_picker(),
+        # a running turn asks this tab's browser to check its slides fit (`fit_bridge`)
+        FitMeasurer.create(request=FitBridgeState.request, on_measured=FitBridgeState.measured),
         rx.box(
             # column-reverse keeps the newest message in view as the log grows.
             rx.box(

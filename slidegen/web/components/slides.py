@@ -47,7 +47,7 @@ def slide_entry(slide_id: rx.Var[str]) -> rx.Var[SlideEntry]:
     expr = (
         f"(Array.from({{length: {SHARDS}}}, (_, i) => "
         f'{obj}["shard_" + i + "{suffix}"]?.[{slide_id}]).find((e) => e) ?? '
-        '{"title": "", "doc": "", "notes": ""})'
+        '{"title": "", "doc": "", "notes": "", "scaled": false})'
     )
     var_data = VarData.merge(
         slide_id._get_all_var_data(),
@@ -103,13 +103,41 @@ def _list_item_class(slide_id: rx.Var[str], base: str) -> rx.Var[str]:
     )
 
 
+def _scaled_marker(entry: rx.Var[SlideEntry], *, label: bool) -> rx.Component:
+    """The sign that a slide was scaled down to fit its box (`slidegen.deck.fitting`)."""
+    return rx.cond(
+        entry["scaled"],
+        rx.box(
+            rx.icon("minimize-2", size=11),
+            rx.text("scaled to fit", size="1") if label else rx.fragment(),
+            class_name="sg-scaled-marker",
+            title="Scaled down to fit the slide",
+            aria_label="scaled to fit",
+            display="inline-flex",
+            align_items="center",
+            gap="3px",
+            padding="1px 4px",
+            border_radius="4px",
+            background="var(--amber-3)",
+            color="var(--amber-11)",
+            border="1px solid var(--amber-7)",
+            line_height="1",
+            z_index="2",
+            pointer_events="none",
+            **({} if label else {"position": "absolute", "right": "3px", "bottom": "3px"}),
+        ),
+    )
+
+
 def thumbnail(slide_id: rx.Var[str], index: rx.Var[int]) -> rx.Component:
-    """One filmstrip item: its number and a small live copy of the slide; title on hover."""
+    """One filmstrip item: its number and a small live copy of the slide (marked when it was
+    scaled to fit); title on hover."""
     entry = slide_entry(slide_id)
     title = _title(entry, index)
     return rx.box(
         rx.text(index + 1, size="1", weight="bold", class_name="sg-thumb-number"),
         _lazy_frame(entry, title, slide_id),
+        _scaled_marker(entry, label=False),
         key=slide_id,
         draggable=~DeckState.busy,
         tab_index=0,
@@ -133,6 +161,7 @@ def slide_card(slide_id: rx.Var[str], index: rx.Var[int]) -> rx.Component:
             rx.icon("grip-vertical", size=16, class_name="sg-handle"),
             rx.text(index + 1, weight="bold", size="2", color_scheme="gray"),
             rx.text(title, size="2", truncate=True, flex="1", class_name="sg-title"),
+            _scaled_marker(entry, label=True),
             rx.hstack(
                 _icon_button(
                     "arrow-up", "Move up", DeckState.nudge(slide_id, -1), disabled=index == 0

@@ -5,6 +5,7 @@ them all when a connection's user differs from the user the view was built for.
 """
 
 from slidegen.web.states.chat import ChatState
+from slidegen.web.states.data_source import DataSourceState
 from slidegen.web.states.deck import DeckState
 from slidegen.web.states.editor import EditorState
 from slidegen.web.states.history import HistoryState
@@ -16,6 +17,7 @@ USER_STATES = (
     SessionState,
     DeckState,
     ChatState,
+    DataSourceState,
     EditorState,
     HistoryState,
     PresentState,
@@ -25,6 +27,7 @@ USER_STATES = (
 __all__ = [
     "USER_STATES",
     "ChatState",
+    "DataSourceState",
     "DeckState",
     "EditorState",
     "HistoryState",

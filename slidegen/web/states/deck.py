@@ -97,6 +97,8 @@ class DeckState(rx.State):
     overview: bool = False
     _anchor: str = ""
     _styles: str = ""
+    # Where the deck's data comes from (`Deck.genie_space`: "default", "none" or a space id).
+    genie_space: str = "default"
 
     # ----------------------------------------------------------------- derived values
     @rx.var
@@ -146,6 +148,7 @@ class DeckState(rx.State):
         deck = record.deck
         view = deck_view(deck, asset_base(self))
         self._styles = deck.styles
+        self._assign("genie_space", deck.genie_space)
         self._assign("deck_id", deck.id)
         self._assign("version", int(record.version))
         self._assign("title", deck.title)
@@ -166,7 +169,7 @@ class DeckState(rx.State):
         self._assign("focused", "")
 
     def _append_streamed(self, slide_id: str, doc: str, title: str) -> None:
-        entry: SlideEntry = {"title": title, "doc": doc, "notes": ""}
+        entry: SlideEntry = {"title": title, "doc": doc, "notes": "", "scaled": False}
         self._put_entries({slide_id: entry}, self.order)
         self.order = [*self.order, slide_id]
 
@@ -186,6 +189,7 @@ class DeckState(rx.State):
             ("focused", ""),
             ("can_undo", False),
             ("can_redo", False),
+            ("genie_space", "default"),
             *((shard_name(i), {}) for i in range(SHARDS)),
         ):
             self._assign(name, empty)
@@ -477,6 +481,11 @@ class DeckView:
     def styles(self) -> str:
         """The deck's shared CSS, for slide documents made before the deck is saved."""
         return self.state._styles
+
+    @property
+    def genie_space(self) -> str:
+        """The open deck's data source: "default", "none" or a Genie space id."""
+        return self.state.genie_space
 
     @property
     def order(self) -> list[str]:
