@@ -232,13 +232,13 @@ def _slide(body: str, css_class: str = "slide", script: str = "") -> str:
     return f'<div class="{css_class}">{body}{tail}</div>'
 
 
-def table_rows(table: ToolTable, limit: int = 8) -> tuple[str, str]:
+def table_rows(table: ToolTable, limit: int = 8, num_class: str = "num") -> tuple[str, str]:
     """The `<tr>` of a table's header and the `<tr>`s of its body (at most `limit` rows, then a
-    total row when the table has figures), money formatted, numbers in `num` cells."""
+    total row when the table has figures), money formatted, numbers in `num_class` cells."""
     label, numeric = _split_columns(table)
     order = [label, *numeric]
     head = "".join(
-        f'<th class="{"num" if i in numeric else ""}">{_esc(_label(table.columns[i]))}</th>'
+        f'<th class="{num_class if i in numeric else ""}">{_esc(_label(table.columns[i]))}</th>'
         for i in order
     )
     body = []
@@ -251,7 +251,7 @@ def table_rows(table: ToolTable, limit: int = 8) -> tuple[str, str]:
                 if value is not None and "revenue" in table.columns[i].lower()
                 else (f"{value:,.0f}" if value is not None else row[i])
             )
-            cells.append(f'<td class="{"num" if i in numeric else ""}">{_esc(shown)}</td>')
+            cells.append(f'<td class="{num_class if i in numeric else ""}">{_esc(shown)}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")
     if numeric and len(table.rows) > 1:
         totals = []
@@ -261,7 +261,7 @@ def table_rows(table: ToolTable, limit: int = 8) -> tuple[str, str]:
                 continue
             total = sum(_number(row[i]) or 0 for row in table.rows)
             shown = _money(total) if "revenue" in table.columns[i].lower() else f"{total:,.0f}"
-            totals.append(f'<td class="num">{_esc(shown)}</td>')
+            totals.append(f'<td class="{num_class}">{_esc(shown)}</td>')
         body.append('<tr class="total">' + "".join(totals) + "</tr>")
     return f"<tr>{head}</tr>", "".join(body)
 

@@ -5,11 +5,12 @@
   each slide needs); for a follow-up on an existing deck, `{"keep": N}` for the slides it does
   not touch, none for a slide it is told to remove, a rewritten entry for a slide it is told to
   change, and a new entry for what it is told to add.
-- `slide_reply`: one `<section class="slide">` for one outline entry, in its layout, from the
-  Genie answers in the call's `Data:` section (tables and Chart.js charts through the same
-  builders as the whole-deck demo, `demo_model`), styled with the theme's CSS custom properties
-  (`--sg-accent`, `--sg-text`, `--sg-bg`, `--sg-font`, with fallbacks); a chart's canvas id is
-  unique per slide and its colours are read from those properties when it is drawn.
+- `slide_reply`: one `<section class="slide sg-slide">` for one outline entry, in its layout,
+  from the Genie answers in the call's `Data:` section (tables and Chart.js charts through the
+  same builders as the whole-deck demo, `demo_model`), written in the theme's layout vocabulary
+  (`sg-title`, `sg-two-col`, `sg-kpis`, `sg-chart-text`, `sg-table`, `sg-quote`; see
+  `slidegen.deck.themes`) so the theme gives it its colours and fonts; a chart's canvas id is
+  unique per slide and its colours come from the theme's palette when it is drawn.
 - `fit_reply`: the slide written earlier in the conversation, shorter (half the table rows,
   three points per list, no source line), for a `The slide does not fit:` retry.
 """
@@ -195,36 +196,32 @@ def outline_reply(request: ChatRequest) -> ModelReply:
 
 
 # --- one slide ----------------------------------------------------------------------------
-
-_SECTION_STYLE = (
-    "box-sizing:border-box;padding:56px 80px;display:flex;flex-direction:column;gap:24px;"
-    "background:var(--sg-bg,#ffffff);color:var(--sg-text,#1e293b);"
-    "font-family:var(--sg-font,system-ui,sans-serif)"
-)
-_H2 = (
-    'style="margin:0;font-size:44px;color:var(--sg-accent,#0f3d63);padding-bottom:10px;'
-    'border-bottom:5px solid var(--sg-accent,#0f3d63);align-self:flex-start"'
-)
-_LI = 'style="font-size:28px;line-height:1.45;margin:6px 0"'
-_P = 'style="font-size:26px;line-height:1.45;margin:0"'
-_SOURCE_P = 'class="source" style="font-size:18px;opacity:0.7;margin:auto 0 0 0"'
+# The theme's layout vocabulary (`slidegen.deck.themes`): the theme styles these classes from
+# its CSS custom properties, so a slide carries no colours or fonts of its own.
 
 
-def _section(layout: str, body: str, extra_style: str = "") -> str:
-    return (
-        f'<section class="slide sg-{layout}" data-layout="{layout}" '
-        f'style="{_SECTION_STYLE}{extra_style}">{body}</section>'
-    )
+def _section(layout: str, body: str, classes: str = "") -> str:
+    extra = f" {classes}" if classes else ""
+    return f'<section class="slide sg-slide{extra}" data-layout="{layout}">{body}</section>'
+
+
+def _heading(title: str) -> str:
+    return f"<h2>{_esc(title)}</h2>"
+
+
+def _source() -> str:
+    return f'<p class="sg-small sg-muted">{_SOURCE}</p>'
 
 
 def _bullets(points: Sequence[str], ordered: bool = False) -> str:
     tag = "ol" if ordered else "ul"
-    items = "".join(f"<li {_LI}>{_esc(p)}</li>" for p in points)
-    return f'<{tag} style="margin:0;padding-left:36px">{items}</{tag}>'
+    return f"<{tag}>" + "".join(f"<li>{_esc(p)}</li>" for p in points) + f"</{tag}>"
 
 
 def _chart_script(canvas: str, kind: str, labels: Sequence[str], series: dict) -> str:
-    """Chart.js code that takes its colours and font from the slide's CSS custom properties."""
+    """Chart.js code whose colours come from the theme: `window.SG_THEME.palette`, else the
+    `--sg-chart-1` / `--sg-accent` custom properties (the theme sets Chart.js's text colour,
+    grid and font itself)."""
     datasets = [{"label": name, "data": values} for name, values in series.items()]
     config = {
         "type": kind,
@@ -233,14 +230,12 @@ def _chart_script(canvas: str, kind: str, labels: Sequence[str], series: dict) -
             "animation": False,
             "responsive": True,
             "maintainAspectRatio": False,
-            "plugins": {"legend": {"display": kind != "bar", "labels": {}}},
+            "plugins": {"legend": {"display": kind != "bar"}},
             "scales": {
                 "y": {
                     "beginAtZero": kind == "bar",
-                    "ticks": {"font": {"size": 16}},
                     "title": {"display": True, "text": next(iter(series), "")},
                 },
-                "x": {"ticks": {"font": {"size": 16}}},
             },
         },
     }
@@ -249,21 +244,19 @@ def _chart_script(canvas: str, kind: str, labels: Sequence[str], series: dict) -
         f"  const canvas = document.getElementById('{canvas}');\n"
         "  const css = getComputedStyle(canvas);\n"
         "  const pick = (name, fallback) => css.getPropertyValue(name).trim() || fallback;\n"
-        "  const accent = pick('--sg-accent', '#1d6fa5');\n"
-        "  const text = pick('--sg-text', '#1e293b');\n"
-        "  const font = pick('--sg-font', 'system-ui, sans-serif');\n"
+        "  const accent = pick('--sg-chart-1', pick('--sg-accent', '#1d6fa5'));\n"
+        "  const palette = (window.SG_THEME && window.SG_THEME.palette) || [accent];\n"
         f"  const config = {json.dumps(config)};\n"
         "  for (const dataset of config.data.datasets) {\n"
-        "    dataset.backgroundColor = config.type === 'bar' ? accent : accent + '33';\n"
-        "    dataset.borderColor = accent;\n"
-        "    if (config.type === 'line') { dataset.fill = true; dataset.tension = 0.3; }\n"
+        "    if (config.type === 'bar') {\n"
+        "      dataset.backgroundColor = dataset.data.map((_, i) => palette[i % palette.length]);\n"
+        "    } else {\n"
+        "      dataset.borderColor = palette[0];\n"
+        "      dataset.backgroundColor = palette[0] + '33';\n"
+        "      dataset.fill = true;\n"
+        "      dataset.tension = 0.3;\n"
+        "    }\n"
         "  }\n"
-        "  for (const axis of Object.values(config.options.scales)) {\n"
-        "    axis.ticks.color = text;\n"
-        "    axis.ticks.font.family = font;\n"
-        "    if (axis.title) { axis.title.color = text; }\n"
-        "  }\n"
-        "  config.options.plugins.legend.labels.color = text;\n"
         "  new Chart(canvas, config);\n"
         "})();"
     )
@@ -273,44 +266,37 @@ def _no_data(title: str, errors: list[str]) -> str:
     why = "Genie could not answer the question for this slide" if errors else "no data was given"
     return _section(
         "text",
-        f"<h2 {_H2}>{_esc(title)}</h2>"
-        f"<p {_P}>The figures for this slide are not available ({why}), so it shows none rather "
-        "than made-up numbers.</p>",
+        f"{_heading(title)}<p>The figures for this slide are not available ({why}), so it "
+        "shows none rather than made-up numbers.</p>",
     )
 
 
-def _table_section(number: int, title: str, table: ToolTable) -> str:
-    head, body = table_rows(table)
-    cell = "padding:10px 18px;border-bottom:1px solid rgba(127,127,127,0.3);text-align:left"
-    styled = (
-        f"<style>.sg-table-{number} th{{background:var(--sg-accent,#0f3d63);"
-        f"color:var(--sg-bg,#ffffff);{cell}}}.sg-table-{number} td{{{cell}}}"
-        f".sg-table-{number} .num{{text-align:right;font-variant-numeric:tabular-nums}}"
-        f".sg-table-{number} tr.total td{{font-weight:700}}</style>"
-    )
+def _table_section(title: str, table: ToolTable) -> str:
+    head, body = table_rows(table, num_class="sg-num")
     return _section(
         "table",
-        f"<h2 {_H2}>{_esc(title)}</h2>{styled}"
-        f'<table class="sg-table-{number}" style="border-collapse:collapse;width:100%;'
-        f'font-size:24px"><thead>{head}</thead><tbody>{body}</tbody></table>'
-        f"<p {_SOURCE_P}>{_SOURCE}</p>",
+        f'{_heading(title)}<table class="sg-table"><thead>{head}</thead><tbody>{body}</tbody>'
+        f"</table>{_source()}",
     )
 
 
-def _chart_section(number: int, title: str, table: ToolTable) -> str:
+def _chart_section(number: int, title: str, table: ToolTable, intent: str) -> str:
     canvas = f"sg-chart-{number}"
     labels, series = chart_series(table)
     kind = "line" if _is_series(table) else "bar"
+    points = _insights([table])[:2] or [intent]
+    text = "".join(f"<p>{_esc(p)}</p>" for p in points)
     section = _section(
         "chart",
-        f"<h2 {_H2}>{_esc(title)}</h2>"
-        f'<div style="position:relative;flex:1;min-height:0"><canvas id="{canvas}"></canvas></div>'
-        f"<p {_SOURCE_P}>{_SOURCE}</p>",
+        f'{_heading(title)}<div class="sg-chart-text" style="flex:1;min-height:0">'
+        f'<div class="sg-chart" style="position:relative;min-height:0">'
+        f'<canvas id="{canvas}"></canvas></div><div class="sg-text">{text}</div></div>'
+        f"{_source()}",
     )
     return f"{section}\n<script>\n{_chart_script(canvas, kind, labels, series)}\n</script>"
 
 
-def _kpi_section(number: int, title: str, table: ToolTable) -> str:
+def _kpi_section(title: str, table: ToolTable) -> str:
     label, numeric = _split_columns(table)
     cards: list[tuple[str, str]] = []
     if numeric:
@@ -327,22 +313,12 @@ def _kpi_section(number: int, title: str, table: ToolTable) -> str:
             cards.append((f"{second:,.0f}", _label(table.columns[numeric[1]]).lower()))
         else:
             cards.append((str(len(values)), f"{_label(table.columns[label]).lower()}s"))
-    card = (
-        "background:rgba(127,127,127,0.1);border-radius:14px;padding:22px 26px;"
-        "border-top:6px solid var(--sg-accent,#1d6fa5)"
-    )
     body = "".join(
-        f'<div style="{card}"><b style="display:block;font-size:44px;'
-        f'color:var(--sg-accent,#0f3d63)">{_esc(value)}</b>'
-        f'<span style="font-size:22px">{_esc(caption)}</span></div>'
+        f'<div class="sg-kpi"><div class="sg-kpi-value">{_esc(value)}</div>'
+        f'<div class="sg-kpi-label">{_esc(caption)}</div></div>'
         for value, caption in cards
     )
-    return _section(
-        "kpi",
-        f"<h2 {_H2}>{_esc(title)}</h2>"
-        f'<div style="display:grid;grid-template-columns:repeat(3,1fr);gap:24px">{body}</div>'
-        f"<p {_SOURCE_P}>{_SOURCE}</p>",
-    )
+    return _section("kpi", f'{_heading(title)}<div class="sg-kpis">{body}</div>{_source()}')
 
 
 def _title_section(spec: dict[str, Any]) -> str:
@@ -350,12 +326,9 @@ def _title_section(spec: dict[str, Any]) -> str:
     subtitle = str(spec.get("intent") or "")
     return _section(
         "title",
-        '<p style="font-size:22px;letter-spacing:3px;text-transform:uppercase;margin:0;'
-        'opacity:0.8">Demo workspace</p>'
-        f'<h1 style="font-size:66px;line-height:1.1;margin:0">{_esc(title)}</h1>'
-        f'<p style="font-size:30px;margin:0">{_esc(subtitle)}</p>',
-        ";justify-content:center;padding-left:110px;background:var(--sg-accent,#0f3d63);"
-        "color:var(--sg-bg,#ffffff)",
+        f'<p class="sg-kicker">Demo workspace</p><h1>{_esc(title)}</h1>'
+        f'<p class="sg-subtitle">{_esc(subtitle)}</p>',
+        "sg-title",
     )
 
 
@@ -400,37 +373,33 @@ def slide_reply(request: ChatRequest) -> ModelReply:
         if not tables:
             return ModelReply(text=_no_data(title, errors))
         if layout == "table":
-            return ModelReply(text=_table_section(number, title, tables[0]))
+            return ModelReply(text=_table_section(title, tables[0]))
         if layout == "chart":
             series = next((t for t in tables if _is_series(t)), None)
             wants_trend = re.search(r"month|trend|time|growth", title, re.I)
             table = series if wants_trend and series is not None else tables[0]
-            return ModelReply(text=_chart_section(number, title, table))
-        return ModelReply(text=_kpi_section(number, title, tables[0]))
+            intent = str(spec.get("intent") or "")
+            return ModelReply(text=_chart_section(number, title, table, intent))
+        return ModelReply(text=_kpi_section(title, tables[0]))
     if layout == "quote":
         quote = str(spec.get("intent") or title)
         body = (
-            f'<blockquote style="margin:auto 0;font-size:44px;line-height:1.3;'
-            f'border-left:8px solid var(--sg-accent,#1d6fa5);padding-left:36px">'
-            f'“{_esc(quote)}”<footer style="font-size:24px;margin-top:18px;opacity:0.7">'
-            f"{_esc(str(spec.get('deck_title') or ''))}</footer></blockquote>"
+            f'<blockquote class="sg-quote">{_esc(quote)}</blockquote>'
+            f'<p class="sg-cite">{_esc(str(spec.get("deck_title") or ""))}</p>'
         )
-        return ModelReply(text=_section("quote", f"<h2 {_H2}>{_esc(title)}</h2>{body}"))
+        return ModelReply(text=_section("quote", f"{_heading(title)}{body}"))
     points, ordered = _text_points(spec, tables)
     if layout == "two-column":
         half = (len(points) + 1) // 2
-        column = "flex:1;min-width:0"
+        right = points[half:] or [str(spec.get("intent") or title)]
         body = (
-            f'<div style="display:flex;gap:48px"><div style="{column}">{_bullets(points[:half])}'
-            f'</div><div style="{column}">{_bullets(points[half:] or [str(spec.get("intent"))])}'
-            "</div></div>"
+            f'<div class="sg-two-col"><div>{_bullets(points[:half])}</div>'
+            f"<div>{_bullets(right)}</div></div>"
         )
-        return ModelReply(text=_section("two-column", f"<h2 {_H2}>{_esc(title)}</h2>{body}"))
+        return ModelReply(text=_section("two-column", f"{_heading(title)}{body}"))
     if errors and not tables and spec.get("data"):
         points.append("Some figures were not available from Genie and are left out.")
-    return ModelReply(
-        text=_section("text", f"<h2 {_H2}>{_esc(title)}</h2>{_bullets(points, ordered)}")
-    )
+    return ModelReply(text=_section("text", f"{_heading(title)}{_bullets(points, ordered)}"))
 
 
 # --- a shorter slide ----------------------------------------------------------------------
@@ -443,6 +412,12 @@ def _last_answer(request: ChatRequest) -> str:
             if text.strip():
                 return text
     return ""
+
+
+def _is_source(element: Any) -> bool:
+    classes = (element.get("class") or "").split()
+    text = element.text_content() if element.tag == "p" else ""
+    return "source" in classes or text.startswith("Source:")
 
 
 def shorten(slide_html: str) -> str:
@@ -466,7 +441,7 @@ def shorten(slide_html: str) -> str:
             for extra in entries[keep:]:
                 items.remove(extra)
         for element in list(part.iter()):
-            if element is not part and "source" in (element.get("class") or "").split():
+            if element is not part and _is_source(element):
                 element.drop_tree()
         for paragraph in part.iter("p"):
             text = paragraph.text_content()

@@ -187,7 +187,7 @@ def test_the_demo_slide_uses_the_data_and_the_theme(emulator) -> None:
     chart = streamed(slide_call(2, "chart", "Revenue by region", [REGIONS, MONTHS]))
     slide = parse_single_slide(chart)
     assert "sg-chart-2" in slide.html
-    assert "var(--sg-accent" in chart and "pick('--sg-accent'" in chart
+    assert 'class="sg-chart-text"' in chart and "SG_THEME" in chart and "--sg-chart-1" in chart
     for region, revenue, _ in REGION_REVENUE:
         assert region in chart and str(round(revenue / 1e6, 2)) in chart
     trend = streamed(slide_call(4, "chart", "Monthly trend", [REGIONS, MONTHS]))
@@ -196,10 +196,10 @@ def test_the_demo_slide_uses_the_data_and_the_theme(emulator) -> None:
     table = streamed(slide_call(3, "table", "Key figures", [REGIONS]))
     rows = lxml.html.fromstring(table).xpath("//tbody/tr")
     assert len(rows) == len(REGION_REVENUE) + 1  # and a total
-    assert "$13.50M" in table
+    assert "$13.50M" in table and 'class="sg-table"' in table and 'class="sg-num"' in table
 
     kpi = streamed(slide_call(3, "kpi", "Key figures", [REGIONS]))
-    assert "$13.50M" in kpi and "North America" in kpi
+    assert "$13.50M" in kpi and "North America" in kpi and kpi.count('class="sg-kpi"') == 3
 
     agenda = streamed(slide_call(2, "text", "Agenda"))
     assert all(title in agenda for title in OUTLINE[2:])
