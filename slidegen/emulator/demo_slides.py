@@ -343,7 +343,7 @@ def _text_points(spec: dict[str, Any], tables: list[ToolTable]) -> tuple[list[st
         return [t for i, t in enumerate(outline) if i not in skip][:6] or [intent], True
     if re.search(r"\bnext steps?\b", title, re.I):
         return [
-            f"Agree on the priorities: {intent}" if intent else "Agree on the priorities",
+            f"Agree on the priorities for {spec.get('deck_title') or 'the quarter'}",
             "Name an owner and a date for each action",
             "Review the figures again next quarter",
         ], False
