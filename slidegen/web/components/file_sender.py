@@ -44,12 +44,24 @@ class FileSender(HookFragment):
     input_id: str = field(default="", is_javascript_property=False)
     zone_id: str = field(default="", is_javascript_property=False)
     max_bytes: int = field(default=5_000_000, is_javascript_property=False)
+    # File name endings accepted, comma separated (letters and digits only).
+    extensions: str = field(default="html,htm", is_javascript_property=False)
     on_chunk: rx.EventHandler[_chunk_args] = field(doc="(name, index, total, base64 data)")
     on_reject: rx.EventHandler[_reject_args] = field(doc="(name, reason)")
 
     def add_hooks(self) -> list[str | Var[Any]]:
         input_id = "".join(c for c in self.input_id if c.isalnum() or c in "-_")
         zone_id = "".join(c for c in self.zone_id if c.isalnum() or c in "-_")
+        endings = (
+            "|".join(
+                e
+                for e in (
+                    "".join(c for c in part if c.isalnum()) for part in self.extensions.split(",")
+                )
+                if e
+            )
+            or "html"
+        )
         return [
             Var(f"""
 useEffect(() => {{
@@ -58,7 +70,7 @@ useEffect(() => {{
   const MAX = {int(self.max_bytes)}, PART = {CHUNK_BYTES};
   const send = async (file) => {{
     if (!file) return;
-    if (!/\\.html?$/i.test(file.name)) {{ reject(file.name, 'type'); return; }}
+    if (!/\\.({endings})$/i.test(file.name)) {{ reject(file.name, 'type'); return; }}
     if (file.size > MAX) {{ reject(file.name, 'size'); return; }}
     const bytes = new Uint8Array(await file.arrayBuffer());
     const total = Math.max(1, Math.ceil(bytes.length / PART));
