@@ -16,6 +16,7 @@ from typing import Any
 
 from slidegen.deck import set_theme
 from slidegen.deck.themes import BUILTIN_THEMES, Theme, ThemeError, parse_theme
+from slidegen.service.access import User
 from slidegen.service.decks import DeckService, Outcome, Status, Unchanged
 from slidegen.service.threads import run_blocking
 from slidegen.store import ChangeKind, DeckStore, ThemeNotFoundError
@@ -33,12 +34,12 @@ class ThemeService:
         self._decks = decks
         self._store = store
 
-    async def list_themes(self, owner: str) -> list[Theme]:
+    async def list_themes(self, owner: User) -> list[Theme]:
         """Every theme `owner` can pick: the built-in ones, then their own by name."""
         mine = await run_blocking(self._store().list_user_themes, _checked(owner))
         return [*BUILTIN_THEMES.values(), *mine]
 
-    async def find(self, owner: str, theme_id: str) -> Theme | None:
+    async def find(self, owner: User, theme_id: str) -> Theme | None:
         """A built-in theme or one of the owner's by id; None when there is none."""
         if theme_id in BUILTIN_THEMES:
             return BUILTIN_THEMES[theme_id]
@@ -49,14 +50,14 @@ class ThemeService:
             except ThemeNotFoundError:
                 return None
 
-        _checked(owner)
+        owner = _checked(owner)
         return await run_blocking(read)
 
-    async def save_theme(self, owner: str, data: Mapping[str, Any]) -> Theme:
+    async def save_theme(self, owner: User, data: Mapping[str, Any]) -> Theme:
         """Validate `data` (`Theme.to_dict` shape) and save it as the owner's theme: the one
         with the same `id` if it is theirs, else a new one. `ThemeError` (a `ValueError`) says
         what is wrong; nothing is saved then."""
-        _checked(owner)
+        owner = _checked(owner)
         # A built-in theme's id (a user saving a changed copy of one) or none: a new theme.
         theme_id = str(data.get("id") or "")
         theme = parse_theme(
@@ -64,7 +65,7 @@ class ThemeService:
         )
         return await run_blocking(self._store().save_user_theme, owner, theme)
 
-    async def delete_theme(self, owner: str, theme_id: str) -> bool:
+    async def delete_theme(self, owner: User, theme_id: str) -> bool:
         """Delete one of the owner's themes; False when it is not theirs (decks using it keep
         their copy)."""
 
@@ -75,25 +76,26 @@ class ThemeService:
                 return False
             return True
 
-        _checked(owner)
+        owner = _checked(owner)
         return await run_blocking(delete)
 
     async def apply_theme(
-        self, owner: str, deck_id: str, base_version: int, theme_id: str
+        self, user: User, deck_id: str, base_version: int, theme_id: str
     ) -> Outcome:
-        """Switch the deck to theme `theme_id` (`NO_THEME`: none) as one new version of kind
-        THEME; UNCHANGED when the deck already looks like that."""
+        """Switch the deck to theme `theme_id` (`NO_THEME`: none; one of the user's own themes
+        works on a deck shared with them to edit) as one new version of kind THEME; UNCHANGED
+        when the deck already looks like that."""
         if theme_id == NO_THEME:
             theme, summary = None, "Removed the theme"
         else:
-            theme = await self.find(owner, theme_id)
+            theme = await self.find(user, theme_id)
             if theme is None:
                 return Outcome(Status.REFUSED, message="That theme no longer exists.", error=True)
             summary = f"Theme: {theme.name}"
-        return await self.apply_to(owner, deck_id, base_version, theme, summary)
+        return await self.apply_to(user, deck_id, base_version, theme, summary)
 
     async def apply_to(
-        self, owner: str, deck_id: str, base_version: int, theme: Theme | None, summary: str
+        self, user: User, deck_id: str, base_version: int, theme: Theme | None, summary: str
     ) -> Outcome:
         """Switch the deck to `theme` itself (e.g. a theme being edited, before it is saved)."""
 
@@ -103,11 +105,13 @@ class ThemeService:
             return set_theme(deck, theme)
 
         return await self._decks.apply(
-            owner, deck_id, base_version, switch, ChangeKind.THEME, summary
+            user, deck_id, base_version, switch, ChangeKind.THEME, summary
         )
 
 
-def _checked(owner: str) -> str:
+def _checked(user: User) -> str:
+    """The user id that owns one's own themes (a `UserContext` or the id itself)."""
+    owner = user if isinstance(user, str) else getattr(user, "user_id", None)
     if not isinstance(owner, str) or not owner.strip():
         raise PermissionError("no signed-in user")
     return owner

@@ -26,7 +26,7 @@ from slidegen.deck.themes import (
     parse_logo,
 )
 from slidegen.service.themes import NO_THEME
-from slidegen.web.states.common import owner_of, theme_service, user_message
+from slidegen.web.states.common import theme_service, user_message, user_of
 from slidegen.web.states.deck import DeckView
 
 __all__ = ["LOGO_TYPES", "ThemeCard", "ThemeState"]
@@ -114,11 +114,11 @@ class ThemeState(rx.State):
 
     # ------------------------------------------------------------------ opening
     async def _load(self) -> None:
-        owner = owner_of(self)
-        if owner is None:
+        user = user_of(self)
+        if user is None:
             self.themes = []
             return
-        self.themes = [_card(t) for t in await _SERVICE.list_themes(owner)]
+        self.themes = [_card(t) for t in await _SERVICE.list_themes(user)]
         view = await DeckView.of(self)
         self.current = view.theme.id if view.theme is not None else NO_THEME
 
@@ -135,10 +135,10 @@ class ThemeState(rx.State):
 
     # ------------------------------------------------------------------ picking
     async def _apply(self, apply: Any) -> bool:
-        """Run `apply(owner, deck_id, version)` (an Outcome) on the open deck and show it."""
-        owner = owner_of(self)
+        """Run `apply(user, deck_id, version)` (an Outcome) on the open deck and show it."""
+        user = user_of(self)
         view = await DeckView.of(self)
-        if owner is None or not view.deck_id:
+        if user is None or not view.deck_id:
             self.error = "Open a deck first."
             return False
         if view.busy_notice():
@@ -146,7 +146,7 @@ class ThemeState(rx.State):
             return False
         self.busy = True
         try:
-            outcome = await apply(owner, view.deck_id, view.version)
+            outcome = await apply(user, view.deck_id, view.version)
         finally:
             self.busy = False
         saved = view.settle(outcome)
@@ -161,7 +161,7 @@ class ThemeState(rx.State):
         if theme_id == self.current:
             return
         await self._apply(
-            lambda owner, deck_id, version: _SERVICE.apply_theme(owner, deck_id, version, theme_id)
+            lambda user, deck_id, version: _SERVICE.apply_theme(user, deck_id, version, theme_id)
         )
 
     # ------------------------------------------------------------------ your own themes
@@ -169,8 +169,8 @@ class ThemeState(rx.State):
     async def start_from(self, theme_id: str) -> None:
         """Open the form with the values of theme `theme_id`: a built-in one to start a new
         theme from, or one's own to change it."""
-        owner = owner_of(self)
-        theme = (await _SERVICE.find(owner, theme_id) if owner else None) or BUILTIN_THEMES[
+        user = user_of(self)
+        theme = (await _SERVICE.find(user, theme_id) if user else None) or BUILTIN_THEMES[
             DEFAULT_THEME_ID
         ]
         self.form = _form_defaults(theme)
@@ -188,12 +188,12 @@ class ThemeState(rx.State):
     @rx.event
     async def save(self, form: dict[str, Any]) -> None:
         """Save the form as one's own theme and use it for the open deck."""
-        owner = owner_of(self)
-        if owner is None:
+        user = user_of(self)
+        if user is None:
             self.error = "You are not signed in."
             return
         base_id = str(self.form.get("base") or DEFAULT_THEME_ID)
-        base = await _SERVICE.find(owner, base_id) or BUILTIN_THEMES[DEFAULT_THEME_ID]
+        base = await _SERVICE.find(user, base_id) or BUILTIN_THEMES[DEFAULT_THEME_ID]
         fonts = [str(form.get("custom_font") or "").strip(), str(form.get("font") or "")]
         data = {
             **base.to_dict(),
@@ -212,7 +212,7 @@ class ThemeState(rx.State):
         data["font"] = list(dict.fromkeys(data["font"]))[:5]
         data["heading_font"] = list(dict.fromkeys(f for f in data["heading_font"] if f))[:5]
         try:
-            theme = await _SERVICE.save_theme(owner, data)
+            theme = await _SERVICE.save_theme(user, data)
         except (ThemeError, ValueError) as error:
             self.error = user_message(error)
             return
@@ -221,18 +221,18 @@ class ThemeState(rx.State):
         self.error = ""
         await self._load()
         await self._apply(
-            lambda o, deck_id, version: _SERVICE.apply_to(
-                o, deck_id, version, theme, f"Theme: {theme.name}"
+            lambda who, deck_id, version: _SERVICE.apply_to(
+                who, deck_id, version, theme, f"Theme: {theme.name}"
             )
         )
 
     @rx.event
     async def delete(self, theme_id: str) -> None:
         """Delete one of one's own themes (decks using it keep their copy)."""
-        owner = owner_of(self)
-        if owner is None or theme_id in BUILTIN_THEMES:
+        user = user_of(self)
+        if user is None or theme_id in BUILTIN_THEMES:
             return
-        if not await _SERVICE.delete_theme(owner, theme_id):
+        if not await _SERVICE.delete_theme(user, theme_id):
             self.error = "That theme no longer exists."
         await self._load()
 
