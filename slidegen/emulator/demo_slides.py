@@ -145,7 +145,7 @@ def _new_outline(prompt: str) -> str:
     return _jsonl([{"title": title}, *slides])
 
 
-def _follow_up_outline(instruction: str, deck: list[tuple[int, str]]) -> str:
+def _follow_up_outline(instruction: str, deck: list[tuple[int, str]], deck_name: str) -> str:
     lower = instruction.lower()
     remove = {int(n) for n in re.findall(r"\b(?:remove|delete|drop)\s+slide\s+(\d+)", lower)}
     change = {
@@ -155,7 +155,7 @@ def _follow_up_outline(instruction: str, deck: list[tuple[int, str]]) -> str:
             lower,
         )
     }
-    title = deck[0][1] if deck else deck_title(instruction)
+    title = deck_name or (deck[0][1] if deck else deck_title(instruction))
     lines: list[dict[str, Any]] = [{"title": title}]
     for number, slide_title in deck:
         if number in remove:
@@ -191,7 +191,7 @@ def outline_reply(request: ChatRequest) -> ModelReply:
     prompt = request.request_text
     deck = request.current_deck
     if deck and not _NEW_DECK.search(prompt):
-        return ModelReply(text=_follow_up_outline(prompt, deck))
+        return ModelReply(text=_follow_up_outline(prompt, deck, request.current_deck_title))
     return ModelReply(text=_new_outline(prompt))
 
 

@@ -189,6 +189,13 @@ class ChatRequest:
         return self.last_user_text.split(CURRENT_DECK, 1)[0].strip()
 
     @property
+    def current_deck_title(self) -> str:
+        """The deck title an OUTLINE follow-up may give on the `Current deck:` line itself."""
+        _, found, section = self.last_user_text.partition(CURRENT_DECK)
+        line = section.split("\n", 1)[0].strip() if found else ""
+        return "" if _DECK_LINE.match(line) else line
+
+    @property
     def current_deck(self) -> list[tuple[int, str]]:
         """The `N. title` lines of an OUTLINE follow-up's `Current deck:` section."""
         _, found, section = self.last_user_text.partition(CURRENT_DECK)

@@ -39,6 +39,9 @@ def test_call_kinds_and_what_they_carry() -> None:
     assert outline.kind == "outline"
     assert outline.request_text == "Add a slide on risks."
     assert outline.current_deck == [(1, "Intro"), (2, "Sales")]
+    assert outline.current_deck_title == ""
+    titled = request("Plan the deck as an outline.", "More.\n\nCurrent deck: Q3 Review\n1. Intro")
+    assert titled.current_deck_title == "Q3 Review" and titled.current_deck == [(1, "Intro")]
     slide = slide_request()
     assert slide.kind == "slide" and slide.slide_number == 3 and slide.slide_spec == SPEC
     assert [t.split("\n")[1] for t in slide.data_texts()] == ["Question: a", "Question: b"]
