@@ -27,7 +27,7 @@ from slidegen.deck.model import MAX_SLIDES_PER_DECK, Deck
 from slidegen.prompt_limit import MAX_PROMPT_CHARS, prompt_problem
 from slidegen.server.identity import UserContext
 from slidegen.server.ratelimit import turn_limiter
-from slidegen.service import DeckService, TurnSaved, TurnService
+from slidegen.service import VIEW_ONLY_MESSAGE, DeckService, TurnSaved, TurnService
 
 __all__ = [
     "MEDIA_TYPES",
@@ -213,23 +213,17 @@ class DeckTools:
     async def _list_decks(
         self, _: NoArguments, user: UserContext, origin: str, __: Progress
     ) -> dict[str, Any]:
-        summaries = await self.decks.list_decks(user.user_id)
-        return {
-            "decks": [
-                {
-                    "id": item.id,
-                    "title": item.title,
-                    "slide_count": item.slide_count,
-                    "version": item.version,
-                    "updated_at": item.updated_at.isoformat(),
-                    "url": deck_url(origin, item.id),
-                }
-                for item in summaries
-            ]
-        }
+        own = await self.decks.list_decks(user)
+        shared = await self.decks.shared_decks(user)
+        decks = [_summary(item, origin, "owner", user.email) for item in own]
+        decks += [
+            _summary(item.summary, origin, str(item.level), item.owner_name) for item in shared
+        ]
+        decks.sort(key=lambda deck: deck["updated_at"], reverse=True)
+        return {"decks": decks}
 
     async def _open(self, user: UserContext, deck_id: str) -> Any:
-        record = await self.decks.open(user.user_id, deck_id)
+        record = await self.decks.open(user, deck_id)
         if record is None:
             raise _not_found(deck_id)
         return record
@@ -239,10 +233,10 @@ class DeckTools:
     ) -> dict[str, Any]:
         record = await self._open(user, args.deck_id)
         deck: Deck = record.deck
-        theme = getattr(deck, "theme", None)
+        theme = deck.theme
         return {
             **_deck_fields(record, origin),
-            "theme": getattr(theme, "id", None) if theme is not None else None,
+            "theme": {"id": theme.id, "name": theme.name} if theme is not None else None,
             "slides": [
                 {
                     "number": number,
@@ -273,6 +267,9 @@ class DeckTools:
         if too_long := prompt_problem(args.instruction, "instruction"):
             raise ToolRefusal(too_long)
         record = await self._open(user, args.deck_id)
+        # A viewer may read the deck but not change it: refused before the model runs.
+        if await self.decks.access(user, args.deck_id) == "viewer":
+            raise ToolRefusal(VIEW_ONLY_MESSAGE)
         slides = record.deck.slides
         numbers = list(dict.fromkeys(args.slide_numbers))
         if missing := [n for n in numbers if n > len(slides)]:
@@ -334,7 +331,7 @@ class DeckTools:
             raise ToolRefusal(str(error)) from None
         try:
             record = await self.decks.create(
-                user.user_id,
+                user,
                 imported.title,
                 styles=imported.styles,
                 slides=imported.slides,
@@ -354,6 +351,19 @@ class DeckTools:
 def deck_url(origin: str, deck_id: str) -> str:
     """Where the deck opens in the app ("" origin: a path only)."""
     return f"{origin}/?deck={deck_id}"
+
+
+def _summary(item: Any, origin: str, access: str, owner: str) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "title": item.title,
+        "slide_count": item.slide_count,
+        "version": item.version,
+        "updated_at": item.updated_at.isoformat(),
+        "access": access,
+        "owner": owner,
+        "url": deck_url(origin, item.id),
+    }
 
 
 def _deck_fields(record: Any, origin: str) -> dict[str, Any]:

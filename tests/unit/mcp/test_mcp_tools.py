@@ -31,14 +31,21 @@ from slidegen.mcp.tools import (
     parse_arguments,
 )
 from slidegen.prompt_limit import MAX_PROMPT_CHARS
-from slidegen.service import DeckService, TurnSaved
+from slidegen.service import VIEW_ONLY_MESSAGE, Access, DeckService, TurnSaved
 
 _LOOP_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mcp-tests")
 ADA = {"X-Forwarded-User": "ada@example.com", "X-Forwarded-Email": "ada@example.com"}
 BOB = {"X-Forwarded-User": "bob@example.com", "X-Forwarded-Email": "bob@example.com"}
+CAT = {"X-Forwarded-User": "cat@example.com", "X-Forwarded-Email": "cat@example.com"}
+GROUPS = {"cat@example.com": frozenset({"analysts"})}
 DECK_HTML = "\n".join(
     f'<div class="slide"><h1>Slide {i}</h1><p>Point {i}</p></div>' for i in range(1, 4)
 )
+
+
+def _decks(store: Any) -> DeckService:
+    """The deck service on `store`, with workspace groups from `GROUPS`."""
+    return DeckService(lambda: store, access=Access(lambda u: GROUPS.get(u.email, frozenset())))
 
 
 def _slides() -> Any:
@@ -69,7 +76,7 @@ class ScriptedTurns:
             if self.fail_with:
                 yield Failed(self.fail_with)
                 return
-            record = await self.decks.create(user.user_id, f"About {prompt[:20]}", slides=_slides())
+            record = await self.decks.create(user, f"About {prompt[:20]}", slides=_slides())
             yield TurnSaved(record, "Here is your deck.")
         finally:
             self.closed += 1
@@ -78,7 +85,7 @@ class ScriptedTurns:
         self, user: Any, deck_id: str, slide_ids: Any, instruction: str, **_: Any
     ) -> AsyncIterator[Any]:
         self.calls.append(("edit", {"deck_id": deck_id, "slide_ids": list(slide_ids)}))
-        record = await self.decks.open(user.user_id, deck_id)
+        record = await self.decks.open(user, deck_id)
         assert record is not None
         yield TurnSaved(record, "Edited.")
 
@@ -104,7 +111,7 @@ def production(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def setup(store: Any, production: None) -> tuple[DeckTools, ScriptedTurns, Any]:
-    decks = DeckService(lambda: store)
+    decks = _decks(store)
     turns = ScriptedTurns(decks)
     tools = DeckTools(decks, turns)  # type: ignore[arg-type]
     return tools, turns, build_mcp_endpoint(tools)
@@ -221,7 +228,7 @@ def test_a_stopped_endpoint_answers_503(setup) -> None:
 
 def test_development_refuses_a_rebound_host_name(store: Any, monkeypatch) -> None:
     monkeypatch.setenv("ENVIRONMENT", "development")
-    decks = DeckService(lambda: store)
+    decks = _decks(store)
     endpoint = build_mcp_endpoint(DeckTools(decks, ScriptedTurns(decks)))  # type: ignore[arg-type]
 
     async def post(host: str) -> int:
@@ -259,6 +266,27 @@ def test_list_and_get_show_only_what_the_caller_may_open(setup, store: Any) -> N
     args = {"deck_id": theirs.deck.id, "format": "html"}
     export = _call(endpoint, ADA, lambda s: s.call_tool("export_deck", args))
     assert _error(export).startswith("No deck")
+
+
+def test_decks_shared_with_the_caller_are_listed_and_readable_not_writable(setup, store) -> None:
+    tools, turns, endpoint = setup
+    record = store.create_deck("ada@example.com", "Plan", slides=_slides())
+    deck_id = record.deck.id
+    assert _run(tools.decks.share("ada@example.com", deck_id, "group", "analysts", "viewer")).done
+
+    listed = _data(_call(endpoint, CAT, lambda s: s.call_tool("list_decks", {})))["decks"]
+    assert [(d["id"], d["access"], d["owner"]) for d in listed] == [
+        (deck_id, "viewer", "ada@example.com")
+    ]
+    deck = _data(_call(endpoint, CAT, lambda s: s.call_tool("get_deck", {"deck_id": deck_id})))
+    assert deck["slide_count"] == 3
+    args = {"deck_id": deck_id, "slide_numbers": [1], "instruction": "Shorter"}
+    refused = _call(endpoint, CAT, lambda s: s.call_tool("edit_slides", args))
+    assert _error(refused) == VIEW_ONLY_MESSAGE
+    assert turns.calls == []  # refused before the model was asked
+    own = _data(_call(endpoint, ADA, lambda s: s.call_tool("list_decks", {})))["decks"]
+    assert [(d["id"], d["access"]) for d in own] == [(deck_id, "owner")]
+    assert _call(endpoint, BOB, lambda s: s.call_tool("get_deck", {"deck_id": deck_id})).isError
 
 
 # ----------------------------------------------------------------------------------- turns
