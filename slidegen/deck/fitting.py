@@ -27,6 +27,7 @@ __all__ = [
     "fit_scale",
     "is_scaled_to_fit",
     "scale_slide_to_fit",
+    "shrink_to_fit",
     "slide_fit_scale",
     "unscale_slide",
 ]
@@ -107,6 +108,23 @@ def scale_slide_to_fit(deck: Deck, slide_id: str, scale: float) -> Deck:
     root.set(_SCALE_ATTR, f"{scale:g}")
     root.set(_STYLE_ATTR, original)
     return _rewrite(deck, slide_id, root)
+
+
+def shrink_to_fit(deck: Deck, slide_id: str, needed_width: float, needed_height: float) -> Deck:
+    """The deck with slide `slide_id` scaled so that content measured (as the slide is drawn
+    now, scaled or not) at `needed_width` x `needed_height` px fits; unchanged when it fits.
+
+    `needed_width`/`needed_height` are a `slidegen.export.fit.FitReport`'s. Raises
+    `DeckOperationError` when the slide would drop below `MIN_SCALE`.
+    """
+    try:
+        current = slide_fit_scale(deck.slide(slide_id))
+    except KeyError:
+        raise DeckOperationError(f"slide {slide_id!r} is not in this deck") from None
+    factor = fit_scale(needed_width, needed_height)
+    if factor >= 1.0:
+        return deck
+    return scale_slide_to_fit(deck, slide_id, math.floor(current * factor * 1000) / 1000)
 
 
 def unscale_slide(deck: Deck, slide_id: str) -> Deck:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, TypedDict
 import reflex as rx
 
 from slidegen.deck.model import GENIE_DEFAULT, GENIE_NONE
+from slidegen.genie_spaces import GenieSpaceInfo
 from slidegen.service.data_sources import (
     DataSourceError,
     default_genie_space,
@@ -75,15 +76,15 @@ class DataSourceState(rx.State):
             "label": "No data",
             "description": "Write slides without asking Genie",
         }
+        # the default space is offered once, as "Default: …" (which follows the app's setting)
         listed: list[SpaceOption] = [
             {"value": sid, "label": title, "description": description}
             for sid, title, description in spaces
+            if sid != self._default
         ]
         return [first, none, *listed]
 
     def _relabel(self, choice: str) -> None:
-        from slidegen.genie_spaces import GenieSpaceInfo
-
         known = [GenieSpaceInfo(sid, title) for sid, title in self._titles.items()]
         self.label = genie_space_label(choice, known, self._default or None)
 
@@ -112,6 +113,12 @@ class DataSourceState(rx.State):
             choice = (await DeckView.of(self)).genie_space
             self._relabel(choice)
             self.problem = self._list_problem
+            if choice in self._titles and all(o["value"] != choice for o in self.options):
+                # a deck pinned to the default space by its id: the picker shows that entry
+                self.options = [
+                    *self.options,
+                    {"value": choice, "label": self._titles[choice], "description": ""},
+                ]
             space = self._default if choice == GENIE_DEFAULT else choice
             unknown = bool(space) and space != GENIE_NONE and space not in self._titles
             check = unknown and not self._list_problem
@@ -125,6 +132,16 @@ class DataSourceState(rx.State):
         except DataSourceError as error:
             async with self:
                 self.problem = str(error)
+                if all(o["value"] != space_id for o in self.options):
+                    # the picker shows what the deck names, even a space it cannot use
+                    self.options = [
+                        *self.options,
+                        {
+                            "value": space_id,
+                            "label": f"{space_id} (not available)",
+                            "description": str(error),
+                        },
+                    ]
             return
         async with self:  # readable after all (listed late, or beyond the list's bound)
             self._titles = {**self._titles, info.id: info.title}
@@ -133,10 +150,8 @@ class DataSourceState(rx.State):
                     *self.options,
                     {"value": info.id, "label": info.title, "description": info.description},
                 ]
-            else:
-                self.options = self._options(
-                    [(o["value"], o["label"], o["description"]) for o in self.options[2:]]
-                )
+            else:  # the default is readable: name it by its title
+                self.options = [self._options([])[0], *self.options[1:]]
             self.problem = ""
             self._relabel((await DeckView.of(self)).genie_space)
 

@@ -10,7 +10,12 @@ from pathlib import Path
 import pytest
 
 from slidegen.deck import Deck, parse_deck_html
-from slidegen.deck.fitting import is_scaled_to_fit, scale_slide_to_fit, slide_fit_scale
+from slidegen.deck.fitting import (
+    is_scaled_to_fit,
+    scale_slide_to_fit,
+    shrink_to_fit,
+    slide_fit_scale,
+)
 from slidegen.export.fit import FitReport, FitUnavailable, measure_fit, measure_fit_available
 from tests.support.require import missing
 
@@ -137,6 +142,19 @@ def test_scaled_to_fit_the_table_slide_measures_as_fitting(measured) -> None:
     (again,) = _measure(scaled, [slide])
     assert again.fits, again.problems
     assert again.needed_height <= 720
+
+
+def test_a_slide_shrunk_too_little_is_shrunk_again_from_its_new_measurement(measured) -> None:
+    deck, _ = measured
+    table = deck.slides[0].id
+    partly = scale_slide_to_fit(deck, table, 0.9)
+    (still,) = _measure(partly, [partly.slide(table)])
+    assert not still.fits and still.only_overflow
+    shrunk = shrink_to_fit(partly, table, still.needed_width, still.needed_height)
+    assert slide_fit_scale(shrunk.slide(table)) < 0.9
+    (again,) = _measure(shrunk, [shrunk.slide(table)])
+    assert again.fits, again.problems
+    assert shrink_to_fit(shrunk, table, again.needed_width, again.needed_height) == shrunk
 
 
 def test_no_chromium_is_a_clear_error() -> None:
