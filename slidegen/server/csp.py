@@ -21,7 +21,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from slidegen.server.http import ASGIApp, Message, Receive, Scope, Send, scope_headers
+from slidegen.server.headers import forwarded_host, scope_headers
+from slidegen.server.http import ASGIApp, Message, Receive, Scope, Send
 
 __all__ = [
     "PagePolicy",
@@ -34,8 +35,7 @@ _HOST = re.compile(r"^[A-Za-z0-9.\-]+(?::\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](?::\d{1,
 
 
 def _own_host(headers: Mapping[str, str]) -> str | None:
-    forwarded = headers.get("x-forwarded-host", "").split(",")[0].strip()
-    host = forwarded or headers.get("host", "").strip()
+    host = forwarded_host(headers)
     return host if _HOST.match(host) else None
 
 

@@ -21,6 +21,7 @@ import reflex as rx
 from reflex_base.event.processor.base_state_processor import BaseStateEventProcessor
 
 from slidegen.config import get_settings
+from slidegen.server.headers import reflex_headers
 from slidegen.server.identity import identity_from_headers
 from slidegen.server.logs import log_context
 from slidegen.server.origins import OriginGuard
@@ -30,16 +31,9 @@ __all__ = ["LoggingEventProcessor", "SlidegenApp"]
 log = logging.getLogger("slidegen.events")
 
 
-def _headers(router_data: dict[str, Any] | None) -> dict[str, str]:
-    headers = (router_data or {}).get("headers") or {}
-    raw = headers.get("raw_headers") if isinstance(headers, dict) else None
-    source = raw if isinstance(raw, dict) and raw else headers
-    return {str(k).replace("_", "-").lower(): str(v) for k, v in dict(source).items()}
-
-
 class LoggingEventProcessor(BaseStateEventProcessor):
     async def _execute_event(self, *, entry: Any, registered_handler: Any) -> None:
-        headers = _headers(getattr(entry.ctx, "router_data", None))
+        headers = reflex_headers(getattr(entry.ctx, "router_data", None))
         user = identity_from_headers(headers, get_settings())
         user_id = user.user_id if user else None
         name = entry.event.name

@@ -15,10 +15,11 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from slidegen.config import get_settings
+from slidegen.server.headers import scope_headers
 from slidegen.server.identity import identity_from_headers, request_id_from_headers
 from slidegen.server.logs import log_context
 
-__all__ = ["RequestLogMiddleware", "scope_headers"]
+__all__ = ["RequestLogMiddleware"]
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -27,10 +28,6 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 log = logging.getLogger("slidegen.http")
-
-
-def scope_headers(scope: Scope) -> dict[str, str]:
-    return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
 
 
 class RequestLogMiddleware:

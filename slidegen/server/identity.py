@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Mapping
 
 from slidegen.config import Settings, get_settings
+from slidegen.server.headers import lower_keys
 from slidegen.users import UserContext
 
 __all__ = ["HEADER_NAMES", "UserContext", "identity_from_headers", "request_id_from_headers"]
@@ -30,13 +31,9 @@ HEADER_NAMES = {
 }
 
 
-def _lower(headers: Mapping[str, str]) -> dict[str, str]:
-    return {str(k).lower(): str(v) for k, v in headers.items()}
-
-
 def request_id_from_headers(headers: Mapping[str, str]) -> str:
     """The proxy's `X-Request-Id`, else a fresh one."""
-    value = _lower(headers).get(HEADER_NAMES["request_id"], "").strip()
+    value = lower_keys(headers).get(HEADER_NAMES["request_id"], "").strip()
     return value[:128] if value else uuid.uuid4().hex
 
 
@@ -45,7 +42,7 @@ def identity_from_headers(
 ) -> UserContext | None:
     """The user named by the forwarded headers, the dev fallback, or None (not signed in)."""
     settings = settings or get_settings()
-    h = _lower(headers)
+    h = lower_keys(headers)
     request_id = request_id_from_headers(h)
     user = h.get(HEADER_NAMES["user"], "").strip()
     token = h.get(HEADER_NAMES["access_token"], "").strip() or None

@@ -29,7 +29,8 @@ from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from slidegen.config import Settings, get_settings
-from slidegen.server.http import ASGIApp, Message, Receive, Scope, Send, scope_headers
+from slidegen.server.headers import scope_headers
+from slidegen.server.http import ASGIApp, Message, Receive, Scope, Send
 
 __all__ = ["DEV_FRONTEND_ORIGINS", "OriginGuard", "configured_origins", "origin_allowed"]
 

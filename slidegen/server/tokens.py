@@ -24,7 +24,8 @@ import uuid
 from urllib.parse import parse_qsl, urlencode
 
 from slidegen.config import get_settings
-from slidegen.server.http import ASGIApp, Receive, Scope, Send, scope_headers
+from slidegen.server.headers import scope_headers
+from slidegen.server.http import ASGIApp, Receive, Scope, Send
 from slidegen.server.identity import identity_from_headers
 
 __all__ = ["UserBoundTokens", "user_token"]

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from slidegen.config import get_settings
+from slidegen.server.headers import forwarded_host, reflex_headers
 from slidegen.server.identity import UserContext, identity_from_headers
 
 __all__ = ["asset_base", "connection_headers", "connection_user"]
@@ -21,10 +22,7 @@ __all__ = ["asset_base", "connection_headers", "connection_user"]
 
 def connection_headers(state: Any) -> Mapping[str, str]:
     """The raw (lower-case) headers of the websocket handshake behind `state`."""
-    router = getattr(state, "router", None)
-    headers = getattr(router, "headers", None)
-    raw = getattr(headers, "raw_headers", None)
-    return dict(raw) if raw else {}
+    return reflex_headers(getattr(state, "router", None))
 
 
 def connection_user(state: Any) -> UserContext | None:
@@ -45,7 +43,7 @@ def asset_base(state: Any) -> str:
     headers = connection_headers(state)
     origin = headers.get("origin", "").strip()
     if not _ORIGIN_RE.match(origin):
-        host = headers.get("x-forwarded-host", "") or headers.get("host", "")
+        host = forwarded_host(headers)
         proto = headers.get("x-forwarded-proto", "http")
-        origin = f"{proto}://{host.strip()}" if host else ""
+        origin = f"{proto}://{host}" if host else ""
     return origin if _ORIGIN_RE.match(origin) else ""
