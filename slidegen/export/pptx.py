@@ -45,9 +45,15 @@ from slidegen.export.charts import ChartFailure, SlideCharts, extract_charts
 from slidegen.export.css import StyleSheet
 from slidegen.export.layout import INDENT_PX, Box, layout_slide, text_height
 from slidegen.export.layout_tree import SlideLayout
-from slidegen.export.pptx_charts import PT_PER_PX, add_native_chart, emu
+from slidegen.export.pptx_charts import EMU_PER_PX, PT_PER_PX, add_native_chart, emu
 from slidegen.export.pptx_layout import has_title, write_measured_slide
-from slidegen.export.pptx_theme import apply_pptx_theme, resolve_theme_vars, theme_sheet_css
+from slidegen.export.pptx_theme import (
+    add_logo,
+    apply_pptx_theme,
+    logo_picture,
+    resolve_theme_vars,
+    theme_sheet_css,
+)
 
 __all__ = ["LAYOUT_BROWSER", "LAYOUT_FLOW", "deck_to_pptx", "layout_note"]
 
@@ -82,15 +88,20 @@ def deck_to_pptx(deck: Deck, layouts: Mapping[str, SlideLayout] | None = None) -
     if theme is not None:
         apply_pptx_theme(prs, theme)
     sheet = StyleSheet.parse(theme_sheet_css(theme), resolve_theme_vars(deck.styles, theme))
+    logo = logo_picture(theme)
     measured: list[int] = []
     for number, slide in enumerate(deck.slides, start=1):
         layout = layouts.get(slide.id)
         if layout is None:
             _write_slide(prs, slide, sheet, theme)
+            if logo is not None:
+                add_logo(prs.slides[-1], logo, emu_per_px=EMU_PER_PX)
             continue
         index = _LAYOUT_TITLE_ONLY if has_title(layout) else _LAYOUT_BLANK
         out = prs.slides.add_slide(prs.slide_layouts[index])
         notes = write_measured_slide(out, layout)
+        if logo is not None:
+            add_logo(out, logo, emu_per_px=EMU_PER_PX)
         text = "\n\n".join(part for part in (slide.notes.strip(), *notes) if part)
         if text:
             out.notes_slide.notes_text_frame.text = text

@@ -9,11 +9,15 @@ the theme's background and text colours, text boxes use its fonts, and PowerPoin
 and font pickers offer the deck's theme.
 
 The flow layout (`pptx.py`) reads CSS with `StyleSheet`, which knows no custom properties:
-`resolve_theme_vars` writes each `var(--sg-…)` as the theme's value first.
+`resolve_theme_vars` writes each `var(--sg-…)` as the theme's value first. A theme's logo
+(PNG, JPEG, or WebP as PNG; an SVG logo has no PowerPoint picture) goes in each slide's corner
+as in the slide documents (`add_logo`).
 """
 
 from __future__ import annotations
 
+import base64
+import io
 import re
 
 from lxml import etree
@@ -21,7 +25,7 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 
 from slidegen.deck.themes import Theme, theme_css
 
-__all__ = ["apply_pptx_theme", "resolve_theme_vars", "theme_sheet_css"]
+__all__ = ["add_logo", "apply_pptx_theme", "logo_picture", "resolve_theme_vars", "theme_sheet_css"]
 
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _GENERIC = {"sans-serif", "serif", "monospace", "system-ui", "ui-sans-serif", "ui-serif",
@@ -88,3 +92,37 @@ def resolve_theme_vars(text: str, theme: Theme | None) -> str:
 def theme_sheet_css(theme: Theme | None) -> str:
     """The theme's rules with their variables resolved, for `StyleSheet.parse` ("" for None)."""
     return resolve_theme_vars(theme_css(theme), theme) if theme is not None else ""
+
+
+def logo_picture(theme: Theme | None) -> bytes | None:
+    """The theme's logo as PNG or JPEG bytes for PowerPoint (WebP converted to PNG), or None
+    (no logo, or an SVG, which python-pptx cannot place)."""
+    if theme is None or not theme.logo or theme.logo.startswith("data:image/svg"):
+        return None
+    header, _, payload = theme.logo.partition(",")
+    data = base64.b64decode(payload)
+    if "webp" in header:
+        from PIL import Image
+
+        out = io.BytesIO()
+        Image.open(io.BytesIO(data)).save(out, format="PNG")
+        return out.getvalue()
+    return data
+
+
+def add_logo(slide: object, picture: bytes, *, emu_per_px: int) -> None:
+    """The logo in the slide's bottom-right corner, as every themed slide document shows it
+    (`theme_css`: at most 160x48 px, 28 px from the right, 20 px from the bottom)."""
+    from PIL import Image
+
+    width, height = Image.open(io.BytesIO(picture)).size
+    scale = min(160 / width, 48 / height)
+    w, h = width * scale, height * scale
+    left, top = 1280 - 28 - w, 720 - 20 - h
+    slide.shapes.add_picture(  # type: ignore[attr-defined]
+        io.BytesIO(picture),
+        int(left * emu_per_px),
+        int(top * emu_per_px),
+        int(w * emu_per_px),
+        int(h * emu_per_px),
+    )

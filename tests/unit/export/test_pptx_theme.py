@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import dataclasses
 import io
 
 from lxml import etree
@@ -90,3 +92,37 @@ def test_variables_resolve_with_or_without_a_fallback() -> None:
         f"color: {theme.accent}; border: 1px solid {theme.border}; x: var(--other)"
     )
     assert resolve_theme_vars(text, None) == text
+
+
+def _image_uri(fmt: str) -> str:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (200, 50), (200, 30, 30)).save(out, format=fmt.upper())
+    return f"data:image/{fmt};base64," + base64.b64encode(out.getvalue()).decode()
+
+
+def test_the_logo_is_a_picture_in_every_slides_corner() -> None:
+    from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+    from slidegen.export.pptx_charts import EMU_PER_PX
+
+    for fmt in ("png", "jpeg", "webp"):
+        theme = dataclasses.replace(BUILTIN_THEMES["light"], logo=_image_uri(fmt))
+        deck = set_theme(_deck(None), theme)
+        prs = Presentation(io.BytesIO(deck_to_pptx(deck)))
+        for slide in prs.slides:
+            pictures = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+            assert len(pictures) == 1, fmt
+            logo = pictures[0]
+            # 200x50 scaled into 160x48: 160x40, 28 px from the right, 20 px from the bottom.
+            assert round(logo.width / EMU_PER_PX) == 160 and round(logo.height / EMU_PER_PX) == 40
+            assert round((logo.left + logo.width) / EMU_PER_PX) == 1280 - 28
+            assert round((logo.top + logo.height) / EMU_PER_PX) == 720 - 20
+    svg = dataclasses.replace(
+        BUILTIN_THEMES["light"],
+        logo="data:image/svg+xml;base64,"
+        + base64.b64encode(b'<svg xmlns="http://www.w3.org/2000/svg"/>').decode(),
+    )
+    prs = Presentation(io.BytesIO(deck_to_pptx(set_theme(_deck(None), svg))))
+    assert not [s for s in prs.slides[0].shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
