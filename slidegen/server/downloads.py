@@ -1,8 +1,9 @@
 """Download routes for exports: `GET /api/export/{deck_id}.{fmt}`, fmt in html | pdf | pptx.
 
 Identity comes from the request's forwarded headers only (`identity_from_headers`): 403 without
-one in production, and the deck is loaded with the caller as owner, so another user's deck (or
-a deleted one) is a 404 that reveals nothing. `?print=1` on the HTML export is the PDF path
+one in production, and the deck is loaded through the deck service as the caller (their own
+deck, or one shared with them at any level), so any other deck (or a deleted one) is a 404 that
+reveals nothing. `?print=1` on the HTML export is the PDF path
 when the server has no Chromium (`pdf_available()` false), which still gives vector text at
 1280x720 pages: a script-free page whose only content is a frame of `?print=frame`, the deck
 document with a script that opens the browser's print dialog.
@@ -66,8 +67,7 @@ def _error(status: int, code: str, message: str) -> JSONResponse:
 
 
 async def export_deck(request: Request) -> Response:
-    from slidegen.server.services import get_store
-    from slidegen.store import DeckNotFoundError
+    from slidegen.server.services import deck_service
 
     fmt = request.path_params["fmt"]
     deck_id = request.path_params["deck_id"]
@@ -80,9 +80,9 @@ async def export_deck(request: Request) -> Response:
         )
     if fmt not in MEDIA_TYPES:
         return _error(404, "unknown_format", "Exports are html, pdf or pptx.")
-    try:
-        record = await asyncio.to_thread(get_store().get_deck, user.user_id, deck_id)
-    except DeckNotFoundError:
+    # The service's access rule: the owner, or a grant (any level exports).
+    record = await deck_service().open(user, deck_id)
+    if record is None:
         return _error(404, "deck_not_found", "No such deck.")
     deck = record.deck
     from slidegen.export.pptx_export import pptx_request  # browser-measured PPTX layouts

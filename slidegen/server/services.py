@@ -1,4 +1,6 @@
-"""Process-wide services shared by the Reflex states and the HTTP routes: the deck store.
+"""Process-wide services shared by the Reflex states and the HTTP routes: the deck store, and
+the deck service over it (`deck_service`: every HTTP route reaches decks through it, with the
+same access rule as the UI).
 
 One store (one SQLAlchemy engine and pool) per process, opened on first use; opening it runs the
 schema migrations, which are safe when several workers start together. Tests replace it with
@@ -13,9 +15,10 @@ from typing import TYPE_CHECKING
 from slidegen.config import get_settings
 
 if TYPE_CHECKING:
+    from slidegen.service import DeckService
     from slidegen.store import DeckStore
 
-__all__ = ["get_store", "reset_services", "set_store"]
+__all__ = ["deck_service", "get_store", "reset_services", "set_store"]
 
 _lock = threading.Lock()
 _store: DeckStore | None = None
@@ -48,3 +51,16 @@ def reset_services() -> None:
         dispose = getattr(store, "dispose", None) or getattr(store.engine, "dispose", None)
         if dispose:
             dispose()
+
+
+_service: DeckService | None = None
+
+
+def deck_service() -> DeckService:
+    """The deck operations on the process's store (`get_store`, read at each call)."""
+    global _service
+    if _service is None:
+        from slidegen.service import DeckService
+
+        _service = DeckService(get_store)
+    return _service

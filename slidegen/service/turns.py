@@ -97,7 +97,7 @@ class TurnService:
     ) -> AsyncIterator[TurnEvent]:
         """Write a new deck (`deck_id` None) or rewrite `deck_id` from `prompt`.
         `genie_space_id` None uses the app's default space; "" runs without data."""
-        owner = user.user_id
+        owner = user  # the service checks access with the whole user (e-mail, groups)
         prompt = prompt.strip()
         if not prompt:
             yield Failed("Describe the deck you want: the prompt is empty.")
@@ -139,7 +139,7 @@ class TurnService:
         endpoint: str | None = None,
     ) -> AsyncIterator[TurnEvent]:
         """Revise the slides `slide_ids` of `deck_id` following `instruction`."""
-        owner = user.user_id
+        owner = user
         ids = tuple(dict.fromkeys(slide_ids))
         if problem := edit_input_problem(instruction, ids):
             yield Failed(problem)
@@ -175,7 +175,7 @@ class TurnService:
         events: AsyncIterator[AgentEvent],
     ) -> AsyncIterator[TurnEvent]:
         """Pass the agent's events on; save on `DeckWritten`; note the outcome in the chat."""
-        owner = user.user_id
+        owner = user
         ended = False
         try:
             async with contextlib.aclosing(events):
@@ -219,7 +219,7 @@ class TurnService:
         existing: DeckRecord | None,
         written: DeckWritten,
     ) -> TurnSaved | Failed:
-        owner = user.user_id
+        owner = user
         deck = written.deck
         if existing is None:
             # A new deck is born with its content: one version, no empty deck left on failure.

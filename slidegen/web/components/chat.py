@@ -119,38 +119,52 @@ def chat_panel() -> rx.Component:
             class_name="sg-log",
             id="chat-log",
         ),
-        rx.box(
-            _scope(),
-            rx.form(
-                rx.el.textarea(
-                    id="chat-input",
-                    name="prompt",
-                    rows=3,
-                    placeholder="Ask for a deck, or for changes to the selected "
-                    "slides… (Enter sends, Shift+Enter new line)",
-                ),
-                rx.hstack(
-                    rx.spacer(),
-                    rx.cond(
-                        ChatState.generating,
-                        rx.button(
-                            rx.icon("square", size=14),
-                            "Stop",
-                            type="button",
-                            color_scheme="red",
-                            variant="soft",
-                            on_click=ChatState.stop,
-                            id="chat-stop",
-                        ),
-                        rx.button(rx.icon("send", size=14), "Send", type="submit", id="chat-send"),
-                    ),
-                    padding_top="6px",
-                ),
-                on_submit=ChatState.send,
-                reset_on_submit=True,
+        rx.cond(
+            DeckState.can_edit | (DeckState.deck_id == ""),
+            _composer(),
+            rx.callout(
+                "You can view this deck. Its owner can make you an editor to use the chat.",
+                icon="eye",
+                size="1",
+                id="chat-view-only",
             ),
-            SubmitOnEnter.create(target_id="chat-input"),
-            class_name="sg-composer",
         ),
         class_name="sg-chat",
+    )
+
+
+def _composer() -> rx.Component:
+    """The message box (owner and editors: a viewer's tab shows a note instead)."""
+    return rx.box(
+        _scope(),
+        rx.form(
+            rx.el.textarea(
+                id="chat-input",
+                name="prompt",
+                rows=3,
+                placeholder="Ask for a deck, or for changes to the selected "
+                "slides… (Enter sends, Shift+Enter new line)",
+            ),
+            rx.hstack(
+                rx.spacer(),
+                rx.cond(
+                    ChatState.generating,
+                    rx.button(
+                        rx.icon("square", size=14),
+                        "Stop",
+                        type="button",
+                        color_scheme="red",
+                        variant="soft",
+                        on_click=ChatState.stop,
+                        id="chat-stop",
+                    ),
+                    rx.button(rx.icon("send", size=14), "Send", type="submit", id="chat-send"),
+                ),
+                padding_top="6px",
+            ),
+            on_submit=ChatState.send,
+            reset_on_submit=True,
+        ),
+        SubmitOnEnter.create(target_id="chat-input"),
+        class_name="sg-composer",
     )

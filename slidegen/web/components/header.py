@@ -1,4 +1,7 @@
-"""The top bar: deck switcher, title, undo/redo, history, present, exports, the user."""
+"""The top bar: deck switcher (your decks and those shared with you), title, undo/redo,
+share, history, present, exports, the user. A viewer of a shared deck sees no editing control:
+the title is read-only and undo/redo are not offered (the owner alone renames,
+deletes and shares)."""
 
 from __future__ import annotations
 
@@ -9,9 +12,10 @@ from slidegen.web.components.controls import icon_button
 from slidegen.web.components.import_dialog import import_dialog
 from slidegen.web.components.links import export_url
 from slidegen.web.components.pptx_export import PptxExportInBrowser
+from slidegen.web.components.share_dialog import share_button, share_dialog
 from slidegen.web.states import DeckState, HistoryState, SessionState
 from slidegen.web.states.importing import ImportState
-from slidegen.web.states.session import DeckSummary
+from slidegen.web.states.session import DeckSummary, SharedSummary
 
 __all__ = ["header", "notices"]
 
@@ -45,6 +49,46 @@ def _deck_item(d: rx.Var[DeckSummary]) -> rx.Component:
     )
 
 
+def _shared_item(d: rx.Var[SharedSummary]) -> rx.Component:
+    return rx.menu.item(
+        rx.hstack(
+            rx.cond(d["id"] == DeckState.deck_id, rx.icon("check", size=14), rx.box(width="14px")),
+            rx.vstack(
+                rx.text(
+                    d["title"],
+                    max_width="min(300px, 55vw)",
+                    white_space="nowrap",
+                    overflow="hidden",
+                    text_overflow="ellipsis",
+                    title=d["title"],
+                    class_name="sg-deck-item-title",
+                ),
+                rx.text(
+                    d["owner"],
+                    " · ",
+                    d["level"],
+                    size="1",
+                    color_scheme="gray",
+                    class_name="sg-shared-owner",
+                ),
+                spacing="0",
+                flex="1",
+                min_width="0",
+            ),
+            rx.text(
+                d["updated"], size="1", color_scheme="gray", flex_shrink="0", white_space="nowrap"
+            ),
+            width="100%",
+            min_width="0",
+            align="center",
+        ),
+        on_select=SessionState.open_deck(d["id"]),
+        height="auto",
+        padding_y="4px",
+        class_name="sg-shared-item",
+    )
+
+
 def deck_switcher() -> rx.Component:
     return rx.menu.root(
         rx.menu.trigger(
@@ -71,16 +115,33 @@ def deck_switcher() -> rx.Component:
                 "Duplicate this deck",
                 on_select=SessionState.duplicate_deck(DeckState.deck_id),
             ),
-            rx.menu.item(
-                rx.icon("trash-2", size=14),
-                "Delete this deck",
-                color="red",
-                on_select=SessionState.delete_deck(DeckState.deck_id),
-                id="deck-delete",
+            rx.cond(
+                DeckState.is_owner,
+                rx.menu.item(
+                    rx.icon("trash-2", size=14),
+                    "Delete this deck",
+                    color="red",
+                    on_select=SessionState.delete_deck(DeckState.deck_id),
+                    id="deck-delete",
+                ),
             ),
             rx.menu.separator(),
             rx.text("Your decks", size="1", color_scheme="gray", padding="4px 12px"),
             rx.foreach(SessionState.decks, _deck_item),
+            rx.cond(
+                SessionState.shared.length() > 0,
+                rx.fragment(
+                    rx.menu.separator(),
+                    rx.text(
+                        "Shared with me",
+                        size="1",
+                        color_scheme="gray",
+                        padding="4px 12px",
+                        id="deck-shared-heading",
+                    ),
+                    rx.foreach(SessionState.shared, _shared_item),
+                ),
+            ),
             min_width="360px",
         ),
     )
@@ -93,6 +154,8 @@ def _title() -> rx.Component:
         id="deck-title",
         aria_label="Deck title",
         on_blur=DeckState.rename_to,
+        read_only=~DeckState.is_owner,
+        title=rx.cond(DeckState.is_owner, "", "Only the deck's owner can rename it"),
         style={
             "font-size": "16px",
             "font-weight": "600",
@@ -171,27 +234,38 @@ def header() -> rx.Component:
             white_space="nowrap",
             id="slide-count",
         ),
+        rx.cond(
+            DeckState.access == "viewer",
+            rx.badge("View only", color_scheme="gray", id="view-only"),
+        ),
         rx.spacer(),
-        icon_button(
-            "undo-2",
-            "Undo",
-            DeckState.undo,
-            tip="Undo (Ctrl+Z)",
-            icon_size=16,
-            variant="soft",
-            id="undo",
-            disabled=~DeckState.can_undo,
+        rx.cond(
+            DeckState.can_edit,
+            rx.fragment(
+                icon_button(
+                    "undo-2",
+                    "Undo",
+                    DeckState.undo,
+                    tip="Undo (Ctrl+Z)",
+                    icon_size=16,
+                    variant="soft",
+                    id="undo",
+                    disabled=~DeckState.can_undo,
+                ),
+                icon_button(
+                    "redo-2",
+                    "Redo",
+                    DeckState.redo,
+                    tip="Redo (Shift+Ctrl+Z)",
+                    icon_size=16,
+                    variant="soft",
+                    id="redo",
+                    disabled=~DeckState.can_redo,
+                ),
+            ),
         ),
-        icon_button(
-            "redo-2",
-            "Redo",
-            DeckState.redo,
-            tip="Redo (Shift+Ctrl+Z)",
-            icon_size=16,
-            variant="soft",
-            id="redo",
-            disabled=~DeckState.can_redo,
-        ),
+        share_button(),
+        share_dialog(),
         rx.button(
             rx.icon("history", size=15),
             "History",

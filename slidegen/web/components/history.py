@@ -29,12 +29,15 @@ def _row(v: rx.Var[VersionRow]) -> rx.Component:
             rx.cond(
                 current,
                 rx.badge("current", color_scheme="green"),
-                rx.button(
-                    "Restore",
-                    size="1",
-                    variant="outline",
-                    on_click=HistoryState.restore(v["version"]),
-                    class_name="sg-restore",
+                rx.cond(
+                    DeckState.can_edit,  # the history is read-only for a viewer
+                    rx.button(
+                        "Restore",
+                        size="1",
+                        variant="outline",
+                        on_click=HistoryState.restore(v["version"]),
+                        class_name="sg-restore",
+                    ),
                 ),
             ),
             padding_top="4px",
@@ -79,10 +82,13 @@ def history_drawer() -> rx.Component:
                                 size="2",
                             ),
                             rx.spacer(),
-                            rx.button(
-                                "Restore this version",
-                                size="1",
-                                on_click=HistoryState.restore(HistoryState.preview_version),
+                            rx.cond(
+                                DeckState.can_edit,
+                                rx.button(
+                                    "Restore this version",
+                                    size="1",
+                                    on_click=HistoryState.restore(HistoryState.preview_version),
+                                ),
                             ),
                             rx.button(
                                 "Close",

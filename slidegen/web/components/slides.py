@@ -139,7 +139,7 @@ def thumbnail(slide_id: rx.Var[str], index: rx.Var[int]) -> rx.Component:
         _lazy_frame(entry, title, slide_id),
         _scaled_marker(entry, label=False),
         key=slide_id,
-        draggable=~DeckState.busy,
+        draggable=~DeckState.busy & DeckState.can_edit,
         tab_index=0,
         role="button",
         title=title,
@@ -162,37 +162,43 @@ def slide_card(slide_id: rx.Var[str], index: rx.Var[int]) -> rx.Component:
             rx.text(index + 1, weight="bold", size="2", color_scheme="gray"),
             rx.text(title, size="2", truncate=True, flex="1", class_name="sg-title"),
             _scaled_marker(entry, label=True),
-            rx.hstack(
-                _icon_button(
-                    "arrow-up", "Move up", DeckState.nudge(slide_id, -1), disabled=index == 0
+            rx.cond(
+                DeckState.can_edit,  # a viewer of a shared deck gets no editing control
+                rx.hstack(
+                    _icon_button(
+                        "arrow-up", "Move up", DeckState.nudge(slide_id, -1), disabled=index == 0
+                    ),
+                    _icon_button(
+                        "arrow-down",
+                        "Move down",
+                        DeckState.nudge(slide_id, 1),
+                        disabled=index == DeckState.slide_count - 1,
+                    ),
+                    _icon_button(
+                        "code", "Edit HTML", EditorState.start(slide_id), class_name="sg-edit"
+                    ),
+                    _icon_button(
+                        "copy",
+                        "Duplicate",
+                        DeckState.duplicate(slide_id),
+                        class_name="sg-duplicate",
+                    ),
+                    _icon_button(
+                        "trash-2",
+                        "Delete",
+                        DeckState.delete(slide_id),
+                        color_scheme="red",
+                        class_name="sg-delete",
+                    ),
+                    spacing="1",
+                    class_name="sg-actions",
                 ),
-                _icon_button(
-                    "arrow-down",
-                    "Move down",
-                    DeckState.nudge(slide_id, 1),
-                    disabled=index == DeckState.slide_count - 1,
-                ),
-                _icon_button(
-                    "code", "Edit HTML", EditorState.start(slide_id), class_name="sg-edit"
-                ),
-                _icon_button(
-                    "copy", "Duplicate", DeckState.duplicate(slide_id), class_name="sg-duplicate"
-                ),
-                _icon_button(
-                    "trash-2",
-                    "Delete",
-                    DeckState.delete(slide_id),
-                    color_scheme="red",
-                    class_name="sg-delete",
-                ),
-                spacing="1",
-                class_name="sg-actions",
             ),
             class_name="sg-card-bar",
         ),
         _lazy_frame(entry, title, slide_id),
         key=slide_id,
-        draggable=~DeckState.busy,
+        draggable=~DeckState.busy & DeckState.can_edit,
         tab_index=0,
         class_name=_list_item_class(slide_id, "sg-card"),
         custom_attrs={"data-slide-id": slide_id, "data-index": index},
@@ -210,6 +216,7 @@ def notes_bar(rows: int = 2) -> rx.Component:
             rows=rows,
             id="notes-input",
             aria_label="Speaker notes",
+            read_only=~DeckState.can_edit,
             on_blur=lambda value: DeckState.save_notes(DeckState.stage_id, value),
             class_name="sg-notes",
         ),

@@ -146,7 +146,7 @@ def stage_toolbar(entry: rx.Var[Any]) -> rx.Component:
             id="stage-title",
         ),
         rx.cond(
-            ~DeckState.overview,
+            ~DeckState.overview & DeckState.can_edit,
             rx.hstack(
                 # The keyboard and pointer alternative to dragging a thumbnail.
                 _stage_button(

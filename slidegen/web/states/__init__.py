@@ -12,6 +12,7 @@ from slidegen.web.states.history import HistoryState
 from slidegen.web.states.importing import ImportState
 from slidegen.web.states.present import PresentState
 from slidegen.web.states.session import SessionState
+from slidegen.web.states.sharing import ShareState
 
 USER_STATES = (
     SessionState,
@@ -22,6 +23,7 @@ USER_STATES = (
     HistoryState,
     PresentState,
     ImportState,
+    ShareState,
 )
 
 __all__ = [
@@ -34,4 +36,5 @@ __all__ = [
     "ImportState",
     "PresentState",
     "SessionState",
+    "ShareState",
 ]

@@ -36,7 +36,7 @@ from slidegen.config import get_settings
 from slidegen.deck.model import MAX_SLIDES_PER_DECK
 from slidegen.prompt_limit import prompt_problem
 from slidegen.server.ratelimit import turn_limiter
-from slidegen.service import TurnSaved
+from slidegen.service import VIEW_ONLY_MESSAGE, TurnSaved
 from slidegen.web.auth import asset_base, connection_user
 from slidegen.web.states.common import deck_service, turn_service, user_message
 from slidegen.web.states.deck import DeckView, when_deck_switches
@@ -85,6 +85,7 @@ class ChatMessage(TypedDict):
     role: str  # "user" | "assistant" | "error" | "info"
     text: str
     queries: list[QueryView]
+    author: str  # who asked (a user's message; several people may chat about a shared deck)
 
 
 def _query_view(result: Any) -> QueryView:
@@ -100,8 +101,10 @@ def _query_view(result: Any) -> QueryView:
     }
 
 
-def _message(role: str, text: str, queries: list[QueryView] | None = None) -> ChatMessage:
-    return {"role": role, "text": text, "queries": queries or []}
+def _message(
+    role: str, text: str, queries: list[QueryView] | None = None, author: str = ""
+) -> ChatMessage:
+    return {"role": role, "text": text, "queries": queries or [], "author": author}
 
 
 class ChatState(rx.State):
@@ -142,7 +145,7 @@ class ChatState(rx.State):
             self.messages = []
             return
         try:
-            items = await deck_service().chat_history(user.user_id, deck.deck_id)
+            items = await deck_service().chat_history(user, deck.deck_id)
         except Exception as error:  # history is a convenience: never block the editor on it
             log.warning("chat history unavailable: %s", type(error).__name__)
             items = []
@@ -150,6 +153,7 @@ class ChatState(rx.State):
             _message(
                 "error" if getattr(m, "role", "") == "error" else str(m.role),
                 str(getattr(m, "content", "") or ""),
+                author=str((getattr(m, "meta", None) or {}).get("author", "")),
             )
             for m in items
             if getattr(m, "role", "") in ("user", "assistant", "error")
@@ -168,16 +172,19 @@ class ChatState(rx.State):
         deck = await self.get_state(DeckState)
         if user is None or not deck.deck_id:
             return None
+        if not deck.can_edit:  # a viewer: the service would refuse the turn's writes too
+            self.messages = [*self.messages, _message("error", VIEW_ONLY_MESSAGE)]
+            return None
         if too_long := prompt_problem(prompt, "message"):
             self.messages = [*self.messages, _message("error", too_long)]
             return None
         refused = await turn_limiter().acquire(user.user_id)
         if refused is not None:
-            self.messages = [*self.messages, _message("user", prompt)]
+            self.messages = [*self.messages, _message("user", prompt, author=user.email)]
             self.messages = [*self.messages, _message("error", refused.message())]
             return None
         selected = [s for s in deck.order if s in deck.selected]
-        new = [_message("user", prompt)]
+        new = [_message("user", prompt, author=user.email)]
         if selected:
             self.scope = f"Editing only {deck.selection_label}"
             new.append(_message("info", f"{self.scope}; the other slides stay as they are."))

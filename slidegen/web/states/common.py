@@ -12,9 +12,10 @@ from typing import Any
 from slidegen.server.services import get_store
 from slidegen.service import DeckService, TurnService, run_blocking
 from slidegen.service.decks import error_text
+from slidegen.users import UserContext
 from slidegen.web.auth import connection_user
 
-__all__ = ["blocking", "deck_service", "owner_of", "turn_service", "user_message"]
+__all__ = ["blocking", "deck_service", "owner_of", "turn_service", "user_message", "user_of"]
 
 blocking = run_blocking
 user_message = error_text
@@ -31,6 +32,12 @@ def deck_service() -> DeckService:
 def turn_service() -> TurnService:
     """Generation and edit turns, saved through `deck_service()`."""
     return _TURNS
+
+
+def user_of(state: Any) -> UserContext | None:
+    """The signed-in user of the connection behind `state` (what the deck service checks
+    access with: their id, e-mail, groups through the forwarded token), or None."""
+    return connection_user(state)
 
 
 def owner_of(state: Any) -> str | None:

@@ -14,7 +14,10 @@ often each part changes:
 Each is assigned only when its value really changed (`_assign`), because Reflex resends any
 assigned var even when equal.
 
-Every action goes through `slidegen.service.DeckService` with the connection's user as owner:
+Every action goes through `slidegen.service.DeckService` with the connection's user (whose
+access, owner / editor / viewer, the service checks and `access` shows; a viewer's tab offers no
+editing and its edits are refused server-side anyway); a tab follows its deck live
+(`slidegen.web.live`: another tab's save shows at once, a revoked deck is left). Each action
 it applies a pure operation from `slidegen.deck` to the stored head and saves a new version with
 `base_version` = the version this tab shows. Its `Outcome` is shown in one place (`_settle`): a
 conflict shows the newer version and says the change was not applied; a missing deck is left.
@@ -33,9 +36,11 @@ from typing import Any
 
 import reflex as rx
 
-from slidegen.service import CONFLICT_MESSAGE, Outcome, Status, Unchanged
+from slidegen.service import CONFLICT_MESSAGE, VIEW_ONLY_MESSAGE, Outcome, Status, Unchanged
+from slidegen.service.live import ACCESS, SAVED, DeckNotice
+from slidegen.web import live
 from slidegen.web.auth import asset_base
-from slidegen.web.states.common import deck_service, owner_of
+from slidegen.web.states.common import deck_service, user_of
 from slidegen.web.view import SHARDS, SlideEntry, deck_view, place_entries
 
 __all__ = [
@@ -97,10 +102,22 @@ class DeckState(rx.State):
     overview: bool = False
     _anchor: str = ""
     _styles: str = ""
+    # What this tab's user may do with the open deck: "owner", "editor", "viewer" ("": none).
+    access: str = ""
     # Where the deck's data comes from (`Deck.genie_space`: "default", "none" or a space id).
     genie_space: str = "default"
 
     # ----------------------------------------------------------------- derived values
+    @rx.var
+    def can_edit(self) -> bool:
+        """Editing controls show only for the owner and editors."""
+        return self.access in ("owner", "editor")
+
+    @rx.var
+    def is_owner(self) -> bool:
+        """Rename, delete and share show only for the owner."""
+        return self.access == "owner"
+
     @rx.var
     def slide_count(self) -> int:
         return len(self.order)
@@ -189,22 +206,29 @@ class DeckState(rx.State):
             ("focused", ""),
             ("can_undo", False),
             ("can_redo", False),
+            ("access", ""),
             ("genie_space", "default"),
             *((shard_name(i), {}) for i in range(SHARDS)),
         ):
             self._assign(name, empty)
+        live.unwatch(self.router.session.client_token)
 
     def _say(self, message: str, *, error: bool = False) -> None:
         self.notice = message
         self.notice_error = error
 
     async def _open(self, deck_id: str) -> bool:
-        """Load `deck_id` of the connection's user; False (view cleared) if it is not theirs."""
-        owner = owner_of(self)
-        record = await deck_service().open(owner, deck_id) if owner else None
-        if record is None:
+        """Load `deck_id` as the connection's user; False (view cleared) if it is not theirs
+        or shared with them."""
+        user = user_of(self)
+        service = deck_service()
+        record = await service.open(user, deck_id) if user and deck_id else None
+        level = await service.access(user, deck_id) if record is not None else None
+        if record is None or level is None:
             self._clear()
             return False
+        self._assign("access", level.value)
+        live.watch(self.router.session.client_token, record.deck.id)
         switched = record.deck.id != self.deck_id
         if switched:
             self._assign("selected", [])
@@ -298,15 +322,22 @@ class DeckState(rx.State):
         self._assign("focused", "")
 
     # ----------------------------------------------------------------- changes
+    def _view_only(self) -> bool:
+        """True (and the notice says so) when this tab's user may not change the deck."""
+        if self.deck_id and not self.can_edit:
+            self._say(VIEW_ONLY_MESSAGE, error=True)
+            return True
+        return False
+
     async def _change(self, op: Callable[[Any], Any], kind: str, summary: str) -> bool:
         """Apply `op` (Deck -> Deck) to the stored deck and save it as a new version."""
-        owner = owner_of(self)
-        if owner is None or not self.deck_id:
+        user = user_of(self)
+        if user is None or not self.deck_id or self._view_only():
             return False
         if self.busy:
             self._say(BUSY_MESSAGE)
             return False
-        outcome = await deck_service().apply(owner, self.deck_id, self.version, op, kind, summary)
+        outcome = await deck_service().apply(user, self.deck_id, self.version, op, kind, summary)
         return self._settle(outcome)
 
     @rx.event
@@ -429,24 +460,24 @@ class DeckState(rx.State):
     @rx.event
     async def rename(self, form: dict[str, Any]) -> None:
         title = " ".join(str(form.get("title", "")).split())
-        owner = owner_of(self)
-        if owner is None or not self.deck_id or not title or title == self.title:
+        user = user_of(self)
+        if user is None or not self.deck_id or not title or title == self.title:
             return
         if self.busy:
             self._say(BUSY_MESSAGE)
             return
-        if self._settle(await deck_service().rename(owner, self.deck_id, self.version, title)):
+        if self._settle(await deck_service().rename(user, self.deck_id, self.version, title)):
             for listener in _list_listeners:
                 await listener(self)
 
     # ----------------------------------------------------------------- undo / redo
     async def _step(self, forward: bool) -> None:
-        owner = owner_of(self)
-        if owner is None or not self.deck_id or self.busy:
+        user = user_of(self)
+        if user is None or not self.deck_id or self.busy or self._view_only():
             return
         service = deck_service()
         step = service.redo if forward else service.undo
-        self._settle(await step(owner, self.deck_id, self.version))
+        self._settle(await step(user, self.deck_id, self.version))
 
     @rx.event
     async def undo(self) -> None:
@@ -511,6 +542,20 @@ class DeckView:
         """Show the stored head of the open deck (the store is the truth)."""
         await self.state._open(self.state.deck_id)
 
+    @property
+    def can_edit(self) -> bool:
+        """Whether this tab's user may change the open deck (owner or editor)."""
+        return self.state.access in ("owner", "editor")
+
+    async def recheck_access(self, message: str) -> None:
+        """Who may reach the open deck changed: show it as this user may now see it, or leave
+        it with `message` (the deck lists refresh either way)."""
+        deck_id = self.state.deck_id
+        if deck_id and not await self.state._open(deck_id):
+            self.state._say(message, error=True)
+        for listener in _list_listeners:
+            await listener(self.state)
+
     def show(self, record: Any) -> None:
         self.state._show(record)
 
@@ -547,3 +592,18 @@ class DeckView:
         """The turn ended (saved or not): editing is allowed again and the stored deck shown."""
         self.state.busy = False
         await self.reload()
+
+
+async def _follow_notice(state: DeckState, notice: DeckNotice) -> None:
+    """Another tab or user changed the deck this tab shows (see `slidegen.web.live`)."""
+    if state.deck_id != notice.deck_id:
+        live.unwatch(state.router.session.client_token)
+        return
+    view = DeckView(state)
+    if notice.kind == SAVED and not state.busy and state.version < notice.version:
+        await view.reload()
+    elif notice.kind == ACCESS:
+        await view.recheck_access(live.REVOKED_MESSAGE)
+
+
+live.follow(DeckState, _follow_notice)

@@ -15,7 +15,7 @@ from typing import Any
 import reflex as rx
 
 from slidegen.web.auth import asset_base
-from slidegen.web.states.common import blocking, deck_service, owner_of, user_message
+from slidegen.web.states.common import blocking, deck_service, user_message, user_of
 from slidegen.web.states.deck import DeckView
 
 __all__ = ["EditorState"]
@@ -37,11 +37,11 @@ class EditorState(rx.State):
         from slidegen.web.source_format import indented_source
         from slidegen.web.view import slide_document
 
-        owner = owner_of(self)
+        user = user_of(self)
         deck = await DeckView.of(self)
-        if owner is None or not deck.number_of(slide_id):
+        if user is None or not deck.number_of(slide_id):
             return
-        record = await deck_service().open(owner, deck.deck_id)
+        record = await deck_service().open(user, deck.deck_id)
         if record is None or slide_id not in record.deck.slide_ids:
             return
         slide = record.deck.slide(slide_id)
@@ -75,10 +75,10 @@ class EditorState(rx.State):
         slide = await self._validate(html)
         if slide is None:
             return
-        owner = owner_of(self)
-        if owner is None:
+        user = user_of(self)
+        if user is None:
             return
-        record = await deck_service().open(owner, (await DeckView.of(self)).deck_id)
+        record = await deck_service().open(user, (await DeckView.of(self)).deck_id)
         if record is None:
             return
         self.preview = slide_document(record.deck, slide, asset_base(self))

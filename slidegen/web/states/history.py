@@ -12,7 +12,7 @@ import reflex as rx
 
 from slidegen.service import MISSING_MESSAGE, Status
 from slidegen.web.auth import asset_base
-from slidegen.web.states.common import deck_service, owner_of, user_message
+from slidegen.web.states.common import deck_service, user_message, user_of
 from slidegen.web.states.deck import DeckView
 from slidegen.web.view import format_time, slide_document
 
@@ -63,11 +63,9 @@ class HistoryState(rx.State):
             await self.toggle()
 
     async def _refresh(self) -> None:
-        owner = owner_of(self)
+        user = user_of(self)
         deck = await DeckView.of(self)
-        items = (
-            await deck_service().history(owner, deck.deck_id) if owner and deck.deck_id else None
-        )
+        items = await deck_service().history(user, deck.deck_id) if user and deck.deck_id else None
         self.versions = sorted((_row(i) for i in items or ()), key=lambda r: -r["version"])
 
     def _close_preview(self) -> None:
@@ -76,12 +74,12 @@ class HistoryState(rx.State):
 
     @rx.event
     async def preview(self, version: int) -> None:
-        owner = owner_of(self)
+        user = user_of(self)
         deck = await DeckView.of(self)
-        if owner is None or not deck.deck_id:
+        if user is None or not deck.deck_id:
             return
         try:
-            record = await deck_service().open(owner, deck.deck_id, version=int(version))
+            record = await deck_service().open(user, deck.deck_id, version=int(version))
         except ValueError as error:
             self.error = user_message(error)
             return
@@ -100,11 +98,11 @@ class HistoryState(rx.State):
 
     @rx.event
     async def restore(self, version: int) -> None:
-        owner = owner_of(self)
+        user = user_of(self)
         deck = await DeckView.of(self)
-        if owner is None or not deck.deck_id or deck.state.busy:
+        if user is None or not deck.deck_id or deck.state.busy:
             return
-        outcome = await deck_service().restore(owner, deck.deck_id, int(version), deck.version)
+        outcome = await deck_service().restore(user, deck.deck_id, int(version), deck.version)
         if outcome.status is Status.CONFLICT:
             deck.settle(outcome)
             await self._refresh()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import reflex as rx
 
 from slidegen.web.auth import asset_base
-from slidegen.web.states.common import deck_service, owner_of
+from slidegen.web.states.common import deck_service, user_of
 from slidegen.web.view import slide_document
 
 __all__ = ["PresentState"]
@@ -35,9 +35,9 @@ class PresentState(rx.State):
     async def on_load(self) -> None:
         # The route is /present/<deck>; the path is the one source that needs no route-arg var.
         deck_id = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
-        owner = owner_of(self)
+        user = user_of(self)
         self.missing = False
-        record = await deck_service().open(owner, deck_id) if owner and deck_id else None
+        record = await deck_service().open(user, deck_id) if user and deck_id else None
         if record is None:
             self._empty(missing=True)
             return

@@ -3,7 +3,9 @@
 `on_load` (the main page's load event, also run after every reconnect) takes the user from the
 websocket connection's headers, lists that user's decks from the store and opens one: the deck
 named in the URL (`?deck=`), else the one this tab had open, else the most recent, else a new
-one. So a reload, a second tab or a restarted process shows the same deck.
+one. So a reload, a second tab or a restarted process shows the same deck. Decks others share
+with the user are listed apart ("Shared with me", with the owner and the level) and open the
+same way; a deck named in the URL opens if the user may see it.
 """
 
 from __future__ import annotations
@@ -14,11 +16,11 @@ from typing import Any, TypedDict
 import reflex as rx
 
 from slidegen.web.auth import connection_user
-from slidegen.web.states.common import blocking, deck_service, owner_of, user_message
+from slidegen.web.states.common import blocking, deck_service, owner_of, user_message, user_of
 from slidegen.web.states.deck import DeckView, when_deck_list_changes
 from slidegen.web.view import format_time
 
-__all__ = ["DeckSummary", "SessionState", "show_created_deck"]
+__all__ = ["DeckSummary", "SessionState", "SharedSummary", "show_created_deck"]
 
 log = logging.getLogger("slidegen.web.session")
 
@@ -30,6 +32,23 @@ class DeckSummary(TypedDict):
     title: str
     updated: str
     slides: int
+
+
+class SharedSummary(TypedDict):
+    id: str
+    title: str
+    updated: str
+    slides: int
+    owner: str
+    level: str
+
+
+def _shared(item: Any) -> SharedSummary:
+    return {
+        **_summary(item.summary),
+        "owner": str(item.owner_name),
+        "level": str(item.level.value),
+    }
 
 
 def _summary(item: Any) -> DeckSummary:
@@ -47,6 +66,7 @@ class SessionState(rx.State):
     user_name: str = ""
     user_email: str = ""
     decks: list[DeckSummary] = []
+    shared: list[SharedSummary] = []
     storage_notice: str = ""
     pdf_available: bool = False
     # The last deleted deck, offered back by "Undo delete" until another deck action.
@@ -80,6 +100,8 @@ class SessionState(rx.State):
         self.error = ""
         wanted = self.router.url.query_parameters.get("deck", "") or deck.deck_id
         ids = [d["id"] for d in self.decks]
+        if wanted and wanted not in ids and await deck.open(wanted):
+            return  # a deck shared with this user (the service checked)
         if wanted not in ids:
             wanted = ids[0] if ids else ""
         if not wanted:
@@ -88,13 +110,16 @@ class SessionState(rx.State):
         await deck.open(wanted)
 
     async def _refresh_decks(self) -> None:
-        owner = owner_of(self)
-        if owner is None:
-            self.decks = []
+        user = user_of(self)
+        if user is None:
+            self.decks, self.shared = [], []
             return
-        summaries = [_summary(i) for i in await deck_service().list_decks(owner)]
+        summaries = [_summary(i) for i in await deck_service().list_decks(user)]
         if summaries != self.decks:
             self.decks = summaries
+        shared = [_shared(i) for i in await deck_service().shared_decks(user)]
+        if shared != self.shared:
+            self.shared = shared
 
     async def _create(self, title: str) -> None:
         owner = owner_of(self)
@@ -127,7 +152,7 @@ class SessionState(rx.State):
         owner = owner_of(self)
         if owner is None or await self._busy():
             return
-        record = await deck_service().duplicate_deck(owner, deck_id)
+        record = await deck_service().duplicate_deck(user_of(self) or owner, deck_id)
         if record is not None:
             await show_created_deck(self, record.deck.id)
 
