@@ -92,3 +92,14 @@ def test_bad_logo_and_bad_form_are_refused_with_a_message(store) -> None:
     tab.run(themes.save({**themes.form, "custom_font": "x'); background:url(y"}))
     assert "font" in themes.error
     assert deck.version == version and not store.list_user_themes("vic")
+
+
+def test_a_theme_picked_for_a_new_empty_deck_is_what_it_is_generated_with(store) -> None:
+    tab = Tab({"x-forwarded-user": "wes"})  # a first visit: a new, empty deck
+    deck, themes = _open(tab)
+    assert deck.order == [] and deck.version == 1
+    tab.run(themes.open_dialog())
+    tab.run(themes.pick("databricks"))
+    assert deck.version == 2 and deck.theme_id == "databricks"
+    stored = store.get_deck("wes", deck.deck_id).deck
+    assert stored.theme == BUILTIN_THEMES["databricks"] and stored.slides == ()
