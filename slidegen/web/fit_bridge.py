@@ -2,10 +2,12 @@
 
 The Databricks Apps container has no Chromium, but the tab that shows the deck is a browser.
 `measure_in_browser(state, deck, slides)` (awaited by a running turn, e.g. ChatState's
-background task, while it does *not* hold the state lock) puts a request — an id and each
-slide's fit document (`slidegen.export.fit.fit_document`) — in `FitBridgeState.request`. The
-page's `FitMeasurer` hook measures the documents in invisible sandboxed frames and answers with
-the `measured` event, which resolves the turn's future. Each answer is checked like any
+background task, while it does *not* hold the state lock) adds a request — an id and each
+slide's fit document (`slidegen.export.fit.fit_document`) — to `FitBridgeState.requests`. The
+page's `FitMeasurer` hook measures every new request's documents in invisible sandboxed frames
+and answers each with the `measured` event, which resolves that call's future; several calls
+may wait at once (`browser_fit_check(state, deck)` gives the per-slide check a turn awaits for
+slides written in parallel). Each answer is checked like any
 browser input (`parse_fit_report`); a document that did not answer becomes an unmeasured
 report.
 
@@ -20,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import reflex as rx
@@ -36,7 +38,7 @@ from slidegen.export.fit import (
 )
 from slidegen.web.auth import asset_base
 
-__all__ = ["DEFAULT_TIMEOUT_S", "FitBridgeState", "measure_in_browser"]
+__all__ = ["DEFAULT_TIMEOUT_S", "FitBridgeState", "browser_fit_check", "measure_in_browser"]
 
 log = logging.getLogger("slidegen.web.fit_bridge")
 
@@ -46,8 +48,9 @@ _WAITING: dict[str, tuple[str, asyncio.Future[list[Any]]]] = {}
 
 
 class FitBridgeState(rx.State):
-    # The measurement the page's hook should run now: {"id": str, "docs": [str, ...]} or {}.
-    request: dict[str, Any] = {}
+    # Measurements the page's hook should run: [{"id": str, "docs": [str, ...]}, ...], one per
+    # waiting call (several slides of a turn are checked at once).
+    requests: list[dict[str, Any]] = []
 
     @rx.event
     def measured(self, request_id: str, reports: list[Any]) -> None:
@@ -59,6 +62,21 @@ class FitBridgeState(rx.State):
         if token != self.router.session.client_token or future.done():
             return
         future.set_result(list(reports) if isinstance(reports, list) else [])
+
+
+def browser_fit_check(
+    state: rx.State, deck: Deck, *, timeout_s: float = DEFAULT_TIMEOUT_S, fallback: bool = True
+) -> Callable[[Slide], Awaitable[FitReport | None]]:
+    """`check(slide)`: one slide measured by the tab's browser, rendered with `deck`'s CSS
+    (`measure_in_browser`; None when unmeasured). Safe to await for several slides at once."""
+
+    async def check(slide: Slide) -> FitReport | None:
+        reports = await measure_in_browser(
+            state, deck, [slide], timeout_s=timeout_s, fallback=fallback
+        )
+        return reports[0] if reports else None
+
+    return check
 
 
 def _reports(raw: list[Any], count: int) -> list[FitReport]:
@@ -104,17 +122,16 @@ async def measure_in_browser(
         bridge = await state.get_state(FitBridgeState)
         docs = [fit_document(deck, slide, asset_base=base) for slide in slides]
         _WAITING[request_id] = (token, future)
-        bridge.request = {"id": request_id, "docs": docs}
+        bridge.requests = [*bridge.requests, {"id": request_id, "docs": docs}]
     try:
         raw = await asyncio.wait_for(future, timeout_s)
     except TimeoutError:
         raw = None
     finally:
         _WAITING.pop(request_id, None)
-        async with state:
+        async with state:  # the documents are not kept in the tab's state
             bridge = await state.get_state(FitBridgeState)
-            if bridge.request.get("id") == request_id:
-                bridge.request = {}  # the documents are not kept in the tab's state
+            bridge.requests = [r for r in bridge.requests if r.get("id") != request_id]
     if raw is not None:
         return _reports(raw, len(slides))
     if not fallback:

@@ -107,7 +107,7 @@ def chat_panel() -> rx.Component:
     return rx.box(
         space_picker(),
         # a running turn asks this tab's browser to check its slides fit (`fit_bridge`)
-        FitMeasurer.create(request=FitBridgeState.request, on_measured=FitBridgeState.measured),
+        FitMeasurer.create(requests=FitBridgeState.requests, on_measured=FitBridgeState.measured),
         rx.box(
             # column-reverse keeps the newest message in view as the log grows.
             rx.box(

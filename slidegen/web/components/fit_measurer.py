@@ -1,6 +1,6 @@
 """`FitMeasurer`: the hook that lets a running turn have this browser measure slides for fit.
 
-When `FitBridgeState.request` changes to a new request ({id, docs}), the hook measures each
+For each new request in `FitBridgeState.requests` ({id, docs}), the hook measures each
 document in an invisible sandboxed frame (`fit_measure.js`, compiled into the app's bundle: the
 page's CSP allows no `eval`, so `rx.call_script` cannot be used) and calls `on_measured(id,
 reports)` with the raw reports (null for a document that did not answer).
@@ -27,25 +27,28 @@ def _id_and_reports(request_id: Var, reports: Var) -> tuple[Var[str], Var[list[A
 
 
 class FitMeasurer(HookFragment):
-    request: Var[dict[str, Any]] = field(
-        default=Var.create({}), doc="{id, docs}", is_javascript_property=False
+    requests: Var[list[dict[str, Any]]] = field(
+        default=Var.create([]), doc="[{id, docs}, ...]", is_javascript_property=False
     )
     on_measured: rx.EventHandler[_id_and_reports] = field(doc="(request id, raw reports)")
 
     def add_hooks(self) -> list[str | Var[Any]]:
-        request = str(self.request)
+        requests = f"({self.requests} || [])"
+        # Each request is measured once (ids remembered for the page's life), all of them at once;
+        # an answer to a request the server gave up on is ignored there.
         code = f"""
 useEffect(() => {{
 {_SCRIPT}
 }}, []);
 useEffect(() => {{
-  const req = {request};
-  if (!req || !req.id || !Array.isArray(req.docs)) return;
   const send = {self._trigger("on_measured")};
-  let stale = false;
-  window.sgMeasureFit(req.docs).then(
-    (reports) => {{ if (!stale) send(req.id, reports); }},
-    () => {{ if (!stale) send(req.id, req.docs.map(() => null)); }});
-  return () => {{ stale = true; }};
-}}, [({request})?.id]);"""
-        return [Var(code, _var_data=VarData.merge(self.request._get_all_var_data()))]
+  const started = window.sgFitStarted = window.sgFitStarted || new Set();
+  {requests}.forEach((req) => {{
+    if (!req || !req.id || !Array.isArray(req.docs) || started.has(req.id)) return;
+    started.add(req.id);
+    window.sgMeasureFit(req.docs).then(
+      (reports) => send(req.id, reports),
+      () => send(req.id, req.docs.map(() => null)));
+  }});
+}}, [{requests}.map((r) => r && r.id).join(",")]);"""
+        return [Var(code, _var_data=VarData.merge(self.requests._get_all_var_data()))]

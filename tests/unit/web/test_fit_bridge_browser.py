@@ -14,7 +14,7 @@ import pytest
 from slidegen.deck import Deck, parse_deck_html
 from slidegen.export.fit import fit_document, measure_fit_available, parse_fit_report
 from slidegen.web import fit_bridge
-from slidegen.web.fit_bridge import FitBridgeState, measure_in_browser
+from slidegen.web.fit_bridge import FitBridgeState, browser_fit_check, measure_in_browser
 from tests.support.require import missing
 
 SCRIPT = (Path(fit_bridge.__file__).parent / "components" / "fit_measure.js").read_text(
@@ -65,7 +65,7 @@ class _Tab:
         self.router = SimpleNamespace(
             session=SimpleNamespace(client_token="tab-1"), headers=SimpleNamespace()
         )
-        self.bridge = SimpleNamespace(request={}, router=self.router)
+        self.bridge = SimpleNamespace(requests=[], router=self.router)
         self.entered = 0
 
     async def __aenter__(self) -> _Tab:
@@ -80,39 +80,47 @@ class _Tab:
         return self.bridge
 
 
-def _answer(tab: _Tab, reports: list[Any], token: str = "tab-1") -> None:
-    bridge = SimpleNamespace(
-        request=tab.bridge.request,
-        router=SimpleNamespace(session=SimpleNamespace(client_token=token)),
-    )
-    FitBridgeState.measured.fn(bridge, tab.bridge.request["id"], reports)
+def _answer(tab: _Tab, index: int, reports: list[Any], token: str = "tab-1") -> None:
+    bridge = SimpleNamespace(router=SimpleNamespace(session=SimpleNamespace(client_token=token)))
+    FitBridgeState.measured.fn(bridge, tab.bridge.requests[index]["id"], reports)
 
 
-def test_the_tab_answer_becomes_reports_and_the_request_is_cleared() -> None:
+def test_the_tab_answers_become_reports_and_the_requests_are_cleared() -> None:
     deck = _deck()
     ok = {"v": 1, "extent": [40, 40, 300, 200], "items": []}
+    low = {
+        "v": 1,
+        "extent": [40, 40, 300, 760],
+        "items": [{"kind": "beyond", "name": "the list", "edge": "bottom", "px": 40}],
+    }
 
-    async def run() -> list[Any] | None:
+    async def run() -> tuple[list[Any], list[Any]]:
         tab = _Tab()
-        task = asyncio.ensure_future(measure_in_browser(tab, deck, deck.slides, timeout_s=5))
-        while not tab.bridge.request:
+        both = asyncio.ensure_future(measure_in_browser(tab, deck, deck.slides, timeout_s=5))
+        check = browser_fit_check(tab, deck, timeout_s=5)
+        one = asyncio.ensure_future(check(deck.slides[1]))  # waits at the same time
+        while len(tab.bridge.requests) < 2:
             await asyncio.sleep(0.01)
-        assert len(tab.bridge.request["docs"]) == 2
-        assert "window.__sgFit" in tab.bridge.request["docs"][0]
-        _answer(tab, [ok], token="another-tab")  # another tab's answer is ignored
-        assert not task.done()
-        _answer(tab, [ok, None])
-        reports = await task
-        assert tab.bridge.request == {}  # the documents are not kept in the tab's state
-        return reports
+        assert [len(r["docs"]) for r in tab.bridge.requests] == [2, 1]
+        assert "window.__sgFit" in tab.bridge.requests[0]["docs"][0]
+        _answer(tab, 0, [ok], token="another-tab")  # another tab's answer is ignored
+        await asyncio.sleep(0.05)
+        assert not both.done()
+        _answer(tab, 1, [low])  # answers come in any order
+        _answer(tab, 0, [ok, None])
+        first = await both
+        second = await one
+        assert tab.bridge.requests == []  # the documents are not kept in the tab's state
+        return first, [second]
 
-    first, second = asyncio.run(run())
-    assert first.fits and first.measured_by == "browser"
-    assert not second.measured and "the browser did not answer" in second.problems[0]
+    (fits, unanswered), (long,) = asyncio.run(run())
+    assert fits.fits and fits.measured_by == "browser"
+    assert not unanswered.measured and "the browser did not answer" in unanswered.problems[0]
+    assert long.problems == ("The list ends 40 px below the slide",)
 
 
 def test_no_answer_in_time_is_unmeasured_without_a_fallback() -> None:
     deck = _deck()
     tab = _Tab()
     result = asyncio.run(measure_in_browser(tab, deck, deck.slides, timeout_s=0.05, fallback=False))
-    assert result is None and tab.bridge.request == {} and not fit_bridge._WAITING
+    assert result is None and tab.bridge.requests == [] and not fit_bridge._WAITING
