@@ -64,7 +64,7 @@ class DeployContext:
     deployment_id: str | None = None
     url: str | None = None
     confirm: Callable[[str], None] = field(default=lambda question: None)
-    extra: dict[str, Any] = field(default_factory=dict)  # for steps added later
+    extra: dict[str, Any] = field(default_factory=dict)  # what a step leaves for later ones
 
     @property
     def w(self) -> WorkspaceClient:

@@ -1,10 +1,11 @@
 """`slidegen deploy` as an ordered list of named steps over one `DeployContext`.
 
-    build → auth → plan → upload → app → deploy → permissions → verify
+    build → auth → plan → database → upload → app → schema → deploy → permissions → verify
 
-Each step is a plain function of the context; `DEPLOY_STEPS` is the sequence. A later feature
-(e.g. the Lakebase database) adds its step by inserting into a copy of the list and passing it
-to `run_deploy(steps=...)`; no step needs to know about the others beyond the context fields.
+Each step is a plain function of the context; `DEPLOY_STEPS` is the sequence (`database` and
+`schema` do nothing without a `database` section). A caller that needs another step (a test
+that prepares a database platform) inserts it into a copy of the list and passes that to
+`run_deploy(steps=...)`; no step knows about the others beyond the context fields.
 
 The plan is computed from reads only. With `dry_run` every step after `plan` reports what it
 would do and returns before any write, so a dry run sends no write request at all. A package
