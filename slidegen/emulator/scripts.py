@@ -24,6 +24,7 @@ and each endpoint is paced and capped like a real one (`endpoints`):
     model.pace(tokens_per_s=60, ttft_s=0.8)                      # every endpoint
     model.pace("ep", max_concurrent=2, retry_after_s=1)          # 429 beyond two calls
     model.stats("ep").peak_concurrent, .rejected, .calls         # what the endpoint served
+    sample_deck(10, 900, overflowing={3}).script(model)          # a deck of known size (B9, B10)
 
 A call takes the first reply queued for its kind and slide, then for its kind, then from
 `replies`; when all are empty the `default` responder answers, else the demo model (`demo_model`
