@@ -103,6 +103,16 @@ class Settings(BaseSettings):
     # A whole generation or edit (all model turns and tool calls) ends by this deadline.
     agent_timeout_s: float = Field(default=600.0, alias="AGENT_TIMEOUT_S", gt=0)
     agent_max_tool_calls: int = Field(default=4, alias="AGENT_MAX_TOOL_CALLS", ge=0, le=20)
+    # "outline": plan the deck, ask Genie, then write each slide by its own call in parallel;
+    # "single": the whole deck in one model answer (for endpoints that serve one stream).
+    generation_mode: Literal["outline", "single"] = Field(
+        default="outline", alias="GENERATION_MODE"
+    )
+    # Slide calls of one generation that run at once (lowered for the run on a 429).
+    slide_concurrency: int = Field(default=4, alias="SLIDE_CONCURRENCY", ge=1, le=16)
+    # "auto": written slides are measured (in the user's browser, else the server's Chromium
+    # when installed) and one that does not fit is rewritten once, then scaled; "off": not.
+    auto_fit: Literal["auto", "off"] = Field(default="auto", alias="AUTO_FIT")
 
     # Security (slidegen/server/origins.py, ratelimit.py, export/pdf.py; see SECURITY.md).
     # Origins besides the app's own that may call it with the user's credentials, comma

@@ -18,6 +18,7 @@ from databricks.sdk import WorkspaceClient
 from slidegen.agent.events import AgentEvent
 from slidegen.agent.generation import generate_deck
 from slidegen.agent.model import app_workspace_client
+from slidegen.agent.outline_first import generate_outline_first
 from slidegen.agent.requests import EditRequest, GenerateRequest
 from slidegen.agent.runs import RunFrame, event_stream
 from slidegen.agent.slide_edit import edit_slides
@@ -48,8 +49,12 @@ class Agent:
         return self._workspace
 
     def generate(self, request: GenerateRequest) -> AsyncIterator[AgentEvent]:
-        """Write a deck (see `requests.GenerateRequest`)."""
-        return event_stream(lambda emit: generate_deck(self._frame, request, emit))
+        """Write a deck (see `requests.GenerateRequest`): outline first and slides in parallel,
+        or the whole deck in one answer when GENERATION_MODE is "single"."""
+        job = (
+            generate_outline_first if self.settings.generation_mode == "outline" else generate_deck
+        )
+        return event_stream(lambda emit: job(self._frame, request, emit))
 
     def edit(self, request: EditRequest) -> AsyncIterator[AgentEvent]:
         """Revise chosen slides (see `requests.EditRequest`)."""

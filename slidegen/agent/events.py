@@ -17,6 +17,8 @@ __all__ = [
     "DeckWritten",
     "Failed",
     "Retrying",
+    "SlideNotWritten",
+    "SlidePlanned",
     "SlideReady",
     "TextDelta",
     "ToolCallStarted",
@@ -62,6 +64,26 @@ class SlideReady:
 
     index: int
     slide: Slide
+
+
+@dataclass(frozen=True)
+class SlidePlanned:
+    """An outline entry is complete: `slide` (a placeholder with its title, or a slide kept
+    from the deck being revised) stands at `index` until `SlideReady` with the same id
+    replaces it."""
+
+    index: int
+    slide: Slide
+
+
+@dataclass(frozen=True)
+class SlideNotWritten:
+    """The slide at `index` failed twice; `slide` is its placeholder marked failed (saved
+    with the deck so it can be regenerated) and `reason` says why."""
+
+    index: int
+    slide: Slide
+    reason: str
 
 
 @dataclass(frozen=True)

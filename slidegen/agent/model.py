@@ -72,9 +72,14 @@ def user_workspace_client(app: WorkspaceClient, token: str, settings: Settings) 
 
 
 def chat_model(
-    settings: Settings, workspace: WorkspaceClient, endpoint: str | None = None
+    settings: Settings,
+    workspace: WorkspaceClient,
+    endpoint: str | None = None,
+    *,
+    max_retries: int | None = None,
 ) -> ChatDatabricks:
-    """`ChatDatabricks` on `endpoint` (default: the configured serving endpoint)."""
+    """`ChatDatabricks` on `endpoint` (default: the configured serving endpoint).
+    `max_retries` 0 hands every 429 to the caller (the slide calls pace themselves)."""
     name = (endpoint or settings.serving_endpoint).strip()
     if not name:
         raise AgentConfigError("No serving endpoint is configured; set SERVING_ENDPOINT.")
@@ -82,6 +87,6 @@ def chat_model(
         model=name,
         workspace_client=workspace,
         timeout=settings.llm_timeout_s,
-        max_retries=settings.llm_max_retries,
+        max_retries=settings.llm_max_retries if max_retries is None else max_retries,
         temperature=0.2,
     )

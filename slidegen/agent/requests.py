@@ -8,9 +8,12 @@ space to query and the Genie conversation to continue), and the finished deck co
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
-from slidegen.deck import Deck
+from slidegen.deck import Deck, Slide
+from slidegen.deck.themes import Theme
 from slidegen.users import UserContext
 
 __all__ = ["EditRequest", "GenerateRequest"]
@@ -23,7 +26,10 @@ class GenerateRequest:
     `deck` is the deck being revised (its slides are shown to the model and its id, title and
     styles carried over), or None for a new deck, which gets `deck_id` (a fresh id when None).
     `genie_space_id` None or "" runs without the data tool; `genie_conversation_id` continues
-    an earlier conversation in that space."""
+    an earlier conversation in that space. `theme` is the look slides are written for (the
+    deck's own when None, else the default theme). `fit_check` measures a written slide in a
+    browser (None: slides are not measured); `fit_scale` scales one that still does not fit
+    (given the slide and its report)."""
 
     user: UserContext
     prompt: str
@@ -32,6 +38,9 @@ class GenerateRequest:
     genie_space_id: str | None = None
     genie_conversation_id: str | None = None
     endpoint: str | None = None
+    theme: Theme | None = None
+    fit_check: Callable[[Slide], Awaitable[Any]] | None = None
+    fit_scale: Callable[[Slide, Any], Slide | None] | None = None
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from databricks.sdk import WorkspaceClient
@@ -51,6 +51,7 @@ class Written:
     deck: Deck
     message: str
     summary: str
+    meta: dict[str, Any] = field(default_factory=dict)
 
 
 async def event_stream(work: Callable[[Emit], Awaitable[None]]) -> AsyncIterator[AgentEvent]:
@@ -144,7 +145,7 @@ class RunFrame:
                     written.message,
                     written.summary,
                     trace.trace_id,
-                    genie_meta(session),
+                    {**genie_meta(session), **written.meta},
                 )
             )
 
@@ -161,16 +162,23 @@ class RunFrame:
             log.warning("agent run failed: %s", detail, exc_info=error)
         return f"{detail} The deck is unchanged."
 
+    def workspace(self) -> WorkspaceClient:
+        """The app's workspace client."""
+        return self._workspace()
+
+    def genie_client(self, user: UserContext, workspace: WorkspaceClient) -> WorkspaceClient:
+        """Genie as the user when the proxy forwarded their token (they see their own data),
+        else as the app."""
+        if user.access_token:
+            return user_workspace_client(workspace, user.access_token, self.settings)
+        return workspace
+
     def _genie_session(self, spec: RunSpec, workspace: WorkspaceClient) -> GenieSession | None:
         space_id = (spec.space_id or "").strip()
         if not space_id:
             return None
         settings = self.settings
-        client = (
-            user_workspace_client(workspace, spec.user.access_token, settings)
-            if spec.user.access_token
-            else workspace
-        )
+        client = self.genie_client(spec.user, workspace)
         return GenieSession(
             client,
             space_id,

@@ -22,7 +22,7 @@ from slidegen.service.decks import (
     Unchanged,
 )
 from slidegen.service.threads import STORE_THREADS, run_blocking
-from slidegen.service.turns import TurnSaved, TurnService
+from slidegen.service.turns import TurnSaved, TurnService, TurnStarted
 
 __all__ = [
     "CONFLICT_MESSAGE",
@@ -37,6 +37,7 @@ __all__ = [
     "Status",
     "TurnSaved",
     "TurnService",
+    "TurnStarted",
     "Unchanged",
     "User",
     "run_blocking",

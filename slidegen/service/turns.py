@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,16 +37,37 @@ from slidegen.agent import (
     edit_request_problem,
     remembered_conversation,
 )
+from slidegen.agent.slide_writer import FitCheck
 from slidegen.config import Settings, get_settings
+from slidegen.deck import Deck, DeckOperationError, Slide
+from slidegen.deck.fitting import (
+    MIN_SCALE,
+    is_scaled_to_fit,
+    scale_slide_to_fit,
+    slide_fit_scale,
+)
+from slidegen.deck.model import GENIE_DEFAULT, GENIE_NONE
+from slidegen.deck.themes import DEFAULT_THEME_ID, Theme, builtin_theme
 from slidegen.demo_workspace import current_demo
+from slidegen.export.fit import FitReport, FitUnavailable, measure_fit, measure_fit_available
 from slidegen.prompt_limit import prompt_problem
 from slidegen.service.decks import MISSING_MESSAGE, DeckService, Status
 from slidegen.store import ChangeKind, DeckRecord
 from slidegen.users import UserContext
 
-__all__ = ["CHANGED_MEANWHILE", "TurnEvent", "TurnSaved", "TurnService", "default_space"]
+__all__ = [
+    "CHANGED_MEANWHILE",
+    "TurnEvent",
+    "TurnSaved",
+    "TurnService",
+    "TurnStarted",
+    "default_space",
+    "scaled_to_fit",
+]
 
 log = logging.getLogger(__name__)
+
+FIT_MARGIN = 0.9  # of the measured scale, so content is not drawn exactly at the edge
 
 CHANGED_MEANWHILE = "The deck was changed elsewhere while this ran; nothing was saved. Try again."
 
@@ -60,7 +82,36 @@ class TurnSaved:
     meta: dict[str, Any] = field(default_factory=dict)
 
 
-TurnEvent = AgentEvent | TurnSaved
+@dataclass(frozen=True)
+class TurnStarted:
+    """A generation is under way with this theme (what its slide previews are drawn with)."""
+
+    theme: Theme | None
+
+
+TurnEvent = TurnStarted | AgentEvent | TurnSaved
+
+
+def scaled_to_fit(slide: Slide, report: FitReport) -> Slide | None:
+    """`slide` scaled into its box as `report` measured it (marked on its card; a slide already
+    scaled is scaled again from its original), or None when
+    scaling cannot fix it (nothing reaches past the box, or it would need to shrink too far).
+
+    Text spilling out of its own box often comes with content past the slide (a flex column
+    squeezes the heading above a tall table); drawn in the larger box scaling gives, it fits."""
+    beyond = any(issue.kind in ("beyond", "outside") for issue in report.issues)
+    # Already scaled and still squeezed: a little smaller again gives the items their room.
+    beyond = beyond or (is_scaled_to_fit(slide) and bool(report.issues))
+    # A little room to spare: content measured exactly at the edge of the larger box still
+    # squeezes flex items (a heading) by a few pixels.
+    scale = math.floor(slide_fit_scale(slide) * report.scale * FIT_MARGIN * 1000) / 1000
+    if not beyond or not MIN_SCALE <= scale < 1.0:
+        return None
+    holder = Deck(id="d_fitscale", owner="fit", title="Fit", slides=(slide,))
+    try:
+        return scale_slide_to_fit(holder, slide.id, scale).slide(slide.id)
+    except DeckOperationError:
+        return None
 
 
 def default_space(settings: Settings) -> str | None:
@@ -94,9 +145,15 @@ class TurnService:
         deck_id: str | None = None,
         genie_space_id: str | None = None,
         endpoint: str | None = None,
+        theme: Theme | None = None,
+        fit_check: FitCheck | None = None,
     ) -> AsyncIterator[TurnEvent]:
         """Write a new deck (`deck_id` None) or rewrite `deck_id` from `prompt`.
-        `genie_space_id` None uses the app's default space; "" runs without data."""
+
+        `genie_space_id` None uses the deck's chosen space (the app's default for a new deck);
+        "" runs without data. `theme` None keeps the deck's (the default theme for a new deck).
+        `fit_check` measures written slides (the UI passes the user's browser); None uses the
+        server's Chromium when AUTO_FIT is on and it is installed."""
         owner = user  # the service checks access with the whole user (e-mail, groups)
         prompt = prompt.strip()
         if not prompt:
@@ -106,15 +163,20 @@ class TurnService:
             yield Failed(too_long)
             return
         existing: DeckRecord | None = None
-        space = self._space(genie_space_id)
         conversation = None
         if deck_id:
             existing = await self.decks.open(owner, deck_id)
             if existing is None:
                 yield Failed(f"Deck {deck_id} was not found.")
                 return
-            await self.decks.add_chat(owner, deck_id, "user", prompt)
-            conversation = await self._conversation(owner, deck_id, space)
+        space = self._space(genie_space_id, existing.deck if existing else None)
+        if existing is not None:
+            await self.decks.add_chat(owner, existing.deck.id, "user", prompt)
+            conversation = await self._conversation(owner, existing.deck.id, space)
+        look = (
+            theme or (existing.deck.theme if existing else None) or builtin_theme(DEFAULT_THEME_ID)
+        )
+        check = fit_check or self._server_fit_check(existing.deck if existing else None, look)
         request = GenerateRequest(
             user,
             prompt,
@@ -122,7 +184,11 @@ class TurnService:
             genie_space_id=space,
             genie_conversation_id=conversation,
             endpoint=endpoint,
+            theme=look,
+            fit_check=check,
+            fit_scale=scaled_to_fit if check is not None else None,
         )
+        yield TurnStarted(look if self._settings().generation_mode == "outline" else None)
         events = self._agent().generate(request)
         async for event in self._drive(user, "generate", prompt, existing, events):
             yield event
@@ -231,6 +297,7 @@ class TurnService:
                     slides=deck.slides,
                     actor=user.email,
                     deck_id=deck.id,
+                    theme=deck.theme,
                 )
             except ValueError as error:
                 return Failed(f"The deck could not be saved: {error}. Nothing was saved.")
@@ -276,10 +343,38 @@ class TurnService:
         except Exception:  # the run's outcome must still reach the user
             log.exception("could not store the chat message for deck %s", deck_id)
 
-    def _space(self, genie_space_id: str | None) -> str | None:
+    def _space(self, genie_space_id: str | None, deck: Deck | None) -> str | None:
+        """The Genie space a turn asks: the caller's, else the deck's choice, else the app's."""
         if genie_space_id is None:
+            chosen = deck.genie_space if deck is not None else GENIE_DEFAULT
+            if chosen == GENIE_NONE:
+                return None
+            if chosen != GENIE_DEFAULT:
+                return chosen
             return default_space(self._settings())
         return genie_space_id.strip() or None
+
+    def _server_fit_check(self, deck: Deck | None, theme: Theme) -> FitCheck | None:
+        """Measure slides with the server's Chromium (when AUTO_FIT is on and it is here)."""
+        if self._settings().auto_fit != "auto" or not measure_fit_available():
+            return None
+        context = Deck(
+            id=deck.id if deck else "d_fitcheck",
+            owner=deck.owner if deck else "fit",
+            title=deck.title if deck else "Fit check",
+            styles=deck.styles if deck else "",
+            theme=theme,
+        )
+
+        async def check(slide: Slide) -> FitReport | None:
+            try:
+                (report,) = await measure_fit([slide], context)
+            except FitUnavailable as why:
+                log.info("slides not measured: %s", why)
+                return None
+            return report if report.measured else None
+
+        return check
 
     async def _conversation(self, owner: str, deck_id: str, space: str | None) -> str | None:
         if not space:

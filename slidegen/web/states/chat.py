@@ -36,7 +36,7 @@ from slidegen.config import get_settings
 from slidegen.deck.model import MAX_SLIDES_PER_DECK
 from slidegen.prompt_limit import prompt_problem
 from slidegen.server.ratelimit import turn_limiter
-from slidegen.service import VIEW_ONLY_MESSAGE, TurnSaved
+from slidegen.service import VIEW_ONLY_MESSAGE, TurnSaved, TurnStarted
 from slidegen.web.auth import asset_base, connection_user
 from slidegen.web.states.common import deck_service, turn_service, user_message
 from slidegen.web.states.deck import DeckView, when_deck_switches
@@ -292,6 +292,8 @@ class ChatState(rx.State):
             else turns.generate(user, prompt, deck_id=deck_id)
         )
         streamed: list[str] = []
+        written = 0
+        look: Any = None  # the theme the turn's slides are written for (None: the deck's)
         raw, shown = "", ""  # the out-of-slide text so far, and its prose as on screen
         lease = get_settings().turn_lease_s
         budget = get_settings().turn_max_push_bytes  # bytes this turn may still push
@@ -311,10 +313,14 @@ class ChatState(rx.State):
                         continue
                     shown = prose
                     budget -= len(shown.encode()) + _UPDATE_BYTES
-                elif isinstance(event, agent.SlideReady):
-                    if not selected and len(streamed) >= MAX_SLIDES_PER_DECK:
+                elif isinstance(event, TurnStarted):
+                    look = event.theme
+                    continue
+                elif isinstance(event, agent.SlidePlanned | agent.SlideReady):
+                    new_entry = not selected and event.slide.id not in streamed
+                    if new_entry and len(streamed) >= MAX_SLIDES_PER_DECK:
                         return _message("error", TOO_MANY_SLIDES)
-                    budget -= _UPDATE_BYTES + _ID_BYTES * (0 if selected else len(streamed))
+                    budget -= _UPDATE_BYTES + _ID_BYTES * (len(streamed) if new_entry else 0)
                 if budget < 0:
                     return _message("error", TOO_LARGE)
                 async with self:
@@ -337,16 +343,22 @@ class ChatState(rx.State):
                             self.status = "Writing slides…"
                     elif isinstance(event, agent.Retrying):
                         self.status = "The answer was unusable; asking the model once more…"
-                    elif isinstance(event, agent.SlideReady):
+                    elif isinstance(event, agent.SlidePlanned):
+                        deck_state = await DeckView.of(self)
+                        budget -= self._show_slide(deck_state, event, False, streamed, origin, look)
+                        self.status = f"Planned {len(streamed)} slides…"
+                    elif isinstance(event, agent.SlideReady | agent.SlideNotWritten):
                         deck_state = await DeckView.of(self)
                         budget -= self._show_slide(
-                            deck_state, event, bool(selected), streamed, origin
+                            deck_state, event, bool(selected), streamed, origin, look
                         )
-                        self.status = (
-                            f"Rewrote {len(streamed)} of {len(selected)} slides…"
-                            if selected
-                            else f"Wrote slide {len(streamed)}…"
-                        )
+                        written += 1
+                        if selected:
+                            self.status = f"Rewrote {written} of {len(selected)} slides…"
+                        elif isinstance(event, agent.SlideNotWritten):
+                            self.status = f"Slide {event.index + 1} could not be written…"
+                        else:
+                            self.status = f"Wrote slide {event.index + 1} ({written} done)…"
                     elif isinstance(event, TurnSaved):
                         return _message("assistant", event.message or "Done.", self.queries)
                     elif isinstance(event, agent.Failed):
@@ -356,16 +368,23 @@ class ChatState(rx.State):
         )
 
     def _show_slide(
-        self, deck: Any, event: Any, editing: bool, streamed: list[str], origin: str
+        self,
+        deck: Any,
+        event: Any,
+        editing: bool,
+        streamed: list[str],
+        origin: str,
+        theme: Any = None,
     ) -> int:
-        """Put one just-written slide on screen (a preview: the agent saves at the end).
-
-        Returns the size of the document sent to the tab."""
+        """Put one slide on screen: a placeholder, a just-written slide, or its rewrite (a
+        preview: the turn saves at the end). Returns the size of the document sent to the tab."""
         slide = event.slide
-        doc = slide_document(_DeckShim(deck), slide, origin)
-        if editing:
-            # An edit keeps the replaced slide's id: the new look takes its place.
-            streamed.append(slide.id)
+        doc = slide_document(_DeckShim(deck, theme), slide, origin)
+        if editing or slide.id in streamed:
+            # An edit keeps the replaced slide's id, and a written slide its placeholder's:
+            # the new look takes its place.
+            if editing:
+                streamed.append(slide.id)
             deck.replace_slide(slide.id, doc, slide.title)
             return len(doc.encode())
         if not streamed:
@@ -380,10 +399,11 @@ class ChatState(rx.State):
 class _DeckShim:
     """The deck fields a slide document needs, while the new deck is not saved yet."""
 
-    def __init__(self, deck_state: Any) -> None:
+    def __init__(self, deck_state: Any, theme: Any = None) -> None:
         self.id = deck_state.deck_id
         self.owner = ""
         self.styles = deck_state.styles
+        self.theme = theme if theme is not None else deck_state.theme
 
 
 @when_deck_switches

@@ -63,6 +63,9 @@ def settings(tmp_path: Path, emulator: EmulatorServer) -> Settings:
         genie_timeout_s=2.0,
         genie_poll_max_s=0.05,
         agent_timeout_s=20.0,
+        # These tests pin the one-answer path; test_outline_first.py the outline-first one.
+        generation_mode="single",
+        auto_fit="off",
     )
 
 

@@ -1,0 +1,304 @@
+"""Writing a deck outline first, then every slide by its own model call, in parallel.
+
+1. **Outline.** One short model call plans the deck (`outline.py`); each entry appears at once
+   as a placeholder slide with its title (`SlidePlanned`).
+2. **Data.** The outline's data questions go to Genie, in parallel where independent
+   (`facts.py`), so every slide is written from the same facts.
+3. **Slides.** Each slide is written by its own call (`slide_writer.py`) with at most
+   `SLIDE_CONCURRENCY` at once; all share the theme, the outline and the data, so the deck reads
+   as one. Each replaces its placeholder as soon as it is written (`SlideReady`). A slide that
+   fails twice stays a placeholder marked failed (`SlideNotWritten`) and the deck is still
+   written with the others; the chat says which.
+4. A follow-up on a deck with slides plans against the current deck: entries that keep a slide
+   (`{"keep": N}`) keep it as it is, so only new or changed slides are written.
+
+Stop cancels the run's task, which cancels every slide call and Genie poll; nothing is saved
+(the service saves the one version when `DeckWritten` arrives).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import logging
+
+from langchain_core.messages import AIMessageChunk, BaseMessage, HumanMessage, SystemMessage
+
+from slidegen.agent import prompts
+from slidegen.agent.converse import AgentFailure, Conversation
+from slidegen.agent.events import Failed, SlideNotWritten, SlidePlanned, SlideReady
+from slidegen.agent.facts import Fact, gather_facts
+from slidegen.agent.genie import GenieSession
+from slidegen.agent.genie_memory import genie_meta
+from slidegen.agent.model import chat_model
+from slidegen.agent.outline import (
+    Outline,
+    OutlineEntry,
+    OutlineError,
+    OutlineReader,
+    outline_request,
+    outline_system_prompt,
+)
+from slidegen.agent.pacing import CallLimit
+from slidegen.agent.prompting import DEFAULT_SLIDES
+from slidegen.agent.requests import GenerateRequest
+from slidegen.agent.runs import Emit, RunFrame, RunSpec, Written
+from slidegen.agent.slide_writer import SlideFailed, SlideJob, SlideWriter, WrittenSlide
+from slidegen.deck import (
+    SLIDE_HEIGHT,
+    SLIDE_WIDTH,
+    Deck,
+    DeckOperationError,
+    Slide,
+    new_deck_id,
+    new_slide_id,
+    normalise_title,
+    parse_single_slide,
+    set_slides,
+)
+from slidegen.deck.placeholders import FAILED, placeholder_slide
+from slidegen.deck.themes import DEFAULT_THEME_ID, Theme, builtin_theme, theme_prompt
+from slidegen.prompt_limit import prompt_problem
+
+__all__ = ["generate_outline_first"]
+
+log = logging.getLogger(__name__)
+
+MAX_OUTLINE_CHARS = 200_000
+
+
+async def generate_outline_first(frame: RunFrame, request: GenerateRequest, emit: Emit) -> None:
+    """Write the deck `request` asks for; emits placeholders, Genie queries, slides, then
+    `DeckWritten` or `Failed`."""
+    prompt = request.prompt.strip()
+    if not prompt:
+        emit(Failed("Describe the deck you want: the prompt is empty."))
+        return
+    if too_long := prompt_problem(prompt, "prompt"):
+        emit(Failed(too_long))
+        return
+    existing = request.deck
+    deck_id = existing.id if existing else (request.deck_id or new_deck_id())
+    theme = (
+        request.theme or (existing.theme if existing else None) or builtin_theme(DEFAULT_THEME_ID)
+    )
+    space = (request.genie_space_id or "").strip() or None
+    settings = frame.settings
+
+    async def body(conversation: Conversation) -> Written:
+        sessions: list[GenieSession] = []
+        try:
+            return await _write(conversation, sessions)
+        finally:
+            for session in sessions:  # stops any Genie poll still running (cancel, failure)
+                session.cancel.set()
+
+    async def _write(conversation: Conversation, sessions: list[GenieSession]) -> Written:
+        planned: list[Slide] = []
+        outline = await _plan(conversation, prompt, existing, bool(space), planned, emit)
+        facts: dict[str, Fact] = {}
+        if space and outline.questions:
+            workspace = frame.workspace()
+            facts = await gather_facts(
+                outline.questions,
+                workspace=frame.genie_client(request.user, workspace),
+                space_id=space,
+                settings=settings,
+                conversation_id=request.genie_conversation_id,
+                emit=emit,
+                sessions=sessions,
+            )
+        endpoint = request.endpoint or settings.serving_endpoint
+        writer = SlideWriter(
+            chat_model(settings, frame.workspace(), endpoint, max_retries=0),
+            _slide_system_prompt(theme),
+            CallLimit(settings.slide_concurrency),
+            endpoint=endpoint,
+            timeout_s=settings.llm_timeout_s,
+            measure=request.fit_check,
+            scale=request.fit_scale,
+        )
+        titles = [
+            (existing.slides[e.keep - 1].title if existing and e.keep else e.title) or ""
+            for e in outline.entries
+        ]
+        deck_title = _title(outline, prompt, existing)
+        jobs = [
+            SlideJob(
+                index,
+                planned[index].id,
+                entry.spec(index + 1, len(outline.entries), deck_title, titles),
+                _data_for(entry, facts, settings.genie_max_chars, bool(space)),
+            )
+            for index, entry in enumerate(outline.entries)
+            if entry.keep is None
+        ]
+
+        async def one(job: SlideJob) -> WrittenSlide | str:
+            try:
+                written = await writer.write(job)
+            except SlideFailed as failure:
+                entry = outline.entries[job.index]
+                failed = _placeholder(job.slide_id, entry, state=FAILED, reason=str(failure))
+                planned[job.index] = failed
+                emit(SlideNotWritten(job.index, failed, str(failure)))
+                return str(failure)
+            planned[job.index] = written.slide
+            emit(SlideReady(job.index, written.slide))
+            return written
+
+        results = await asyncio.gather(*(one(job) for job in jobs))
+        reasons = {
+            job.index + 1: r for job, r in zip(jobs, results, strict=True) if isinstance(r, str)
+        }
+        if jobs and len(reasons) == len(jobs):
+            raise AgentFailure(f"No slide could be written: {next(iter(reasons.values()))}.")
+        deck = _assemble(deck_id, request, existing, deck_title, theme, planned)
+        done = [r for r in results if isinstance(r, WrittenSlide)]
+        message = f"Created a deck of {len(deck.slides)} slides: {deck.title}."
+        if reasons:
+            message += " " + _not_written(reasons)
+        meta = {
+            "slide_calls": writer.calls,
+            "fit_passes": sum(r.fit_passes for r in done),
+            "scaled_to_fit": sum(1 for r in done if r.scaled),
+            "throttled": writer.limit.throttled,
+            "concurrency_peak": writer.limit.peak,
+        }
+        if reasons:
+            meta["failed_slides"] = sorted(reasons)
+        if sessions and (first := genie_meta(sessions[0])):
+            meta.update(first)
+        return Written(deck, message, f"Generated {len(deck.slides)} slides", meta)
+
+    spec = RunSpec(
+        request.user,
+        deck_id,
+        "generate",
+        prompt,
+        None,  # Genie is asked in the data phase, not offered as a tool
+        None,
+        request.endpoint,
+    )
+    await frame.run(spec, lambda chunk: None, body, emit)
+
+
+async def _plan(
+    conversation: Conversation,
+    prompt: str,
+    existing: Deck | None,
+    with_data: bool,
+    planned: list[Slide],
+    emit: Emit,
+) -> Outline:
+    """Stream the outline; each complete entry becomes a placeholder (or a kept slide)."""
+    follow_up = existing is not None and bool(existing.slides)
+    reader = OutlineReader(len(existing.slides) if existing else 0)
+    messages: list[BaseMessage] = [
+        SystemMessage(
+            outline_system_prompt(
+                with_data=with_data, follow_up=follow_up, default_slides=DEFAULT_SLIDES
+            )
+        ),
+        HumanMessage(outline_request(prompt, existing)),
+    ]
+    used: set[str] = set()
+
+    def place(entry: OutlineEntry) -> None:
+        if entry.keep is not None and existing is not None:
+            kept = existing.slides[entry.keep - 1]
+            # The same slide kept twice: the second is a copy with its own id.
+            slide = kept if kept.id not in used else dataclasses.replace(kept, id=new_slide_id())
+            used.add(slide.id)
+        else:
+            slide = _placeholder(new_slide_id(), entry)
+        planned.append(slide)
+        emit(SlidePlanned(len(planned) - 1, slide))
+
+    size = 0
+    async with contextlib.aclosing(conversation.model.astream(messages)) as stream:
+        async for chunk in stream:
+            if not isinstance(chunk, AIMessageChunk) or not isinstance(chunk.content, str):
+                continue
+            size += len(chunk.content)
+            if size > MAX_OUTLINE_CHARS:
+                raise AgentFailure("The model's outline grew too large and was stopped.")
+            for entry in reader.feed(chunk.content):
+                place(entry)
+    before = len(reader.entries)
+    try:
+        outline = reader.close()
+    except OutlineError as error:
+        raise AgentFailure(f"The model's outline could not be used: {error}.") from None
+    for entry in outline.entries[before:]:
+        place(entry)
+    if not any(e.keep is None for e in outline.entries) and not follow_up:
+        raise AgentFailure("The model's outline could not be used: it plans no slide.")
+    return outline
+
+
+def _not_written(reasons: dict[int, str]) -> str:
+    numbers = sorted(reasons)
+    if len(numbers) == 1:
+        (n,) = numbers
+        return (
+            f"Slide {n} could not be written ({reasons[n]}); it stays a placeholder: "
+            "use Retry on it."
+        )
+    listed = ", ".join(str(n) for n in numbers[:-1]) + f" and {numbers[-1]}"
+    return (
+        f"Slides {listed} could not be written ({reasons[numbers[0]]}); they stay placeholders: "
+        "use Retry on each."
+    )
+
+
+def _placeholder(slide_id: str, entry: OutlineEntry, **kwargs: str) -> Slide:
+    raw = placeholder_slide(slide_id, entry.title, entry.intent, **kwargs)
+    return parse_single_slide(raw.html, keep_id=slide_id)
+
+
+def _slide_system_prompt(theme: Theme) -> str:
+    return prompts.render(
+        "slide", width=SLIDE_WIDTH, height=SLIDE_HEIGHT, theme_section=theme_prompt(theme)
+    )
+
+
+def _data_for(entry: OutlineEntry, facts: dict[str, Fact], max_chars: int, with_data: bool) -> str:
+    if not entry.data:
+        return "(none: this slide needs no figures)"
+    if not with_data:
+        return "(no data space is connected: do not show figures that were not given)"
+    share = max(500, max_chars // len(entry.data))
+    return "\n\n".join(
+        facts[q].for_model(share) if q in facts else f"Question: {q}\n(not answered)"
+        for q in entry.data
+    )
+
+
+def _title(outline: Outline, prompt: str, existing: Deck | None) -> str:
+    first = next((e.title for e in outline.entries if e.title), "")
+    title = outline.title or (existing.title if existing else "") or first or prompt
+    try:
+        return normalise_title(title[:200])
+    except ValueError:
+        return existing.title if existing else "Untitled deck"
+
+
+def _assemble(
+    deck_id: str,
+    request: GenerateRequest,
+    existing: Deck | None,
+    title: str,
+    theme: Theme,
+    slides: list[Slide],
+) -> Deck:
+    base = (
+        dataclasses.replace(existing, title=title, theme=theme)
+        if existing
+        else Deck(id=deck_id, owner=request.user.user_id, title=title, theme=theme)
+    )
+    try:
+        return set_slides(base, slides)
+    except DeckOperationError as error:
+        raise AgentFailure(f"The model's deck breaks a limit: {error}.") from None
