@@ -1,6 +1,6 @@
-"""The top bar: deck switcher (your decks and those shared with you), title, undo/redo,
+"""The top bar: deck switcher (your decks and those shared with you), title, undo/redo, theme,
 share, history, present, exports, the user. A viewer of a shared deck sees no editing control:
-the title is read-only and undo/redo are not offered (the owner alone renames,
+the title is read-only and undo/redo and the theme are not offered (the owner alone renames,
 deletes and shares)."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from slidegen.web.components.import_dialog import import_dialog
 from slidegen.web.components.links import export_url
 from slidegen.web.components.pptx_export import PptxExportInBrowser
 from slidegen.web.components.share_dialog import share_button, share_dialog
+from slidegen.web.components.theme_picker import theme_button, theme_dialog
 from slidegen.web.states import DeckState, HistoryState, SessionState
 from slidegen.web.states.importing import ImportState
 from slidegen.web.states.session import DeckSummary, SharedSummary
@@ -225,6 +226,7 @@ def header() -> rx.Component:
         ),
         deck_switcher(),
         import_dialog(),
+        theme_dialog(),
         _title(),
         rx.text(
             DeckState.slide_count,
@@ -262,6 +264,7 @@ def header() -> rx.Component:
                     id="redo",
                     disabled=~DeckState.can_redo,
                 ),
+                theme_button(),
             ),
         ),
         share_button(),

@@ -13,6 +13,7 @@ from slidegen.web.states.importing import ImportState
 from slidegen.web.states.present import PresentState
 from slidegen.web.states.session import SessionState
 from slidegen.web.states.sharing import ShareState
+from slidegen.web.states.themes import ThemeState
 
 USER_STATES = (
     SessionState,
@@ -23,6 +24,7 @@ USER_STATES = (
     HistoryState,
     PresentState,
     ImportState,
+    ThemeState,
     ShareState,
 )
 
@@ -37,4 +39,5 @@ __all__ = [
     "PresentState",
     "SessionState",
     "ShareState",
+    "ThemeState",
 ]

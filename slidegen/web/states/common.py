@@ -12,16 +12,26 @@ from typing import Any
 from slidegen.server.services import get_store
 from slidegen.service import DeckService, TurnService, run_blocking
 from slidegen.service.decks import error_text
+from slidegen.service.themes import ThemeService
 from slidegen.users import UserContext
 from slidegen.web.auth import connection_user
 
-__all__ = ["blocking", "deck_service", "owner_of", "turn_service", "user_message", "user_of"]
+__all__ = [
+    "blocking",
+    "deck_service",
+    "owner_of",
+    "theme_service",
+    "turn_service",
+    "user_message",
+    "user_of",
+]
 
 blocking = run_blocking
 user_message = error_text
 
 _SERVICE = DeckService(get_store)
 _TURNS = TurnService(_SERVICE)
+_THEMES = ThemeService(_SERVICE, get_store)
 
 
 def deck_service() -> DeckService:
@@ -32,6 +42,11 @@ def deck_service() -> DeckService:
 def turn_service() -> TurnService:
     """Generation and edit turns, saved through `deck_service()`."""
     return _TURNS
+
+
+def theme_service() -> ThemeService:
+    """The theme picker's operations (themes offered, saved themes, a deck's switch)."""
+    return _THEMES
 
 
 def user_of(state: Any) -> UserContext | None:

@@ -106,6 +106,9 @@ class DeckState(rx.State):
     access: str = ""
     # Where the deck's data comes from (`Deck.genie_space`: "default", "none" or a space id).
     genie_space: str = "default"
+    # The deck's theme (`slidegen.deck.themes.Theme`, None: none) and its id for the picker.
+    _theme: Any = None
+    theme_id: str = ""
 
     # ----------------------------------------------------------------- derived values
     @rx.var
@@ -166,6 +169,8 @@ class DeckState(rx.State):
         view = deck_view(deck, asset_base(self))
         self._styles = deck.styles
         self._assign("genie_space", deck.genie_space)
+        self._theme = deck.theme
+        self._assign("theme_id", deck.theme.id if deck.theme is not None else "")
         self._assign("deck_id", deck.id)
         self._assign("version", int(record.version))
         self._assign("title", deck.title)
@@ -208,6 +213,7 @@ class DeckState(rx.State):
             ("can_redo", False),
             ("access", ""),
             ("genie_space", "default"),
+            ("theme_id", ""),
             *((shard_name(i), {}) for i in range(SHARDS)),
         ):
             self._assign(name, empty)
@@ -512,6 +518,11 @@ class DeckView:
     def styles(self) -> str:
         """The deck's shared CSS, for slide documents made before the deck is saved."""
         return self.state._styles
+
+    @property
+    def theme(self) -> Any:
+        """The deck's theme (None: none), for slide documents made before the deck is saved."""
+        return self.state._theme
 
     @property
     def genie_space(self) -> str:
