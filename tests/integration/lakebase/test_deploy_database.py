@@ -7,8 +7,10 @@ database."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -246,3 +248,31 @@ def test_missing_instance_fails_before_any_write_unless_creation_is_asked(
     created = lakebase.instances["new-decks-db"]
     assert created["capacity"] == "CU_2" and created["state"] == "AVAILABLE"
     assert deployer.apps.get(APP).resources[-1].database.instance_name == "new-decks-db"
+
+
+def test_an_instance_that_stays_starting_fails_the_deploy_with_its_last_state(
+    schema: str,
+    emulator: EmulatorServer,
+    lakebase: LakebaseState,
+    deployer: WorkspaceClient,
+    tmp_path: Path,
+) -> None:
+    lakebase.add_instance("waking-db", state="STARTING")
+    project = _project(tmp_path, schema, instance="waking-db")
+    opts = DeployOptions(env="test", root=project, export_frontend=False)
+    emulator.emulator.reset_journal()
+    started = time.monotonic()
+    with pytest.raises(
+        DatabaseDeployError,
+        match=r"^Lakebase instance 'waking-db' is not AVAILABLE after 1 s \(state STARTING\)$",
+    ):
+        run_deploy(
+            opts,
+            JsonReporter(io.StringIO()),
+            client=deployer,
+            waits=dataclasses.replace(FAST, app_timeout_s=1.0),
+        )
+    assert 1.0 <= time.monotonic() - started < 10
+    # Polled with pauses growing from 0.02 s to at most 0.1 s: more than ten reads in 1 s.
+    assert len(emulator.emulator.requests("GET", r"/database/instances/waking-db$")) > 10
+    assert writes(emulator.emulator.requests()) == []  # the app was not touched
