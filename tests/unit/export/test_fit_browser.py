@@ -16,7 +16,13 @@ from slidegen.deck.fitting import (
     shrink_to_fit,
     slide_fit_scale,
 )
-from slidegen.export.fit import FitReport, FitUnavailable, measure_fit, measure_fit_available
+from slidegen.export.fit import (
+    FitReport,
+    FitUnavailable,
+    fit_session,
+    measure_fit,
+    measure_fit_available,
+)
 from tests.support.require import missing
 
 pytestmark = pytest.mark.browser
@@ -157,7 +163,26 @@ def test_a_slide_shrunk_too_little_is_shrunk_again_from_its_new_measurement(meas
     assert shrink_to_fit(shrunk, table, again.needed_width, again.needed_height) == shrunk
 
 
+def test_one_session_measures_slides_one_by_one_and_at_once_as_one_call_does(measured) -> None:
+    deck, reports = measured
+
+    async def each() -> list[FitReport]:
+        async with fit_session() as session:
+            first = await session.measure([deck.slides[0]], deck)
+            rest = await asyncio.gather(*(session.measure([s], deck) for s in deck.slides[1:]))
+            return first + [r for (r,) in rest]
+
+    assert asyncio.run(each()) == reports
+
+
 def test_no_chromium_is_a_clear_error() -> None:
     deck = _deck()
     with pytest.raises(FitUnavailable, match="needs Playwright and Chromium at /nowhere"):
         asyncio.run(measure_fit(deck.slides, deck, chromium_path="/nowhere/chromium"))
+
+    async def session() -> None:
+        async with fit_session(chromium_path="/nowhere/chromium"):
+            raise AssertionError("no session without Chromium")
+
+    with pytest.raises(FitUnavailable, match="needs Playwright and Chromium"):
+        asyncio.run(session())
