@@ -34,6 +34,9 @@ from slidegen.server.origins import configured_origins
 __all__ = ["MAX_REQUEST_BYTES", "McpEndpoint", "transport_security"]
 
 log = logging.getLogger("slidegen.mcp")
+# The SDK logs every request at INFO ("Processing request of type …", "Terminating session"); the
+# app's own request log already has one line per request with its user and duration.
+logging.getLogger("mcp.server").setLevel(logging.WARNING)
 
 # An `import_deck` call carries up to 5 MB of HTML, which JSON escaping can nearly double.
 MAX_REQUEST_BYTES = 12 * 1024 * 1024
