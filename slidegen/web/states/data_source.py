@@ -85,7 +85,9 @@ class DataSourceState(rx.State):
         return [first, none, *listed]
 
     def _relabel(self, choice: str) -> None:
-        known = [GenieSpaceInfo(sid, title) for sid, title in self._titles.items()]
+        offered = {o["value"]: o["label"] for o in self.options[2:]}
+        titles = {**offered, **self._titles}
+        known = [GenieSpaceInfo(sid, title) for sid, title in titles.items()]
         self.label = genie_space_label(choice, known, self._default or None)
 
     @rx.event(background=True)
