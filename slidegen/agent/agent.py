@@ -19,9 +19,10 @@ from slidegen.agent.events import AgentEvent
 from slidegen.agent.generation import generate_deck
 from slidegen.agent.model import app_workspace_client
 from slidegen.agent.outline_first import generate_outline_first
-from slidegen.agent.requests import EditRequest, GenerateRequest
+from slidegen.agent.requests import EditRequest, GenerateRequest, RegenerateRequest
 from slidegen.agent.runs import RunFrame, event_stream
 from slidegen.agent.slide_edit import edit_slides
+from slidegen.agent.slide_regeneration import regenerate_slide
 from slidegen.config import Settings, get_settings
 
 __all__ = ["Agent"]
@@ -55,6 +56,10 @@ class Agent:
             generate_outline_first if self.settings.generation_mode == "outline" else generate_deck
         )
         return event_stream(lambda emit: job(self._frame, request, emit))
+
+    def regenerate(self, request: RegenerateRequest) -> AsyncIterator[AgentEvent]:
+        """Write one slide again (see `requests.RegenerateRequest`)."""
+        return event_stream(lambda emit: regenerate_slide(self._frame, request, emit))
 
     def edit(self, request: EditRequest) -> AsyncIterator[AgentEvent]:
         """Revise chosen slides (see `requests.EditRequest`)."""

@@ -8,14 +8,18 @@ which case nothing more is yielded). Slides in `SlideReady` are provisional prev
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slidegen.deck.model import Deck, Slide
+
+if TYPE_CHECKING:
+    from slidegen.agent.outline import Outline
 
 __all__ = [
     "AgentEvent",
     "DeckWritten",
     "Failed",
+    "OutlineReady",
     "Retrying",
     "SlideNotWritten",
     "SlidePlanned",
@@ -84,6 +88,15 @@ class SlideNotWritten:
     index: int
     slide: Slide
     reason: str
+
+
+@dataclass(frozen=True)
+class OutlineReady:
+    """A planning run's result (outline review): the outline to show the user, who may edit it
+    before the slides are written from it. Nothing is written yet."""
+
+    outline: Outline
+    trace_id: str | None = None
 
 
 @dataclass(frozen=True)

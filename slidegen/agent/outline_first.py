@@ -12,6 +12,10 @@
 4. A follow-up on a deck with slides plans against the current deck: entries that keep a slide
    (`{"keep": N}`) keep it as it is, so only new or changed slides are written.
 
+With outline review the run stops after step 1 (`GenerateRequest.plan_only`: the result is
+`OutlineReady`); the outline the user edited comes back as `GenerateRequest.outline` and is
+written without planning again.
+
 Stop cancels the run's task, which cancels every slide call and Genie poll; nothing is saved
 (the service saves the one version when `DeckWritten` arrives).
 """
@@ -22,12 +26,19 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+from collections.abc import Callable
 
 from langchain_core.messages import AIMessageChunk, BaseMessage, HumanMessage, SystemMessage
 
 from slidegen.agent import prompts
 from slidegen.agent.converse import AgentFailure, Conversation
-from slidegen.agent.events import Failed, SlideNotWritten, SlidePlanned, SlideReady
+from slidegen.agent.events import (
+    Failed,
+    OutlineReady,
+    SlideNotWritten,
+    SlidePlanned,
+    SlideReady,
+)
 from slidegen.agent.facts import Fact, gather_facts
 from slidegen.agent.genie import GenieSession
 from slidegen.agent.genie_memory import genie_meta
@@ -46,6 +57,7 @@ from slidegen.agent.requests import GenerateRequest
 from slidegen.agent.runs import Emit, RunFrame, RunSpec, Written
 from slidegen.agent.slide_writer import SlideFailed, SlideJob, SlideWriter, WrittenSlide
 from slidegen.deck import (
+    MAX_SLIDES_PER_DECK,
     SLIDE_HEIGHT,
     SLIDE_WIDTH,
     Deck,
@@ -61,7 +73,7 @@ from slidegen.deck.placeholders import FAILED, placeholder_slide
 from slidegen.deck.themes import DEFAULT_THEME_ID, Theme, builtin_theme, theme_prompt
 from slidegen.prompt_limit import prompt_problem
 
-__all__ = ["generate_outline_first"]
+__all__ = ["data_for", "generate_outline_first", "slide_system_prompt"]
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +98,7 @@ async def generate_outline_first(frame: RunFrame, request: GenerateRequest, emit
     space = (request.genie_space_id or "").strip() or None
     settings = frame.settings
 
-    async def body(conversation: Conversation) -> Written:
+    async def body(conversation: Conversation) -> Written | OutlineReady:
         sessions: list[GenieSession] = []
         try:
             return await _write(conversation, sessions)
@@ -94,9 +106,16 @@ async def generate_outline_first(frame: RunFrame, request: GenerateRequest, emit
             for session in sessions:  # stops any Genie poll still running (cancel, failure)
                 session.cancel.set()
 
-    async def _write(conversation: Conversation, sessions: list[GenieSession]) -> Written:
+    async def _write(
+        conversation: Conversation, sessions: list[GenieSession]
+    ) -> Written | OutlineReady:
         planned: list[Slide] = []
-        outline = await _plan(conversation, prompt, existing, bool(space), planned, emit)
+        if request.outline is not None:
+            outline = _placed(request.outline, existing, planned, emit)
+        else:
+            outline = await _plan(conversation, prompt, existing, bool(space), planned, emit)
+        if request.plan_only:
+            return OutlineReady(outline)
         facts: dict[str, Fact] = {}
         if space and outline.questions:
             workspace = frame.workspace()
@@ -112,7 +131,7 @@ async def generate_outline_first(frame: RunFrame, request: GenerateRequest, emit
         endpoint = request.endpoint or settings.serving_endpoint
         writer = SlideWriter(
             chat_model(settings, frame.workspace(), endpoint, max_retries=0),
-            _slide_system_prompt(theme),
+            slide_system_prompt(theme),
             CallLimit(settings.slide_concurrency),
             endpoint=endpoint,
             timeout_s=settings.llm_timeout_s,
@@ -129,7 +148,7 @@ async def generate_outline_first(frame: RunFrame, request: GenerateRequest, emit
                 index,
                 planned[index].id,
                 entry.spec(index + 1, len(outline.entries), deck_title, titles),
-                _data_for(entry, facts, settings.genie_max_chars, bool(space)),
+                data_for(entry, facts, settings.genie_max_chars, bool(space)),
             )
             for index, entry in enumerate(outline.entries)
             if entry.keep is None
@@ -203,18 +222,7 @@ async def _plan(
         ),
         HumanMessage(outline_request(prompt, existing)),
     ]
-    used: set[str] = set()
-
-    def place(entry: OutlineEntry) -> None:
-        if entry.keep is not None and existing is not None:
-            kept = existing.slides[entry.keep - 1]
-            # The same slide kept twice: the second is a copy with its own id.
-            slide = kept if kept.id not in used else dataclasses.replace(kept, id=new_slide_id())
-            used.add(slide.id)
-        else:
-            slide = _placeholder(new_slide_id(), entry)
-        planned.append(slide)
-        emit(SlidePlanned(len(planned) - 1, slide))
+    place = _placer(existing, planned, emit)
 
     size = 0
     async with contextlib.aclosing(conversation.model.astream(messages)) as stream:
@@ -238,6 +246,40 @@ async def _plan(
     return outline
 
 
+def _placer(
+    existing: Deck | None, planned: list[Slide], emit: Emit
+) -> Callable[[OutlineEntry], None]:
+    """Shows each entry as it is planned: a placeholder, or the slide a follow-up keeps."""
+    used: set[str] = set()
+
+    def place(entry: OutlineEntry) -> None:
+        if entry.keep is not None and existing is not None:
+            kept = existing.slides[entry.keep - 1]
+            # The same slide kept twice: the second is a copy with its own id.
+            slide = kept if kept.id not in used else dataclasses.replace(kept, id=new_slide_id())
+            used.add(slide.id)
+        else:
+            slide = _placeholder(new_slide_id(), entry)
+        planned.append(slide)
+        emit(SlidePlanned(len(planned) - 1, slide))
+
+    return place
+
+
+def _placed(outline: Outline, existing: Deck | None, planned: list[Slide], emit: Emit) -> Outline:
+    """A reviewed outline, checked (a kept slide must exist) and shown as placeholders."""
+    count = len(existing.slides) if existing else 0
+    entries = tuple(e for e in outline.entries if e.keep is None or 1 <= e.keep <= count)
+    if not any(e.keep is None for e in entries) and not count:
+        raise AgentFailure("The outline has no slide to write.")
+    if len(entries) > MAX_SLIDES_PER_DECK:
+        raise AgentFailure(f"The outline has more than {MAX_SLIDES_PER_DECK} slides.")
+    place = _placer(existing, planned, emit)
+    for entry in entries:
+        place(entry)
+    return Outline(outline.title, entries)
+
+
 def _not_written(reasons: dict[int, str]) -> str:
     numbers = sorted(reasons)
     if len(numbers) == 1:
@@ -254,17 +296,24 @@ def _not_written(reasons: dict[int, str]) -> str:
 
 
 def _placeholder(slide_id: str, entry: OutlineEntry, **kwargs: str) -> Slide:
-    raw = placeholder_slide(slide_id, entry.title, entry.intent, **kwargs)
+    raw = placeholder_slide(
+        slide_id,
+        entry.title,
+        entry.intent,
+        layout=entry.layout,
+        questions=entry.data,
+        **kwargs,
+    )
     return parse_single_slide(raw.html, keep_id=slide_id)
 
 
-def _slide_system_prompt(theme: Theme) -> str:
+def slide_system_prompt(theme: Theme) -> str:
     return prompts.render(
         "slide", width=SLIDE_WIDTH, height=SLIDE_HEIGHT, theme_section=theme_prompt(theme)
     )
 
 
-def _data_for(entry: OutlineEntry, facts: dict[str, Fact], max_chars: int, with_data: bool) -> str:
+def data_for(entry: OutlineEntry, facts: dict[str, Fact], max_chars: int, with_data: bool) -> str:
     if not entry.data:
         return "(none: this slide needs no figures)"
     if not with_data:

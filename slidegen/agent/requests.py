@@ -12,11 +12,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from slidegen.agent.outline import Outline
 from slidegen.deck import Deck, Slide
 from slidegen.deck.themes import Theme
 from slidegen.users import UserContext
 
-__all__ = ["EditRequest", "GenerateRequest"]
+__all__ = ["EditRequest", "GenerateRequest", "RegenerateRequest"]
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,10 @@ class GenerateRequest:
     theme: Theme | None = None
     fit_check: Callable[[Slide], Awaitable[Any]] | None = None
     fit_scale: Callable[[Slide, Any], Slide | None] | None = None
+    # Outline review: `plan_only` stops after the outline (`OutlineReady`); `outline` is one
+    # the user reviewed, written without planning again.
+    plan_only: bool = False
+    outline: Outline | None = None
 
 
 @dataclass(frozen=True)
@@ -54,3 +59,20 @@ class EditRequest:
     genie_space_id: str | None = None
     genie_conversation_id: str | None = None
     endpoint: str | None = None
+
+
+@dataclass(frozen=True)
+class RegenerateRequest:
+    """Write slide `slide_id` of `deck` again (a failed placeholder from its plan, any other
+    slide from its title and text, following `instruction` when given)."""
+
+    user: UserContext
+    deck: Deck
+    slide_id: str
+    instruction: str = ""
+    genie_space_id: str | None = None
+    genie_conversation_id: str | None = None
+    endpoint: str | None = None
+    theme: Theme | None = None
+    fit_check: Callable[[Slide], Awaitable[Any]] | None = None
+    fit_scale: Callable[[Slide, Any], Slide | None] | None = None

@@ -24,7 +24,7 @@ from typing import Any
 from databricks.sdk import WorkspaceClient
 
 from slidegen.agent.converse import AgentFailure, Conversation, describe_failure, genie_tool
-from slidegen.agent.events import AgentEvent, DeckWritten, Failed
+from slidegen.agent.events import AgentEvent, DeckWritten, Failed, OutlineReady
 from slidegen.agent.genie import GenieSession
 from slidegen.agent.genie_memory import genie_meta
 from slidegen.agent.model import chat_model, user_workspace_client
@@ -100,7 +100,7 @@ class RunFrame:
         self,
         spec: RunSpec,
         on_slide: Callable[[SlideChunk], None],
-        body: Callable[[Conversation], Awaitable[Written]],
+        body: Callable[[Conversation], Awaitable[Written | OutlineReady]],
         emit: Emit,
     ) -> None:
         settings = self.settings
@@ -137,6 +137,10 @@ class RunFrame:
                 message = self._failure_message(error, endpoint_name)
                 trace.finish(error=message)
                 emit(Failed(message, trace.trace_id))
+                return
+            if isinstance(written, OutlineReady):  # a planning run: the outline is its result
+                trace.finish(outputs={"slides": len(written.outline.entries)})
+                emit(OutlineReady(written.outline, trace.trace_id))
                 return
             trace.finish(outputs={"message": written.message})
             emit(

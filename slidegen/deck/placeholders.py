@@ -9,13 +9,22 @@ missing and can regenerate it: `placeholder_info` reads the title and intent bac
 from __future__ import annotations
 
 import html
+import json
 from dataclasses import dataclass
 
 import lxml.html
 
 from slidegen.deck.model import Slide
 
-__all__ = ["PlaceholderInfo", "is_placeholder", "placeholder_info", "placeholder_slide"]
+__all__ = [
+    "FAILED",
+    "WRITING",
+    "PlaceholderInfo",
+    "is_failed_placeholder",
+    "is_placeholder",
+    "placeholder_info",
+    "placeholder_slide",
+]
 
 WRITING = "writing"
 FAILED = "failed"
@@ -36,16 +45,32 @@ class PlaceholderInfo:
     title: str
     intent: str
     reason: str
+    layout: str = "text"
+    questions: tuple[str, ...] = ()
 
 
 def placeholder_slide(
-    slide_id: str, title: str, intent: str, *, state: str = WRITING, reason: str = ""
+    slide_id: str,
+    title: str,
+    intent: str,
+    *,
+    state: str = WRITING,
+    reason: str = "",
+    layout: str = "text",
+    questions: tuple[str, ...] = (),
 ) -> Slide:
-    """A placeholder for the planned slide `title` (the id its written slide will keep)."""
+    """A placeholder for the planned slide `title` (the id its written slide will keep); it
+    carries what writing it again needs (intent, layout, data questions)."""
     note = "Writing…" if state == WRITING else f"Not written: {reason or 'the model failed'}"
-    attrs = (
-        f'{_ATTR}="{state}" data-intent="{html.escape(intent, quote=True)}" '
-        f'data-reason="{html.escape(reason, quote=True)}"'
+    attrs = " ".join(
+        f'{name}="{html.escape(value, quote=True)}"'
+        for name, value in (
+            (_ATTR, state),
+            ("data-intent", intent),
+            ("data-reason", reason),
+            ("data-layout", layout),
+            ("data-questions", json.dumps(list(questions), ensure_ascii=False)),
+        )
     )
     body = (
         f'<section class="slide sg-slide sg-placeholder" {attrs}>{_STYLE}'
@@ -69,9 +94,22 @@ def placeholder_info(slide: Slide) -> PlaceholderInfo | None:
     if element is None:
         return None
     heading = next(element.iter("h2"), None)
+    try:
+        questions = json.loads(element.get("data-questions") or "[]")
+    except ValueError:
+        questions = []
     return PlaceholderInfo(
         state=element.get(_ATTR) or WRITING,
         title=" ".join(heading.text_content().split()) if heading is not None else "",
         intent=element.get("data-intent") or "",
         reason=element.get("data-reason") or "",
+        layout=element.get("data-layout") or "text",
+        questions=tuple(str(q) for q in questions if isinstance(q, str))
+        if isinstance(questions, list)
+        else (),
     )
+
+
+def is_failed_placeholder(slide: Slide) -> bool:
+    info = placeholder_info(slide)
+    return info is not None and info.state == FAILED

@@ -33,6 +33,9 @@ from slidegen.agent import (
     EditRequest,
     Failed,
     GenerateRequest,
+    Outline,
+    OutlineReady,
+    RegenerateRequest,
     edit_input_problem,
     edit_request_problem,
     remembered_conversation,
@@ -147,8 +150,13 @@ class TurnService:
         endpoint: str | None = None,
         theme: Theme | None = None,
         fit_check: FitCheck | None = None,
+        review_outline: bool = False,
+        outline: Outline | None = None,
     ) -> AsyncIterator[TurnEvent]:
         """Write a new deck (`deck_id` None) or rewrite `deck_id` from `prompt`.
+
+        With `review_outline` the turn ends at the outline (`OutlineReady`, nothing saved);
+        the user's edited `outline` then comes back here to be written.
 
         `genie_space_id` None uses the deck's chosen space (the app's default for a new deck);
         "" runs without data. `theme` None keeps the deck's (the default theme for a new deck).
@@ -171,7 +179,8 @@ class TurnService:
                 return
         space = self._space(genie_space_id, existing.deck if existing else None)
         if existing is not None:
-            await self.decks.add_chat(owner, existing.deck.id, "user", prompt)
+            if outline is None:  # a reviewed outline continues the request already recorded
+                await self.decks.add_chat(owner, existing.deck.id, "user", prompt)
             conversation = await self._conversation(owner, existing.deck.id, space)
         look = (
             theme or (existing.deck.theme if existing else None) or builtin_theme(DEFAULT_THEME_ID)
@@ -187,6 +196,8 @@ class TurnService:
             theme=look,
             fit_check=check,
             fit_scale=scaled_to_fit if check is not None else None,
+            plan_only=review_outline and outline is None,
+            outline=outline,
         )
         yield TurnStarted(look if self._settings().generation_mode == "outline" else None)
         events = self._agent().generate(request)
@@ -231,6 +242,57 @@ class TurnService:
         async for event in self._drive(user, "edit", request.instruction, existing, events):
             yield event
 
+    # ----------------------------------------------------------------------- regeneration
+    async def regenerate(
+        self,
+        user: UserContext,
+        deck_id: str,
+        slide_id: str,
+        instruction: str = "",
+        *,
+        endpoint: str | None = None,
+        fit_check: FitCheck | None = None,
+    ) -> AsyncIterator[TurnEvent]:
+        """Write slide `slide_id` again (Retry on a failed placeholder, Regenerate on any
+        slide), as one version."""
+        owner = user.user_id
+        existing = await self.decks.open(owner, deck_id)
+        if existing is None:
+            yield Failed(f"Deck {deck_id} was not found.")
+            return
+        deck = existing.deck
+        if slide_id not in deck.slide_ids:
+            yield Failed("This slide is not in the deck (any more).")
+            return
+        number = deck.index_of(slide_id) + 1
+        space = self._space(None, deck)
+        await self.decks.add_chat(
+            owner,
+            deck.id,
+            "user",
+            f"Regenerate slide {number}"
+            + (f": {instruction.strip()}" if instruction.strip() else ""),
+            meta={"slide_ids": [slide_id]},
+        )
+        look = deck.theme or builtin_theme(DEFAULT_THEME_ID)
+        check = fit_check or self._server_fit_check(deck, look)
+        request = RegenerateRequest(
+            user,
+            deck,
+            slide_id,
+            instruction,
+            genie_space_id=space,
+            genie_conversation_id=await self._conversation(owner, deck.id, space),
+            endpoint=endpoint,
+            theme=look,
+            fit_check=check,
+            fit_scale=scaled_to_fit if check is not None else None,
+        )
+        yield TurnStarted(look)
+        events = self._agent().regenerate(request)
+        async for event in self._drive(user, "regeneration", f"slide {number}", existing, events):
+            yield event
+
     # ----------------------------------------------------------------------------- shared
     async def _drive(
         self,
@@ -249,6 +311,19 @@ class TurnService:
                     if isinstance(event, DeckWritten):
                         ended = True
                         yield await self._save(user, kind, text, existing, event)
+                        return
+                    if isinstance(event, OutlineReady):
+                        ended = True
+                        if existing is not None:
+                            count = len(event.outline.entries)
+                            await self._note(
+                                owner,
+                                existing.deck.id,
+                                f"Planned {count} slides. Review the outline, then write them.",
+                                event.trace_id,
+                                None,
+                            )
+                        yield event
                         return
                     if isinstance(event, Failed):
                         ended = True
@@ -308,7 +383,7 @@ class TurnService:
                 existing.deck.id,
                 deck,
                 existing.version,
-                ChangeKind.CHAT_EDIT if kind == "edit" else ChangeKind.GENERATE,
+                ChangeKind.GENERATE if kind == "generate" else ChangeKind.CHAT_EDIT,
                 written.summary,
                 actor=user.email,
             )

@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import Any, TypedDict
 
 from slidegen.deck.fitting import is_scaled_to_fit
+from slidegen.deck.placeholders import is_failed_placeholder
 
 __all__ = [
     "SHARDS",
@@ -64,12 +65,14 @@ def slide_document(deck: Any, slide: Any, asset_base: str = "") -> str:
 
 class SlideEntry(TypedDict):
     """What the panel shows of one slide. `title` is "" for an untitled slide ("Slide N");
-    `scaled` when the slide was scaled down to fit its box (`slidegen.deck.fitting`)."""
+    `scaled` when the slide was scaled down to fit its box (`slidegen.deck.fitting`); `failed` when
+it is the placeholder of a slide that could not be written (`slidegen.deck.placeholders`)."""
 
     title: str
     doc: str
     notes: str
     scaled: bool
+    failed: bool
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,7 @@ def slide_entry(deck: Any, slide: Any, asset_base: str = "") -> SlideEntry:
         "doc": slide_document(deck, slide, asset_base),
         "notes": slide.notes or "",
         "scaled": is_scaled_to_fit(slide),
+        "failed": is_failed_placeholder(slide),
     }
 
 

@@ -47,7 +47,7 @@ def slide_entry(slide_id: rx.Var[str]) -> rx.Var[SlideEntry]:
     expr = (
         f"(Array.from({{length: {SHARDS}}}, (_, i) => "
         f'{obj}["shard_" + i + "{suffix}"]?.[{slide_id}]).find((e) => e) ?? '
-        '{"title": "", "doc": "", "notes": "", "scaled": false})'
+        '{"title": "", "doc": "", "notes": "", "scaled": false, "failed": false})'
     )
     var_data = VarData.merge(
         slide_id._get_all_var_data(),

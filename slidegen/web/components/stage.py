@@ -28,7 +28,7 @@ from reflex_base.vars.base import Var
 from slidegen.web.components.behaviours import HookFragment
 from slidegen.web.components.controls import icon_button
 from slidegen.web.inline_edit import MAX_EDITS
-from slidegen.web.states import DeckState, EditorState
+from slidegen.web.states import ChatState, DeckState, EditorState
 
 __all__ = ["StageFrame", "stage", "stage_toolbar"]
 
@@ -118,6 +118,31 @@ def _stage_button(icon: str, label: str, on_click: Any, **props: Any) -> rx.Comp
     )
 
 
+def _regenerate_button(entry: rx.Var[Any]) -> rx.Component:
+    """Write the slide again: "Retry" (spelled out) on a slide that could not be written,
+    an icon button on any other."""
+    return rx.cond(
+        entry["failed"],
+        rx.button(
+            rx.icon("rotate-ccw", size=14),
+            "Retry",
+            on_click=ChatState.regenerate(DeckState.stage_id),
+            disabled=ChatState.generating,
+            size="2",
+            color_scheme="amber",
+            id="stage-retry",
+        ),
+        _stage_button(
+            "sparkles",
+            "Regenerate",
+            ChatState.regenerate(DeckState.stage_id),
+            tip="Write this slide again",
+            disabled=ChatState.generating,
+            id="stage-regenerate",
+        ),
+    )
+
+
 def stage_toolbar(entry: rx.Var[Any]) -> rx.Component:
     """Above the stage or the overview: where we are, the slide's actions, the view switch."""
     title = rx.cond(entry["title"] != "", entry["title"], "Untitled slide")
@@ -166,6 +191,7 @@ def stage_toolbar(entry: rx.Var[Any]) -> rx.Component:
                 _stage_button(
                     "code", "Edit HTML", EditorState.start(DeckState.stage_id), id="stage-edit-html"
                 ),
+                _regenerate_button(entry),
                 _stage_button(
                     "copy",
                     "Duplicate",

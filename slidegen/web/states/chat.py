@@ -54,6 +54,8 @@ MAX_ROWS_SHOWN = 8
 # turn stops at its next update to the view.
 _RUNNING: dict[str, asyncio.Task[Any]] = {}
 
+REGENERATE = "regenerate"  # a `run_turn` mode: one slide written again
+
 STOPPED = "Stopped. The deck is unchanged; send a new message to try again."
 LEASE_LOST = (
     "The assistant stopped answering (its server restarted). The deck is unchanged; send "
@@ -191,6 +193,10 @@ class ChatState(rx.State):
         else:
             self.scope = ""
         self.messages = [*self.messages, *new]
+        return ChatState.run_turn(prompt, selected, self._begin_turn(deck))
+
+    def _begin_turn(self, deck: Any) -> str:
+        """Mark the turn as running; the ticket its `run_turn` must present."""
         self.answer, self.queries = "", []
         self.status = "Thinking…"
         self.generating = True
@@ -198,7 +204,35 @@ class ChatState(rx.State):
         self._turn_ticket = secrets.token_urlsafe(24)
         self._lease_until = time.time() + get_settings().turn_lease_s
         deck.busy = True
-        return ChatState.run_turn(prompt, selected, self._turn_ticket)
+        return self._turn_ticket
+
+    @rx.event
+    async def regenerate(self, slide_id: str) -> Any:
+        """Write one slide again: Retry on a slide that could not be written, Regenerate on
+        any other. The rest of the deck stays as it is."""
+        from slidegen.web.states.deck import DeckState
+
+        if self._lease_expired():
+            await self._release_dead_turn()
+        if self.generating:
+            return None
+        user = connection_user(self)
+        deck = await self.get_state(DeckState)
+        if user is None or not deck.deck_id or slide_id not in deck.order:
+            return None
+        if not deck.can_edit:
+            self.messages = [*self.messages, _message("error", VIEW_ONLY_MESSAGE)]
+            return None
+        number = deck.order.index(slide_id) + 1
+        text = f"Regenerate slide {number}"
+        refused = await turn_limiter().acquire(user.user_id)
+        if refused is not None:
+            self.messages = [*self.messages, _message("user", text, author=user.email)]
+            self.messages = [*self.messages, _message("error", refused.message())]
+            return None
+        self.scope = f"Rewriting only slide {number}"
+        self.messages = [*self.messages, _message("user", text, author=user.email)]
+        return ChatState.run_turn(text, [slide_id], self._begin_turn(deck), REGENERATE)
 
     @rx.event
     async def stop(self) -> None:
@@ -211,7 +245,9 @@ class ChatState(rx.State):
             task.cancel()
 
     @rx.event(background=True)
-    async def run_turn(self, prompt: str, selected: list[str], ticket: str = "") -> None:
+    async def run_turn(
+        self, prompt: str, selected: list[str], ticket: str = "", mode: str = ""
+    ) -> None:
         from slidegen.web.states.deck import DeckState
 
         token = self.router.session.client_token
@@ -226,7 +262,9 @@ class ChatState(rx.State):
             deck_id, base_version = deck.deck_id, deck.version
         if user is None or not deck_id:
             return
-        consumer = asyncio.create_task(self._consume(user, deck_id, base_version, prompt, selected))
+        consumer = asyncio.create_task(
+            self._consume(user, deck_id, base_version, prompt, selected, mode)
+        )
         heartbeat = asyncio.create_task(self._renew_lease(consumer))
         _RUNNING[token] = consumer
         outcome: ChatMessage | None = None
@@ -279,18 +317,25 @@ class ChatState(rx.State):
         await DeckView(deck).finish_stream()
 
     async def _consume(
-        self, user: Any, deck_id: str, base_version: int, prompt: str, selected: list[str]
+        self,
+        user: Any,
+        deck_id: str,
+        base_version: int,
+        prompt: str,
+        selected: list[str],
+        mode: str = "",
     ) -> ChatMessage:
         """Read the agent's events into the view; return the closing chat message."""
         from slidegen import agent
 
         origin = asset_base(self)
         turns = turn_service()
-        events = (
-            turns.edit(user, deck_id, selected, prompt)
-            if selected
-            else turns.generate(user, prompt, deck_id=deck_id)
-        )
+        if mode == REGENERATE and selected:
+            events = turns.regenerate(user, deck_id, selected[0])
+        elif selected:
+            events = turns.edit(user, deck_id, selected, prompt)
+        else:
+            events = turns.generate(user, prompt, deck_id=deck_id)
         streamed: list[str] = []
         written = 0
         look: Any = None  # the theme the turn's slides are written for (None: the deck's)

@@ -191,7 +191,13 @@ class DeckState(rx.State):
         self._assign("focused", "")
 
     def _append_streamed(self, slide_id: str, doc: str, title: str) -> None:
-        entry: SlideEntry = {"title": title, "doc": doc, "notes": "", "scaled": False}
+        entry: SlideEntry = {
+            "title": title,
+            "doc": doc,
+            "notes": "",
+            "scaled": False,
+            "failed": False,
+        }
         self._put_entries({slide_id: entry}, self.order)
         self.order = [*self.order, slide_id]
 

@@ -306,3 +306,101 @@ def test_an_outline_without_slides_fails_clearly(model, store, outlined, alice):
     assert turns(store, outlined) is not None
     assert store.list_decks("alice") == []  # no empty deck left behind
     assert Deck  # the value type stays importable for callers
+
+
+def test_retry_writes_a_failed_slide_from_its_plan_as_one_version(
+    model, store, outlined, alice, emulator
+):
+    space = genie_space(emulator.emulator, SPACE)
+    model.script("outline", plan(3, data=True))
+    model.script("slide", slide("Written 1"), slide=1)
+    model.script("slide", slide("Written 2"), slide=2)
+    model.script("slide", ModelFailure(500), slide=3, times=2)
+    first = run(generation(store, outlined, alice, "three"))[-1]
+    assert isinstance(first, TurnSaved), first
+    deck = first.record.deck
+    failed = deck.slides[2]
+    assert placeholder_info(failed).questions == ("Revenue for point 3",)
+    asked_before = len(space.questions)
+
+    model.script("slide", slide("Written 3 at last"), slide=3)
+    events = run(turns(store, outlined).regenerate(alice, deck.id, failed.id))
+    saved = events[-1]
+    assert isinstance(saved, TurnSaved), saved
+    after = saved.record.deck
+    assert [s.title for s in after.slides] == ["Written 1", "Written 2", "Written 3 at last"]
+    assert after.slides[2].id == failed.id and after.slides[:2] == deck.slides[:2]
+    assert saved.record.version == first.record.version + 1
+    assert store.list_versions("alice", deck.id)[0].kind == ChangeKind.CHAT_EDIT
+    assert space.questions[asked_before:] == ["Revenue for point 3"]  # its data asked again
+    spec = [r for r in model.requests if r.kind == "slide"][-1].slide_spec
+    assert spec["title"] == "Point 3" and spec["slide"] == 3 and spec["of"] == 3
+
+
+def test_regenerate_rewrites_any_slide_in_place_and_a_failure_changes_nothing(
+    model, store, outlined, alice
+):
+    kept = [
+        Slide(id=f"s_00000000{n:02d}", html=f'<div class="slide"><h2>Old {n}</h2><p>t</p></div>')
+        for n in range(1, 3)
+    ]
+    created = store.create_deck("alice", "Deck", slides=tuple(kept))
+    model.script("slide", slide("Old 2, better"))
+    events = run(turns(store, outlined).regenerate(alice, created.deck.id, kept[1].id, "punchier"))
+    assert isinstance(events[-1], TurnSaved), events[-1]
+    assert [s.title for s in events[-1].record.deck.slides] == ["Old 1", "Old 2, better"]
+    request = [r for r in model.requests if r.kind == "slide"][-1]
+    assert "punchier" in request.slide_spec["intent"] and "Old 2" in request.slide_spec["intent"]
+
+    model.script("slide", ModelFailure(500), times=2)
+    failed = run(turns(store, outlined).regenerate(alice, created.deck.id, kept[0].id))
+    assert isinstance(failed[-1], Failed) and "could not be written" in failed[-1].message
+    assert store.get_deck("alice", created.deck.id).version == 2
+    gone = run(turns(store, outlined).regenerate(alice, created.deck.id, "s_99999999ff"))
+    assert isinstance(gone[-1], Failed) and "not in the deck" in gone[-1].message
+
+
+def test_a_reviewed_outline_is_written_as_the_user_edited_it(model, store, outlined, alice):
+    from slidegen.agent import Outline, OutlineEntry, OutlineReady
+
+    created = store.create_deck("alice", "Empty")
+    deck_id = created.deck.id
+    model.script("outline", plan(3))
+    review = run(
+        turns(store, outlined).generate(
+            alice, "three", deck_id=deck_id, genie_space_id="", review_outline=True
+        )
+    )
+    ready = review[-1]
+    assert isinstance(ready, OutlineReady), ready
+    assert [e.title for e in ready.outline.entries] == ["Point 1", "Point 2", "Point 3"]
+    assert model.stats(ENDPOINT).of_kind("slide") == []  # nothing written before the review
+    assert store.get_deck("alice", deck_id).version == 1
+    chat = store.list_chat_messages("alice", deck_id)
+    assert [m.role for m in chat] == ["user", "assistant"] and "Review" in chat[-1].content
+
+    entries = ready.outline.entries
+    edited = Outline(
+        "Edited deck",
+        (
+            entries[2],  # reordered first
+            OutlineEntry(title="Renamed 1", intent=entries[0].intent, layout="text"),
+            OutlineEntry(title="Added", intent="a new slide", layout="quote"),
+        ),  # Point 2 removed
+    )
+    model.script("slide", slide("W"), times=3)
+    events = run(
+        turns(store, outlined).generate(
+            alice, "three", deck_id=deck_id, genie_space_id="", outline=edited
+        )
+    )
+    saved = events[-1]
+    assert isinstance(saved, TurnSaved), saved
+    assert saved.record.version == 2 and saved.record.deck.title == "Edited deck"
+    written = sorted(
+        (r.slide_spec["slide"], r.slide_spec["title"]) for r in model.requests if r.kind == "slide"
+    )
+    assert written == [(1, "Point 3"), (2, "Renamed 1"), (3, "Added")]
+    assert len(model.stats(ENDPOINT).of_kind("outline")) == 1  # not planned again
+    chat = store.list_chat_messages("alice", deck_id)
+    assert [m.role for m in chat].count("user") == 1  # the request is recorded once
