@@ -88,6 +88,11 @@ def genie_access_problem(error: BaseException, space_id: str = "") -> str:
             "The workspace did not accept the credentials used for Genie; sign in again or "
             "ask the app's owner to check its authorization."
         )
+    if isinstance(error, PermissionDenied) and not space_id:
+        return (
+            "The workspace would not list your Genie spaces: the app's user authorization may "
+            "lack the dashboards.genie scope, or you may not use Genie in this workspace."
+        )
     if isinstance(error, PermissionDenied):
         return (
             f"You may not use {space}: ask its owner for CAN VIEW (to list it) and CAN RUN (to "

@@ -83,6 +83,17 @@ def test_every_page_is_followed(spaces, settings, alice):
     assert len(pages) == 2 and "page_token" in pages[1].query
 
 
+def test_a_refused_listing_names_the_scope(spaces, settings, alice):
+    spaces.add_fault(
+        r"^GET /api/2\.0/genie/spaces$",
+        status=403,
+        error_code="PERMISSION_DENIED",
+        message="Provided OAuth token does not have required scopes: dashboards.genie",
+    )
+    with pytest.raises(DataSourceError, match=r"may lack the dashboards\.genie scope"):
+        asyncio.run(list_genie_spaces(alice, settings=settings))
+
+
 def test_credentials_the_workspace_refuses_are_said_plainly(spaces, settings, alice):
     spaces.accepted_tokens = {APP_TOKEN}  # alice's token expired
     with pytest.raises(DataSourceError, match="did not accept the credentials"):
