@@ -171,6 +171,7 @@ def parse_fit_report(raw: Any, *, measured_by: str = "") -> FitReport:
             raise FitReportError("an item past the slide names no edge")
         issues.append(FitIssue(item["kind"], name, max(0, _int(item.get("px", 0), "px")), edge))
     width, height = SLIDE_WIDTH, SLIDE_HEIGHT
+    overflow = max((i.px for i in issues if i.kind == "beyond"), default=0)
     extent = raw.get("extent")
     if extent is not None:
         if not isinstance(extent, list) or len(extent) != 4:
@@ -178,11 +179,12 @@ def parse_fit_report(raw: Any, *, measured_by: str = "") -> FitReport:
         left, top, right, bottom = (_int(v, "extent") for v in extent)
         width = max(SLIDE_WIDTH, right) - min(0, left)
         height = max(SLIDE_HEIGHT, bottom) - min(0, top)
-    beyond = [i.px for i in issues if i.kind == "beyond"]
+        # content entirely off the slide counts too: how far the farthest of it reaches
+        overflow = max(overflow, right - SLIDE_WIDTH, bottom - SLIDE_HEIGHT, -left, -top)
     return FitReport(
         fits=not issues,
         problems=_sentences(issues),
-        overflow_px=max(beyond, default=0),
+        overflow_px=max(0, overflow),
         needed_width=width,
         needed_height=height,
         issues=tuple(issues),
