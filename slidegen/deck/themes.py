@@ -26,8 +26,10 @@ Layout classes (styled by every theme; slides combine them with their own CSS):
     blockquote.sg-quote + .sg-cite     a quote and who said it
     .sg-card (surface panel), .sg-accent, .sg-muted, .sg-small, .sg-kicker   details
 
-Headings, paragraphs, lists and links are styled through `:where(.slide …)` (specificity 0),
-so any rule of a deck wins over them. Theme CSS never loads anything: colours are parsed and
+Any `.slide` gets the theme's background, text colours and fonts; sizes, spacing and the
+layouts apply to slides written for the theme (`sg-slide`), so a deck written before themes
+keeps its layout when it is given one. Element rules are `:where(…)` (specificity 0), so any
+rule of a deck wins over them. Theme CSS never loads anything: colours are parsed and
 written back as hex, fonts are local family names only, and the logo is a size-capped data URI
 of a checked image (`parse_theme` validates user themes strictly; `ThemeError` says what is
 wrong).
@@ -488,21 +490,24 @@ def _variables(theme: Theme) -> str:
 
 
 _LAYOUT_CSS = (
+    # Any slide, also one written before themes: colours and fonts only, so its layout holds.
     ".sg-page{background:var(--sg-bg)}"
-    ".slide{background:var(--sg-bg);color:var(--sg-text);font-family:var(--sg-font);"
-    "font-size:var(--sg-size);line-height:1.35}"
+    ".slide{background:var(--sg-bg);color:var(--sg-text);font-family:var(--sg-font)}"
     ":where(.slide) :where(h1,h2,h3,h4){font-family:var(--sg-heading-font);"
-    "color:var(--sg-heading);line-height:1.15;margin:0;font-weight:700}"
-    ":where(.slide) h1{font-size:var(--sg-title-size)}"
-    ":where(.slide) h2{font-size:var(--sg-heading-size)}"
-    ":where(.slide) h3{font-size:calc(var(--sg-heading-size)*.7)}"
-    ":where(.slide) :where(p,ul,ol){margin:0}"
-    ":where(.slide) :where(ul,ol){padding-left:1.2em}"
-    ":where(.slide) li{margin:.25em 0}"
+    "color:var(--sg-heading)}"
     ":where(.slide) li::marker{color:var(--sg-accent)}"
     ":where(.slide) a{color:var(--sg-accent)}"
     ":where(.slide) :where(strong,b){color:var(--sg-heading)}"
-    ".sg-slide{display:flex;flex-direction:column;gap:var(--sg-space);padding:var(--sg-pad)}"
+    # Slides written for the theme (`sg-slide`): its sizes, spacing and layouts as well.
+    ".sg-slide{display:flex;flex-direction:column;gap:var(--sg-space);padding:var(--sg-pad);"
+    "font-size:var(--sg-size);line-height:1.35}"
+    ":where(.sg-slide) :where(h1,h2,h3,h4){line-height:1.15;margin:0;font-weight:700}"
+    ":where(.sg-slide) h1{font-size:var(--sg-title-size)}"
+    ":where(.sg-slide) h2{font-size:var(--sg-heading-size)}"
+    ":where(.sg-slide) h3{font-size:calc(var(--sg-heading-size)*.7)}"
+    ":where(.sg-slide) :where(p,ul,ol){margin:0}"
+    ":where(.sg-slide) :where(ul,ol){padding-left:1.2em}"
+    ":where(.sg-slide) li{margin:.25em 0}"
     ".sg-slide>*{min-height:0}"
     ".sg-title{justify-content:center}"
     ".sg-title h1{font-size:calc(var(--sg-title-size)*1.2);max-width:85%}"
