@@ -24,10 +24,12 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from slidegen.deck.model import MAX_SLIDES_PER_DECK, Deck
+from slidegen.deck.themes import BUILTIN_THEMES
 from slidegen.prompt_limit import MAX_PROMPT_CHARS, prompt_problem
 from slidegen.server.identity import UserContext
 from slidegen.server.ratelimit import turn_limiter
 from slidegen.service import VIEW_ONLY_MESSAGE, DeckService, TurnSaved, TurnService
+from slidegen.service.themes import ThemeService
 
 __all__ = [
     "MEDIA_TYPES",
@@ -83,6 +85,13 @@ class CreateDeckArguments(_Arguments):
         max_length=100,
         description="Genie space to query for data; omit for the app's default space, "
         'or "" for no data.',
+    )
+    theme: str | None = Field(
+        default=None,
+        max_length=60,
+        description="The look the slides are written for: a built-in theme ("
+        + ", ".join(BUILTIN_THEMES)
+        + ") or the id of one of your saved themes; omit for the default.",
     )
 
 
@@ -190,13 +199,14 @@ def _not_found(deck_id: str) -> ToolRefusal:
 
 
 class DeckTools:
-    """The tool implementations over the deck and turn services.
+    """The tool implementations over the deck, turn and theme services.
 
     `origin` in each call is the app's origin as the caller reached it (for deck URLs)."""
 
-    def __init__(self, decks: DeckService, turns: TurnService) -> None:
+    def __init__(self, decks: DeckService, turns: TurnService, themes: ThemeService) -> None:
         self.decks = decks
         self.turns = turns
+        self.themes = themes
 
     async def call(
         self, name: str, arguments: dict[str, Any] | None, user: UserContext, origin: str,
@@ -256,8 +266,18 @@ class DeckTools:
     ) -> dict[str, Any]:
         if too_long := prompt_problem(args.prompt, "prompt"):
             raise ToolRefusal(too_long)
+        theme = None
+        if args.theme:
+            theme = await self.themes.find(user.user_id, args.theme)
+            if theme is None:
+                raise ToolRefusal(
+                    f"There is no theme {args.theme!r}: use one of {', '.join(BUILTIN_THEMES)} "
+                    "or the id of a theme you saved in the app."
+                )
         await _rate_limited(user)
-        events = self.turns.generate(user, args.prompt, genie_space_id=args.genie_space_id)
+        events = self.turns.generate(
+            user, args.prompt, genie_space_id=args.genie_space_id, theme=theme
+        )
         saved = await _drive(events, progress, cap=MAX_SLIDES_PER_DECK)
         return {**_deck_fields(saved.record, origin), "message": saved.message}
 

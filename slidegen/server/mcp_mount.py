@@ -1,4 +1,4 @@
-"""The process's `/mcp` endpoint, built once over the app's deck and turn services.
+"""The process's `/mcp` endpoint, built once over the app's deck, turn and theme services.
 
 `slidegen.server.asgi` routes `/mcp` to `mcp_endpoint()`; `mcp_lifespan` (a Reflex lifespan task
 registered in `slidegen/slidegen.py`) runs its transport while the app runs.
@@ -29,9 +29,11 @@ def mcp_endpoint() -> McpEndpoint:
                 from slidegen.mcp import DeckTools, build_mcp_endpoint
                 from slidegen.server.services import get_store
                 from slidegen.service import DeckService, TurnService
+                from slidegen.service.themes import ThemeService
 
                 decks = DeckService(get_store)
-                _endpoint = build_mcp_endpoint(DeckTools(decks, TurnService(decks)))
+                tools = DeckTools(decks, TurnService(decks), ThemeService(decks, get_store))
+                _endpoint = build_mcp_endpoint(tools)
     return _endpoint
 
 

@@ -23,6 +23,7 @@ from slidegen.agent import SlideReady
 from slidegen.deck import parse_deck_html
 from slidegen.mcp import DeckTools, build_mcp_endpoint
 from slidegen.service import Access, DeckService, TurnSaved
+from slidegen.service.themes import ThemeService
 
 USER = {"X-Forwarded-User": "ada@example.com", "X-Forwarded-Email": "ada@example.com"}
 SLIDES = parse_deck_html('<div class="slide"><h1>A</h1></div>').slides
@@ -63,7 +64,8 @@ def served(tmp_path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, Slo
     store = open_store(load_settings(SLIDEGEN_DATA_DIR=str(tmp_path)))
     decks = DeckService(lambda: store, access=Access(lambda _: frozenset()))
     turns = SlowTurns(decks)
-    endpoint = build_mcp_endpoint(DeckTools(decks, turns))  # type: ignore[arg-type]
+    tools = DeckTools(decks, turns, ThemeService(decks, lambda: store))  # type: ignore[arg-type]
+    endpoint = build_mcp_endpoint(tools)
 
     async def app(scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "lifespan":

@@ -32,6 +32,7 @@ from slidegen.mcp.tools import (
 )
 from slidegen.prompt_limit import MAX_PROMPT_CHARS
 from slidegen.service import VIEW_ONLY_MESSAGE, Access, DeckService, TurnSaved
+from slidegen.service.themes import ThemeService
 
 _LOOP_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mcp-tests")
 ADA = {"X-Forwarded-User": "ada@example.com", "X-Forwarded-Email": "ada@example.com"}
@@ -113,7 +114,7 @@ def production(monkeypatch: pytest.MonkeyPatch) -> None:
 def setup(store: Any, production: None) -> tuple[DeckTools, ScriptedTurns, Any]:
     decks = _decks(store)
     turns = ScriptedTurns(decks)
-    tools = DeckTools(decks, turns)  # type: ignore[arg-type]
+    tools = DeckTools(decks, turns, ThemeService(decks, lambda: store))  # type: ignore[arg-type]
     return tools, turns, build_mcp_endpoint(tools)
 
 
@@ -229,7 +230,8 @@ def test_a_stopped_endpoint_answers_503(setup) -> None:
 def test_development_refuses_a_rebound_host_name(store: Any, monkeypatch) -> None:
     monkeypatch.setenv("ENVIRONMENT", "development")
     decks = _decks(store)
-    endpoint = build_mcp_endpoint(DeckTools(decks, ScriptedTurns(decks)))  # type: ignore[arg-type]
+    themes = ThemeService(decks, lambda: store)
+    endpoint = build_mcp_endpoint(DeckTools(decks, ScriptedTurns(decks), themes))  # type: ignore[arg-type]
 
     async def post(host: str) -> int:
         async with endpoint.lifespan():
@@ -315,10 +317,22 @@ def test_create_deck_reports_progress_and_returns_the_saved_deck(setup, store: A
     assert data["slide_count"] == 3 and data["title"] == "About Quarterly sales"
     assert data["url"] == f"http://slides.example/?deck={data['id']}"
     assert store.get_deck("ada@example.com", data["id"]).deck.title == "About Quarterly sales"
-    assert turns.calls == [("generate", {"prompt": "Quarterly sales", "genie_space_id": "space-1"})]
+    options = {"prompt": "Quarterly sales", "genie_space_id": "space-1", "theme": None}
+    assert turns.calls == [("generate", options)]
     assert seen[0] == (0.0, "Asking Genie: revenue by region")
     assert [done for done, _ in seen[1:]] == [1.0, 2.0, 3.0]
     assert seen[-1][1] == "Wrote slide 3: Slide 3"
+
+
+def test_create_deck_writes_for_the_theme_asked_and_refuses_an_unknown_one(setup) -> None:
+    _, turns, endpoint = setup
+    args = {"prompt": "Sales", "theme": "dark"}
+    assert not _call(endpoint, ADA, lambda s: s.call_tool("create_deck", args)).isError
+    assert turns.calls[0][1]["theme"].id == "dark"
+    unknown = {"prompt": "Sales", "theme": "neon"}
+    refused = _call(endpoint, ADA, lambda s: s.call_tool("create_deck", unknown))
+    assert _error(refused).startswith("There is no theme 'neon': use one of light, dark")
+    assert len(turns.calls) == 1  # refused before a turn started
 
 
 def test_a_failed_generation_is_a_tool_error_and_saves_nothing(setup, store: Any) -> None:
