@@ -113,6 +113,9 @@ class Settings(BaseSettings):
     # "auto": written slides are measured (in the user's browser, else the server's Chromium
     # when installed) and one that does not fit is rewritten once, then scaled; "off": not.
     auto_fit: Literal["auto", "off"] = Field(default="auto", alias="AUTO_FIT")
+    # Whether the chat stops at the outline for the user to edit before slides are written
+    # (the chat's toggle overrides it per tab).
+    outline_review: bool = Field(default=False, alias="OUTLINE_REVIEW")
 
     # Security (slidegen/server/origins.py, ratelimit.py, export/pdf.py; see SECURITY.md).
     # Origins besides the app's own that may call it with the user's credentials, comma

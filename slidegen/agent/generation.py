@@ -32,7 +32,7 @@ from slidegen.deck import (
 )
 from slidegen.prompt_limit import prompt_problem
 
-__all__ = ["generate_deck"]
+__all__ = ["deck_from_answer", "generate_deck", "preview_slide"]
 
 log = logging.getLogger(__name__)
 
@@ -55,13 +55,7 @@ async def generate_deck(frame: RunFrame, request: GenerateRequest, emit: Emit) -
     placements: list[tuple[int, str]] = []
 
     def on_slide(chunk: SlideChunk) -> None:
-        try:
-            slide = parse_single_slide(chunk.html)
-        except DeckParseError as error:  # the final parse reports it if it matters
-            log.info("streamed slide %d not previewable: %s", chunk.index + 1, error)
-            return
-        placements.append((chunk.start, slide.id))
-        emit(SlideReady(len(placements) - 1, slide))
+        preview_slide(chunk, placements, emit)
 
     async def body(conversation: Conversation) -> Written:
         messages: list[BaseMessage] = [
@@ -69,7 +63,7 @@ async def generate_deck(frame: RunFrame, request: GenerateRequest, emit: Emit) -
             HumanMessage(generation_prompt(prompt, existing)),
         ]
         text = await conversation.turn(messages)
-        deck = _new_deck(deck_id, owner, prompt, text, placements, existing)
+        deck = deck_from_answer(deck_id, owner, prompt, text, placements, existing)
         return Written(
             deck,
             f"Created a deck of {len(deck.slides)} slides: {deck.title}.",
@@ -88,7 +82,18 @@ async def generate_deck(frame: RunFrame, request: GenerateRequest, emit: Emit) -
     await frame.run(spec, on_slide, body, emit)
 
 
-def _new_deck(
+def preview_slide(chunk: SlideChunk, placements: list[tuple[int, str]], emit: Emit) -> None:
+    """Show a slide that closed in the stream; `placements` records the id it was shown with."""
+    try:
+        slide = parse_single_slide(chunk.html)
+    except DeckParseError as error:  # the final parse reports it if it matters
+        log.info("streamed slide %d not previewable: %s", chunk.index + 1, error)
+        return
+    placements.append((chunk.start, slide.id))
+    emit(SlideReady(len(placements) - 1, slide))
+
+
+def deck_from_answer(
     deck_id: str,
     owner: str,
     prompt: str,
@@ -96,6 +101,7 @@ def _new_deck(
     placements: list[tuple[int, str]],
     existing: Deck | None,
 ) -> Deck:
+    """The deck in a model's whole-deck answer, with the ids its previews were shown with."""
     try:
         parsed = parse_deck_html(_with_slide_ids(text, placements))
     except DeckParseError as error:

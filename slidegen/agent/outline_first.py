@@ -27,11 +27,12 @@ import contextlib
 import dataclasses
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from langchain_core.messages import AIMessageChunk, BaseMessage, HumanMessage, SystemMessage
 
 from slidegen.agent import prompts
-from slidegen.agent.converse import AgentFailure, Conversation
+from slidegen.agent.converse import MAX_ANSWER_CHARS, AgentFailure, Conversation
 from slidegen.agent.events import (
     Failed,
     OutlineReady,
@@ -40,6 +41,7 @@ from slidegen.agent.events import (
     SlideReady,
 )
 from slidegen.agent.facts import Fact, gather_facts
+from slidegen.agent.generation import deck_from_answer, preview_slide
 from slidegen.agent.genie import GenieSession
 from slidegen.agent.genie_memory import genie_meta
 from slidegen.agent.model import chat_model
@@ -56,6 +58,7 @@ from slidegen.agent.prompting import DEFAULT_SLIDES
 from slidegen.agent.requests import GenerateRequest
 from slidegen.agent.runs import Emit, RunFrame, RunSpec, Written
 from slidegen.agent.slide_writer import SlideFailed, SlideJob, SlideWriter, WrittenSlide
+from slidegen.agent.stream import SlideSplitter
 from slidegen.deck import (
     MAX_SLIDES_PER_DECK,
     SLIDE_HEIGHT,
@@ -113,7 +116,26 @@ async def generate_outline_first(frame: RunFrame, request: GenerateRequest, emit
         if request.outline is not None:
             outline = _placed(request.outline, existing, planned, emit)
         else:
-            outline = await _plan(conversation, prompt, existing, bool(space), planned, emit)
+            planned_or_deck = await _plan(
+                conversation, prompt, existing, bool(space), planned, emit
+            )
+            if isinstance(planned_or_deck, _DeckAnswer):
+                owner = existing.owner if existing else request.user.user_id
+                deck = deck_from_answer(
+                    deck_id,
+                    owner,
+                    prompt,
+                    planned_or_deck.text,
+                    planned_or_deck.placements,
+                    existing,
+                )
+                return Written(
+                    deck,
+                    f"Created a deck of {len(deck.slides)} slides: {deck.title}.",
+                    f"Generated {len(deck.slides)} slides",
+                    {"deck_in_outline_answer": True},
+                )
+            outline = planned_or_deck
         if request.plan_only:
             return OutlineReady(outline)
         facts: dict[str, Fact] = {}
@@ -203,6 +225,14 @@ async def generate_outline_first(frame: RunFrame, request: GenerateRequest, emit
     await frame.run(spec, lambda chunk: None, body, emit)
 
 
+@dataclass(frozen=True)
+class _DeckAnswer:
+    """The model answered the outline call with the whole deck: it is used as it is."""
+
+    text: str
+    placements: list[tuple[int, str]]
+
+
 async def _plan(
     conversation: Conversation,
     prompt: str,
@@ -210,8 +240,11 @@ async def _plan(
     with_data: bool,
     planned: list[Slide],
     emit: Emit,
-) -> Outline:
-    """Stream the outline; each complete entry becomes a placeholder (or a kept slide)."""
+) -> Outline | _DeckAnswer:
+    """Stream the outline; each complete entry becomes a placeholder (or a kept slide).
+
+    Models are messy: one that ignores the outline format and writes the deck itself gets its
+    slides previewed as they stream and its deck used, instead of a failed generation."""
     follow_up = existing is not None and bool(existing.slides)
     reader = OutlineReader(len(existing.slides) if existing else 0)
     messages: list[BaseMessage] = [
@@ -223,17 +256,35 @@ async def _plan(
         HumanMessage(outline_request(prompt, existing)),
     ]
     place = _placer(existing, planned, emit)
-
+    splitter = SlideSplitter()
+    parts: list[str] = []
+    placements: list[tuple[int, str]] = []
+    deck_answer = False
     size = 0
     async with contextlib.aclosing(conversation.model.astream(messages)) as stream:
         async for chunk in stream:
             if not isinstance(chunk, AIMessageChunk) or not isinstance(chunk.content, str):
                 continue
-            size += len(chunk.content)
-            if size > MAX_OUTLINE_CHARS:
+            text = chunk.content
+            parts.append(text)
+            size += len(text)
+            if size > (MAX_ANSWER_CHARS if deck_answer else MAX_OUTLINE_CHARS):
                 raise AgentFailure("The model's outline grew too large and was stopped.")
-            for entry in reader.feed(chunk.content):
-                place(entry)
+            if not deck_answer:
+                for entry in reader.feed(text):
+                    place(entry)
+            for closed in splitter.feed(text):
+                if reader.entries:
+                    continue  # markup inside an outline entry is not a slide
+                if closed.index >= MAX_SLIDES_PER_DECK:
+                    raise AgentFailure(
+                        f"The model wrote more than {MAX_SLIDES_PER_DECK} slides, the most a "
+                        "deck may hold, and was stopped; ask for fewer slides."
+                    )
+                deck_answer = True
+                preview_slide(closed, placements, emit)
+    if deck_answer:
+        return _DeckAnswer("".join(parts), placements)
     before = len(reader.entries)
     try:
         outline = reader.close()

@@ -93,6 +93,8 @@ class TurnStarted:
 
 
 TurnEvent = TurnStarted | AgentEvent | TurnSaved
+# Given the deck's look, the check that measures one written slide (`slidegen.export.fit`).
+Measurer = Callable[[Deck], FitCheck]
 
 
 def scaled_to_fit(slide: Slide, report: FitReport) -> Slide | None:
@@ -149,7 +151,7 @@ class TurnService:
         genie_space_id: str | None = None,
         endpoint: str | None = None,
         theme: Theme | None = None,
-        fit_check: FitCheck | None = None,
+        measurer: Measurer | None = None,
         review_outline: bool = False,
         outline: Outline | None = None,
     ) -> AsyncIterator[TurnEvent]:
@@ -160,8 +162,9 @@ class TurnService:
 
         `genie_space_id` None uses the deck's chosen space (the app's default for a new deck);
         "" runs without data. `theme` None keeps the deck's (the default theme for a new deck).
-        `fit_check` measures written slides (the UI passes the user's browser); None uses the
-        server's Chromium when AUTO_FIT is on and it is installed."""
+        `measurer(deck)` gives the check that measures written slides drawn with `deck`'s look
+        (the UI's measures in the user's browser); None uses the server's Chromium when it is
+        installed. Nothing is measured with AUTO_FIT off."""
         owner = user  # the service checks access with the whole user (e-mail, groups)
         prompt = prompt.strip()
         if not prompt:
@@ -185,7 +188,7 @@ class TurnService:
         look = (
             theme or (existing.deck.theme if existing else None) or builtin_theme(DEFAULT_THEME_ID)
         )
-        check = fit_check or self._server_fit_check(existing.deck if existing else None, look)
+        check = self._fit_check(measurer, existing.deck if existing else None, look)
         request = GenerateRequest(
             user,
             prompt,
@@ -251,7 +254,7 @@ class TurnService:
         instruction: str = "",
         *,
         endpoint: str | None = None,
-        fit_check: FitCheck | None = None,
+        measurer: Measurer | None = None,
     ) -> AsyncIterator[TurnEvent]:
         """Write slide `slide_id` again (Retry on a failed placeholder, Regenerate on any
         slide), as one version."""
@@ -275,7 +278,7 @@ class TurnService:
             meta={"slide_ids": [slide_id]},
         )
         look = deck.theme or builtin_theme(DEFAULT_THEME_ID)
-        check = fit_check or self._server_fit_check(deck, look)
+        check = self._fit_check(measurer, deck, look)
         request = RegenerateRequest(
             user,
             deck,
@@ -429,9 +432,11 @@ class TurnService:
             return default_space(self._settings())
         return genie_space_id.strip() or None
 
-    def _server_fit_check(self, deck: Deck | None, theme: Theme) -> FitCheck | None:
-        """Measure slides with the server's Chromium (when AUTO_FIT is on and it is here)."""
-        if self._settings().auto_fit != "auto" or not measure_fit_available():
+    def _fit_check(
+        self, measurer: Measurer | None, deck: Deck | None, theme: Theme
+    ) -> FitCheck | None:
+        """How this turn measures its slides (None: not at all)."""
+        if self._settings().auto_fit != "auto":
             return None
         context = Deck(
             id=deck.id if deck else "d_fitcheck",
@@ -440,6 +445,10 @@ class TurnService:
             styles=deck.styles if deck else "",
             theme=theme,
         )
+        if measurer is not None:
+            return measurer(context)
+        if not measure_fit_available():
+            return None
 
         async def check(slide: Slide) -> FitReport | None:
             try:

@@ -11,11 +11,12 @@ from __future__ import annotations
 import reflex as rx
 
 from slidegen.web.components.behaviours import SubmitOnEnter
+from slidegen.web.components.controls import icon_button
 from slidegen.web.components.data_source import space_picker
 from slidegen.web.components.fit_measurer import FitMeasurer
 from slidegen.web.fit_bridge import FitBridgeState
 from slidegen.web.states import ChatState, DeckState
-from slidegen.web.states.chat import ChatMessage, QueryView
+from slidegen.web.states.chat import ChatMessage, OutlineRow, QueryView
 
 __all__ = ["chat_panel"]
 
@@ -103,6 +104,108 @@ def _scope() -> rx.Component:
     )
 
 
+def _outline_row(row: rx.Var[OutlineRow], index: rx.Var[int]) -> rx.Component:
+    """One planned slide: its number, title and intent to edit, and its place in the deck."""
+    return rx.hstack(
+        rx.text(index + 1, size="1", color_scheme="gray", min_width="1.5em", padding_top="6px"),
+        rx.cond(
+            row["keep"] > 0,
+            rx.text("Keep slide ", row["keep"], " as it is", size="2", flex="1", padding_top="4px"),
+            rx.vstack(
+                rx.input(
+                    default_value=row["title"],
+                    on_blur=lambda v: ChatState.outline_set_title(index, v),
+                    size="1",
+                    width="100%",
+                    aria_label="Slide title",
+                    class_name="sg-outline-title",
+                ),
+                rx.input(
+                    default_value=row["intent"],
+                    on_blur=lambda v: ChatState.outline_set_intent(index, v),
+                    placeholder="What the slide shows",
+                    size="1",
+                    width="100%",
+                    variant="soft",
+                    aria_label="What the slide shows",
+                ),
+                spacing="1",
+                flex="1",
+            ),
+        ),
+        icon_button(
+            "arrow-up", "Move up", ChatState.outline_move(index, -1), size="1", variant="ghost"
+        ),
+        icon_button(
+            "arrow-down", "Move down", ChatState.outline_move(index, 1), size="1", variant="ghost"
+        ),
+        icon_button(
+            "x",
+            "Remove",
+            ChatState.outline_remove(index),
+            size="1",
+            variant="ghost",
+            color_scheme="red",
+        ),
+        align="start",
+        spacing="1",
+        width="100%",
+        class_name="sg-outline-row",
+    )
+
+
+def _outline_review() -> rx.Component:
+    """The outline the model planned, to edit before its slides are written."""
+    return rx.cond(
+        (ChatState.outline_rows.length() > 0) & ~ChatState.generating,
+        rx.box(
+            rx.text("Outline", weight="medium", size="2"),
+            rx.input(
+                default_value=ChatState.outline_title,
+                on_blur=ChatState.set_outline_title,
+                size="1",
+                aria_label="Deck title",
+                margin_y="4px",
+            ),
+            rx.vstack(
+                rx.foreach(ChatState.outline_rows, _outline_row),
+                spacing="2",
+                width="100%",
+            ),
+            rx.hstack(
+                rx.button(
+                    rx.icon("plus", size=14),
+                    "Add slide",
+                    size="1",
+                    variant="soft",
+                    on_click=ChatState.outline_add,
+                    id="outline-add",
+                ),
+                rx.spacer(),
+                rx.button(
+                    "Discard",
+                    size="1",
+                    variant="ghost",
+                    color_scheme="gray",
+                    on_click=ChatState.outline_discard,
+                    id="outline-discard",
+                ),
+                rx.button(
+                    rx.icon("sparkles", size=14),
+                    "Write slides",
+                    size="1",
+                    on_click=ChatState.write_outline,
+                    id="outline-write",
+                ),
+                padding_top="6px",
+                width="100%",
+            ),
+            class_name="sg-outline-review",
+            id="outline-review",
+        ),
+    )
+
+
 def chat_panel() -> rx.Component:
     return rx.box(
         space_picker(),
@@ -119,6 +222,7 @@ def chat_panel() -> rx.Component:
             class_name="sg-log",
             id="chat-log",
         ),
+        _outline_review(),
         rx.cond(
             DeckState.can_edit | (DeckState.deck_id == ""),
             _composer(),
@@ -130,6 +234,23 @@ def chat_panel() -> rx.Component:
             ),
         ),
         class_name="sg-chat",
+    )
+
+
+def _review_toggle() -> rx.Component:
+    # Outside the form's data (no id): the choice is the tab's state, not part of the message.
+    return rx.tooltip(
+        rx.el.label(
+            rx.switch(
+                checked=ChatState.review_outline,
+                on_change=ChatState.set_review_outline,
+                size="1",
+                custom_attrs={"data-testid": "chat-review-outline"},
+            ),
+            rx.text("Review outline first", size="1"),
+            class_name="sg-review-toggle",
+        ),
+        content="Stop after the outline so you can edit it before slides are written",
     )
 
 
@@ -146,6 +267,7 @@ def _composer() -> rx.Component:
                 "slides… (Enter sends, Shift+Enter new line)",
             ),
             rx.hstack(
+                _review_toggle(),
                 rx.spacer(),
                 rx.cond(
                     ChatState.generating,

@@ -24,6 +24,10 @@ html, body { height: 100%; }
 .sg-query table { border-collapse: collapse; font-size: 11px; }
 .sg-query td, .sg-query th { border: 1px solid var(--gray-5); padding: 1px 6px; text-align: left; }
 .sg-composer { border-top: 1px solid var(--gray-5); padding: 10px; }
+.sg-review-toggle { display: inline-flex; align-items: center; gap: 6px; cursor: pointer;
+  color: var(--gray-11); }
+.sg-outline-review { border-top: 1px solid var(--gray-5); padding: 10px 12px; max-height: 45vh;
+  overflow-y: auto; background: var(--gray-1); }
 .sg-composer textarea { width: 100%; resize: none; border: 1px solid var(--gray-6); border-radius: 8px;
   padding: 8px; font: inherit; font-size: 14px; background: var(--color-surface); }
 .sg-panel { flex: 1; min-width: 0; min-height: 0; display: flex; flex-direction: column;

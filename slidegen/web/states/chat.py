@@ -54,7 +54,11 @@ MAX_ROWS_SHOWN = 8
 # turn stops at its next update to the view.
 _RUNNING: dict[str, asyncio.Task[Any]] = {}
 
-REGENERATE = "regenerate"  # a `run_turn` mode: one slide written again
+# `run_turn` modes besides a prompt: one slide written again; a generation that stops at its
+# outline for review; the reviewed outline written.
+REGENERATE = "regenerate"
+REVIEW = "review"
+WRITE_OUTLINE = "write-outline"
 
 STOPPED = "Stopped. The deck is unchanged; send a new message to try again."
 LEASE_LOST = (
@@ -109,6 +113,47 @@ def _message(
     return {"role": role, "text": text, "queries": queries or [], "author": author}
 
 
+class OutlineRow(TypedDict):
+    """One planned slide as the outline review shows it; `keep` is the number of a slide of
+    the current deck kept as it is (0: a slide to write)."""
+
+    title: str
+    intent: str
+    layout: str
+    data: list[str]
+    keep: int
+
+
+def _rows_of(outline: Any) -> list[OutlineRow]:
+    return [
+        {
+            "title": e.title,
+            "intent": e.intent,
+            "layout": e.layout,
+            "data": list(e.data),
+            "keep": e.keep or 0,
+        }
+        for e in outline.entries
+    ]
+
+
+def _outline_of(title: str, rows: list[OutlineRow]) -> Any:
+    from slidegen.agent import Outline, OutlineEntry
+
+    entries = tuple(
+        OutlineEntry(keep=int(r["keep"]))
+        if int(r.get("keep") or 0) > 0
+        else OutlineEntry(
+            title=" ".join(str(r.get("title", "")).split())[:200],
+            intent=" ".join(str(r.get("intent", "")).split())[:500],
+            layout=str(r.get("layout") or "text"),
+            data=tuple(str(q)[:500] for q in (r.get("data") or [])[:3]),
+        )
+        for r in rows[:MAX_SLIDES_PER_DECK]
+    )
+    return Outline(" ".join(title.split())[:200], entries)
+
+
 class ChatState(rx.State):
     messages: list[ChatMessage] = []
     answer: str = ""
@@ -120,6 +165,11 @@ class ChatState(rx.State):
     # The one-time ticket `send` hands its `run_turn`; the lease a running turn keeps renewing.
     _turn_ticket: str = ""
     _lease_until: float = 0.0
+    # Outline review: "" follows OUTLINE_REVIEW, else the tab's own choice ("on" | "off").
+    review_choice: str = ""
+    outline_rows: list[OutlineRow] = []
+    outline_title: str = ""
+    _outline_prompt: str = ""
 
     def _lease_expired(self) -> bool:
         return self.generating and self._lease_until < time.time()
@@ -193,7 +243,8 @@ class ChatState(rx.State):
         else:
             self.scope = ""
         self.messages = [*self.messages, *new]
-        return ChatState.run_turn(prompt, selected, self._begin_turn(deck))
+        mode = REVIEW if self.review_outline and not selected else ""
+        return ChatState.run_turn(prompt, selected, self._begin_turn(deck), mode)
 
     def _begin_turn(self, deck: Any) -> str:
         """Mark the turn as running; the ticket its `run_turn` must present."""
@@ -233,6 +284,103 @@ class ChatState(rx.State):
         self.scope = f"Rewriting only slide {number}"
         self.messages = [*self.messages, _message("user", text, author=user.email)]
         return ChatState.run_turn(text, [slide_id], self._begin_turn(deck), REGENERATE)
+
+    @rx.var
+    def review_outline(self) -> bool:
+        if self.review_choice:
+            return self.review_choice == "on"
+        return get_settings().outline_review
+
+    @rx.event
+    def set_review_outline(self, on: bool) -> None:
+        self.review_choice = "on" if on else "off"
+
+    # --- the outline under review: the user's own edits, nothing is saved until written ----
+    def _outline_index(self, index: Any) -> int | None:
+        try:
+            at = int(index)
+        except (TypeError, ValueError):
+            return None
+        return at if 0 <= at < len(self.outline_rows) else None
+
+    @rx.event
+    def set_outline_title(self, value: str) -> None:
+        self.outline_title = " ".join(str(value).split())[:200]
+
+    @rx.event
+    def outline_set_title(self, index: int, value: str) -> None:
+        if (at := self._outline_index(index)) is not None:
+            rows = list(self.outline_rows)
+            rows[at] = {**rows[at], "title": str(value)[:200], "keep": 0}
+            self.outline_rows = rows
+
+    @rx.event
+    def outline_set_intent(self, index: int, value: str) -> None:
+        if (at := self._outline_index(index)) is not None:
+            rows = list(self.outline_rows)
+            rows[at] = {**rows[at], "intent": str(value)[:500], "keep": 0}
+            self.outline_rows = rows
+
+    @rx.event
+    def outline_move(self, index: int, delta: int) -> None:
+        at = self._outline_index(index)
+        if at is None:
+            return
+        to = max(0, min(len(self.outline_rows) - 1, at + (1 if int(delta) > 0 else -1)))
+        rows = list(self.outline_rows)
+        rows.insert(to, rows.pop(at))
+        self.outline_rows = rows
+
+    @rx.event
+    def outline_remove(self, index: int) -> None:
+        if (at := self._outline_index(index)) is not None:
+            self.outline_rows = [r for i, r in enumerate(self.outline_rows) if i != at]
+
+    @rx.event
+    def outline_add(self) -> None:
+        if len(self.outline_rows) >= MAX_SLIDES_PER_DECK:
+            return
+        row: OutlineRow = {
+            "title": "New slide",
+            "intent": "",
+            "layout": "text",
+            "data": [],
+            "keep": 0,
+        }
+        self.outline_rows = [*self.outline_rows, row]
+
+    @rx.event
+    def outline_discard(self) -> None:
+        self.outline_rows, self.outline_title, self._outline_prompt = [], "", ""
+
+    @rx.event
+    async def write_outline(self) -> Any:
+        """Write the slides of the reviewed outline (one version, as any generation)."""
+        from slidegen.web.states.deck import DeckState
+
+        if self._lease_expired():
+            await self._release_dead_turn()
+        if self.generating or not self.outline_rows:
+            return None
+        user = connection_user(self)
+        deck = await self.get_state(DeckState)
+        if user is None or not deck.deck_id:
+            return None
+        if not deck.can_edit:
+            self.messages = [*self.messages, _message("error", VIEW_ONLY_MESSAGE)]
+            return None
+        refused = await turn_limiter().acquire(user.user_id)
+        if refused is not None:
+            self.messages = [*self.messages, _message("error", refused.message())]
+            return None
+        count = len(self.outline_rows)
+        self.messages = [
+            *self.messages,
+            _message("info", f"Writing {count} slides from the outline."),
+        ]
+        self.scope = ""
+        prompt = self._outline_prompt or self.outline_title or "the reviewed outline"
+        return ChatState.run_turn(prompt, [], self._begin_turn(deck), WRITE_OUTLINE)
 
     @rx.event
     async def stop(self) -> None:
@@ -330,12 +478,25 @@ class ChatState(rx.State):
 
         origin = asset_base(self)
         turns = turn_service()
+        measurer = self._measurer()
         if mode == REGENERATE and selected:
-            events = turns.regenerate(user, deck_id, selected[0])
+            events = turns.regenerate(user, deck_id, selected[0], measurer=measurer)
         elif selected:
             events = turns.edit(user, deck_id, selected, prompt)
+        elif mode == WRITE_OUTLINE:
+            async with self:
+                outline = _outline_of(self.outline_title, list(self.outline_rows))
+                self.outline_rows, self.outline_title = [], ""
+            events = turns.generate(
+                user, prompt, deck_id=deck_id, measurer=measurer, outline=outline
+            )
         else:
-            events = turns.generate(user, prompt, deck_id=deck_id)
+            if mode == REVIEW:
+                async with self:
+                    self._outline_prompt = prompt
+            events = turns.generate(
+                user, prompt, deck_id=deck_id, measurer=measurer, review_outline=mode == REVIEW
+            )
         streamed: list[str] = []
         written = 0
         look: Any = None  # the theme the turn's slides are written for (None: the deck's)
@@ -404,6 +565,15 @@ class ChatState(rx.State):
                             self.status = f"Slide {event.index + 1} could not be written…"
                         else:
                             self.status = f"Wrote slide {event.index + 1} ({written} done)…"
+                    elif isinstance(event, agent.OutlineReady):
+                        self.outline_rows = _rows_of(event.outline)
+                        self.outline_title = event.outline.title
+                        count = len(self.outline_rows)
+                        return _message(
+                            "assistant",
+                            f"Here is the outline: {count} slides. Change it below, then "
+                            "choose **Write slides**.",
+                        )
                     elif isinstance(event, TurnSaved):
                         return _message("assistant", event.message or "Done.", self.queries)
                     elif isinstance(event, agent.Failed):
@@ -411,6 +581,13 @@ class ChatState(rx.State):
         return _message(
             "error", "The assistant stopped without finishing. The deck is unchanged; try again."
         )
+
+    def _measurer(self) -> Any:
+        """The turn checks its slides fit in this tab's browser (the server's Chromium when the
+        browser does not answer)."""
+        from slidegen.web.fit_bridge import browser_fit_check
+
+        return lambda deck: browser_fit_check(self, deck)
 
     def _show_slide(
         self,

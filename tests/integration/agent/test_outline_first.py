@@ -404,3 +404,21 @@ def test_a_reviewed_outline_is_written_as_the_user_edited_it(model, store, outli
     assert len(model.stats(ENDPOINT).of_kind("outline")) == 1  # not planned again
     chat = store.list_chat_messages("alice", deck_id)
     assert [m.role for m in chat].count("user") == 1  # the request is recorded once
+
+
+def test_a_model_answering_the_outline_with_a_whole_deck_gets_that_deck(
+    model, store, outlined, alice
+):
+    deck_html = "<title>Straight to slides</title><style>h2{color:#123}</style>" + "".join(
+        f'<div class="slide"><h2>Direct {n}</h2></div>' for n in range(1, 4)
+    )
+    model.script("outline", deck_html)
+    events = run(generation(store, outlined, alice, "a deck", genie_space_id=""))
+    saved = events[-1]
+    assert isinstance(saved, TurnSaved), saved
+    previews = [e for e in events if isinstance(e, SlideReady)]
+    assert [p.slide.title for p in previews] == ["Direct 1", "Direct 2", "Direct 3"]
+    assert [s.id for s in saved.record.deck.slides] == [p.slide.id for p in previews]
+    assert saved.record.deck.title == "Straight to slides"
+    assert model.stats(ENDPOINT).of_kind("slide") == []  # no slide calls were needed
+    assert saved.meta["deck_in_outline_answer"] is True
