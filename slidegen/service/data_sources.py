@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from databricks.sdk import WorkspaceClient
 from databricks.sdk.errors import DatabricksError
@@ -50,6 +50,7 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # The deck field that holds the choice (`Deck.genie_space`).
 DATA_SOURCE_FIELD = "genie_space"
@@ -82,7 +83,7 @@ def _client(user: UserContext | None, settings: Settings) -> WorkspaceClient:
     return user_workspace_client(app, token, settings) if token else app
 
 
-async def _call(work: Callable[[], object], space_id: str = "") -> object:
+async def _call(work: Callable[[], T], space_id: str = "") -> T:
     try:
         return await asyncio.wait_for(asyncio.to_thread(work), LIST_TIMEOUT_S)
     except AgentConfigError as error:
@@ -105,9 +106,7 @@ async def list_genie_spaces(
     """The Genie spaces `user` may use, sorted by title; `DataSourceError` when they cannot be
     listed (bad credentials, no workspace, Genie down)."""
     settings = settings or get_settings()
-    spaces = await _call(lambda: list_spaces(client(user, settings)))
-    assert isinstance(spaces, list)
-    return spaces
+    return await _call(lambda: list_spaces(client(user, settings)))
 
 
 async def describe_genie_space(
@@ -119,9 +118,7 @@ async def describe_genie_space(
 ) -> GenieSpaceInfo:
     """One space as `user` sees it; `DataSourceError` (403: they may not read it, 404: gone)."""
     settings = settings or get_settings()
-    info = await _call(lambda: get_space(client(user, settings), space_id), space_id)
-    assert isinstance(info, GenieSpaceInfo)
-    return info
+    return await _call(lambda: get_space(client(user, settings), space_id), space_id)
 
 
 def genie_space_label(choice: str, spaces: list[GenieSpaceInfo], default_id: str | None) -> str:
