@@ -204,3 +204,17 @@ def test_a_request_without_a_user_is_refused_before_mcp(app: PackagedApp) -> Non
         _run(asyncio.wait_for(initialize(), 30))
     status = refused.value.subgroup(httpx.HTTPStatusError)
     assert status is not None and status.exceptions[0].response.status_code == 403
+
+
+def test_a_browser_page_of_another_origin_is_refused(app: PackagedApp) -> None:
+    """A page elsewhere cannot drive the user's MCP session from their browser: the app's
+    origin check answers before MCP, as for every other path."""
+    body = {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}
+    headers = {
+        **ADA,
+        "Origin": "https://evil.example",
+        "Accept": "application/json, text/event-stream",
+    }
+    answer = httpx.post(f"{app.url}/mcp", json=body, headers=headers)
+    assert answer.status_code == 403
+    assert answer.json()["error"] == "origin_not_allowed"
