@@ -10,6 +10,7 @@ saw on a white slide (Chart.js fills such as `rgba(54,162,235,0.2)`). `transpare
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 import tinycss2
@@ -41,6 +42,8 @@ def _color_of(token: ast.Node) -> RGB | None:
     return _rgb(color) if isinstance(color, Color) else None
 
 
+# A deck repeats a handful of colour values across thousands of elements: parse each once.
+@functools.lru_cache(maxsize=4096)
 def parse_css_color(value: str | None) -> RGB | None:
     """An (r, g, b) triple for a CSS colour, or None when there is none or it is not understood."""
     if not value:
@@ -60,6 +63,7 @@ def _first(tokens: Iterable[ast.Node]) -> RGB | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def first_color(css_value: str | None) -> RGB | None:
     """The first colour inside a compound value such as `linear-gradient(...)` or the
     `background` shorthand (`url(a.png) no-repeat #fff`)."""

@@ -13,6 +13,7 @@ without pretending to be a browser.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -49,7 +50,14 @@ def _declarations(block: str | Iterable[ast.Node]) -> Declarations:
 def parse_declarations(text: str | None) -> Declarations:
     """`a: b; c: d` into {"a": "b", "c": "d"} (lower-case names, `!important` dropped,
     malformed declarations skipped)."""
-    return _declarations(text or "")
+    return dict(_inline_style(text or ""))
+
+
+# Every element's `style` attribute is read several times (text style, columns, tables), and
+# slides repeat the same ones: each text is parsed once.
+@functools.lru_cache(maxsize=4096)
+def _inline_style(text: str) -> tuple[tuple[str, str], ...]:
+    return tuple(_declarations(text).items())
 
 
 def _is_combinator(token: ast.Node) -> bool:
@@ -151,6 +159,7 @@ class StyleSheet:
         return style
 
 
+@functools.lru_cache(maxsize=4096)
 def font_size_px(value: str | None, parent_px: float) -> float | None:
     """A CSS font-size in pixels (px, pt, em, rem, %, unitless, and the keywords); None if not
     understood or not positive."""
