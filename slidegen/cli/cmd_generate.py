@@ -3,9 +3,10 @@
 Runs the same agent as the app (serving endpoint, Genie tool, streaming) against the configured
 workspace: SDK unified auth from environment variables or `--profile`. Progress goes to stderr
 (one line per Genie query and per finished slide); the deck is written as standalone HTML
-(default), PPTX or PDF. The run is the app's own turn (`slidegen.service.turns`) over a
-throw-away store, so nothing reaches the app's database: this is a one-off run.
-Exit status 1 with a one-line reason on any failure; nothing is written then.
+(default), PPTX or PDF, in the theme `--theme` names (a built-in theme's id, or a theme's JSON
+file as `Theme.to_dict` writes it; the default theme otherwise). The run is the app's own turn
+(`slidegen.service.turns`) over a throw-away store, so nothing reaches the app's database: this
+is a one-off run. Exit status 1 with a one-line reason on any failure; nothing is written then.
 """
 
 from __future__ import annotations
@@ -49,8 +50,39 @@ def _export(deck: object, fmt: Format) -> bytes:
     return deck_to_html(deck)  # type: ignore[arg-type]
 
 
+def _theme(value: str | None) -> object:
+    """The theme `--theme` names: a built-in id, or a JSON file of a theme (validated)."""
+    import json
+
+    from slidegen.deck.themes import BUILTIN_THEMES, ThemeError, parse_theme
+
+    if value is None:
+        return None
+    if value in BUILTIN_THEMES:
+        return BUILTIN_THEMES[value]
+    path = Path(value)
+    if path.suffix != ".json":
+        raise _fail(
+            f"no theme {value!r}: use one of {', '.join(BUILTIN_THEMES)} or a theme's .json file"
+        )
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return parse_theme({"id": "file", **data} if isinstance(data, dict) else data)
+    except OSError as error:
+        raise _fail(f"cannot read {path}: {error.strerror or error}") from None
+    except json.JSONDecodeError as error:
+        raise _fail(f"{path} is not JSON: {error.msg} (line {error.lineno})") from None
+    except ThemeError as error:
+        raise _fail(f"{path}: {error}") from None
+
+
 async def _run(
-    prompt: str, genie_space: str | None, endpoint: str | None, profile: str | None, quiet: bool
+    prompt: str,
+    genie_space: str | None,
+    endpoint: str | None,
+    profile: str | None,
+    quiet: bool,
+    theme: object = None,
 ) -> object:
     from slidegen.agent import Agent, Failed, SlideReady, ToolCallStarted, ToolResult
     from slidegen.config import get_settings
@@ -70,7 +102,13 @@ async def _run(
     # The same turn as the app's, over a throw-away store: the deck is checked and versioned
     # exactly as in the app, and nothing reaches the app's database.
     with scratch_turns(settings, lambda: Agent(settings, profile=profile)) as turns:
-        events = turns.generate(user, prompt, genie_space_id=genie_space, endpoint=endpoint)
+        events = turns.generate(
+            user,
+            prompt,
+            genie_space_id=genie_space,
+            endpoint=endpoint,
+            theme=theme,  # type: ignore[arg-type]
+        )
         async for event in events:
             if isinstance(event, ToolCallStarted):
                 say(f"asking Genie: {event.question}")
@@ -109,6 +147,13 @@ def generate(
         typer.Option(help="Databricks config profile (~/.databrickscfg) [SDK unified auth]."),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
+    theme: Annotated[
+        str | None,
+        typer.Option(
+            help="Theme: light, dark, databricks, contrast, sunset, forest, paper, "
+            "or a theme's .json file [light]."
+        ),
+    ] = None,
 ) -> None:
     """Generate a deck from PROMPT with the agent and write it to a file."""
     from slidegen.config import SettingsError
@@ -117,8 +162,9 @@ def generate(
         raise _fail("the prompt is empty")
     if out is not None and out.exists() and out.is_dir():
         raise _fail(f"{out} is a directory")
+    look = _theme(theme)
     try:
-        deck = asyncio.run(_run(prompt, genie_space, endpoint, profile, quiet))
+        deck = asyncio.run(_run(prompt, genie_space, endpoint, profile, quiet, look))
     except SettingsError as error:
         raise _fail(str(error)) from None
     except KeyboardInterrupt:

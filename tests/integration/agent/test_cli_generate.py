@@ -58,3 +58,44 @@ def test_generate_fails_with_a_clear_message_and_writes_nothing(cli_env, model, 
         "error: The serving endpoint" in result.output and "HTTP 503: overloaded" in result.output
     )
     assert not (cli_env / "x.html").exists()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the whole-deck answer's new deck is built without request.theme "
+    "(agent/generation.py); remove this mark when it keeps it",
+)
+def test_generate_writes_the_deck_in_the_theme_asked_for(cli_env, model):
+    import json
+
+    from slidegen.deck.themes import BUILTIN_THEMES, theme_css
+
+    model.replies.append(ModelReply(text=deck_html("<h1>Dark</h1>", title="Dark deck")))
+    result = CliRunner().invoke(app, ["generate", "hi", "--theme", "dark", "-q", "-o", "d.html"])
+    assert result.exit_code == 0, result.output
+    assert theme_css(BUILTIN_THEMES["dark"]) in (cli_env / "d.html").read_text()
+
+    brand = {**BUILTIN_THEMES["light"].to_dict(), "name": "Brand"}
+    brand["colors"] = {**brand["colors"], "accent": "#b8002e"}
+    (cli_env / "brand.json").write_text(json.dumps(brand))
+    model.replies.append(ModelReply(text=deck_html("<h1>Brand</h1>", title="Brand deck")))
+    result = CliRunner().invoke(app, ["generate", "hi", "--theme", "brand.json", "-o", "b.html"])
+    assert result.exit_code == 0, result.output
+    assert "--sg-accent:#b8002e" in (cli_env / "b.html").read_text()
+
+
+def test_a_bad_theme_fails_before_the_model_is_called(cli_env, model, emulator):
+    for value, why in [
+        ("neon", "no theme 'neon': use one of light, dark"),
+        ("missing.json", "cannot read missing.json"),
+    ]:
+        result = CliRunner().invoke(app, ["generate", "hi", "--theme", value, "-o", "x.html"])
+        assert result.exit_code == 1 and why in result.output, result.output
+    (cli_env / "evil.json").write_text(
+        '{"name": "E", "colors": {"bg": "#fff", "surface": "#fff", "text": "#000", '
+        '"muted": "#333", "accent": "#f00"}, "logo": "https://evil.example/logo.png"}'
+    )
+    result = CliRunner().invoke(app, ["generate", "hi", "--theme", "evil.json", "-o", "x.html"])
+    assert result.exit_code == 1 and "logo: must be an image embedded" in result.output
+    assert not (cli_env / "x.html").exists()
+    assert not emulator.emulator.requests("POST", "chat/completions")
