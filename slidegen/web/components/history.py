@@ -22,6 +22,11 @@ def _row(v: rx.Var[VersionRow]) -> rx.Component:
             align="center",
         ),
         rx.text(v["summary"], size="1", color_scheme="gray"),
+        # Who made it: several people may edit a shared deck.
+        rx.cond(
+            v["actor"] != "",
+            rx.text("by ", v["actor"], size="1", color_scheme="gray", class_name="sg-actor"),
+        ),
         rx.hstack(
             rx.button(
                 "Preview", size="1", variant="soft", on_click=HistoryState.preview(v["version"])
