@@ -17,7 +17,7 @@ Scripts read the same values from `window.SG_THEME` (`palette`, `text`, `muted`,
 `accent`, `font`); Chart.js defaults (text colour, grid colour, font) are set from it.
 
 Layout classes (styled by every theme; slides combine them with their own CSS):
-    <div class="slide sg-slide">       padded column of blocks (every themed slide)
+    class="slide sg-slide"             the slide container: a padded column of blocks
     .sg-title (on the slide)           title slide: big <h1>, `.sg-subtitle`, `.sg-kicker`
     .sg-two-col                        two equal columns
     .sg-kpis > .sg-kpi > .sg-kpi-value + .sg-kpi-label   a row of KPI cards
@@ -603,7 +603,7 @@ def theme_prompt(theme: Theme) -> str:
         "Sizes: --sg-size (body text), --sg-small-size, --sg-heading-size (h2), --sg-title-size "
         "(h1), --sg-space (gap), --sg-pad (slide padding), --sg-radius; fonts --sg-font and "
         "--sg-heading-font.\n"
-        'Layout classes the theme styles (write <div class="slide sg-slide …">):\n'
+        'Layout classes the theme styles (the slide container has class="slide sg-slide …"):\n'
         f"{classes}"
     )
 
