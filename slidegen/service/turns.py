@@ -228,7 +228,7 @@ class TurnService:
         if existing is None:
             yield Failed(f"Deck {deck_id} was not found.")
             return
-        space = self._space(genie_space_id)
+        space = self._space(genie_space_id, existing.deck)
         request = EditRequest(user, existing.deck, ids, instruction.strip(), space, None, endpoint)
         if problem := edit_request_problem(request):
             yield Failed(problem)
