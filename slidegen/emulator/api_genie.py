@@ -14,8 +14,8 @@
 - `GET  /api/2.0/genie/spaces?page_size&page_token` → {spaces: [{space_id, title, description,
   warehouse_id, …}], next_page_token}: the spaces the caller may read, a page at a time (the
   list leaves out `serialized_space`, as the real one does).
-- `GET  /api/2.0/genie/spaces/{s}` → the GenieSpace; 404 RESOURCE_DOES_NOT_EXIST for a space
-  nobody made, 403 PERMISSION_DENIED for one the caller may not read.
+- `GET  /api/2.0/genie/spaces/{s}` → the GenieSpace; 403 PERMISSION_DENIED for one the caller
+  may not read.
 
 Answers come from `scripts.GenieSpace` (a conversation in any space id makes it exist; scripted
 answers per space). `publish_space` gives a space a description and, optionally, the bearer
@@ -291,14 +291,10 @@ def routes(emu: Emulator) -> list[BaseRoute]:
 
     async def get_space(request: Request) -> Response:
         space_id = request.path_params["space_id"]
-        with emu.lock:
-            space = genie_spaces(emu).get(space_id)
-        if space is None:
-            return error_response(
-                404, "RESOURCE_DOES_NOT_EXIST", f"Genie space {space_id} does not exist."
-            )
         denied = refused(request, space_id)
-        return denied or JSONResponse(_space_body(space, listing(space_id)))
+        # like a conversation, a read makes the space exist (a test makes one missing with a
+        # 404 fault, the real answer for a deleted space)
+        return denied or JSONResponse(_space_body(genie_space(emu, space_id), listing(space_id)))
 
     def new_message(
         request: Request, space_id: str, conversation_id: str, content: str

@@ -130,3 +130,31 @@ def test_a_space_the_user_may_not_read_is_said_plainly(
     shot(page, "data-source-denied-1440")
     page.set_viewport_size({"width": 1024, "height": 768})
     shot(page, "data-source-denied-1024")
+
+
+def test_a_written_slide_that_does_not_fit_is_measured_in_the_tab_and_scaled(
+    new_page: Any, app: Any, emulator: Any
+) -> None:
+    """The generation's fit check runs in this tab's browser (`fit_bridge`): the slide that
+    overflows again on its retry is scaled and marked, and the server's Chromium is not used."""
+    from slidegen.emulator.sample_decks import sample_deck
+    from slidegen.emulator.scripts import model_script
+
+    sample_deck(slides=3, tokens_per_slide=120, stubborn=[2]).script(
+        model_script(emulator.emulator)
+    )
+    page = new_page("fit-e2e")
+    page.goto(app.url)
+    page.wait_for_selector("#chat-input")
+    page.fill("#chat-input", "A three-slide business review")
+    page.keyboard.press("Enter")
+    page.locator("#chat-stop").wait_for()
+    page.locator("#chat-send").wait_for(timeout=60_000)
+    expect(page.locator(".sg-thumb")).to_have_count(3)
+    marked = page.locator(".sg-thumb", has=page.locator(".sg-scaled-marker"))
+    expect(marked).to_have_count(1)
+    expect(marked).to_have_attribute("data-index", "1")
+    shot(page, "fit-scaled-in-browser-1440")
+    messages = [str(r.get("message", "")) for r in app.log_lines()]
+    assert any(messages)  # the app's INFO records are there, the fallback's would be too
+    assert not [m for m in messages if "trying Chromium" in m], messages[-20:]

@@ -69,7 +69,13 @@ def test_a_space_the_user_may_not_read_is_403_and_a_clear_sentence(spaces, setti
         w.genie.start_conversation("space-ops", "revenue?")
     assert genie_access_problem(denied.value, "space-ops") == message
 
-    with pytest.raises(DataSourceError, match="was not found"):
+    spaces.add_fault(
+        r"^GET /api/2\.0/genie/spaces/space-gone$",
+        status=404,
+        error_code="RESOURCE_DOES_NOT_EXIST",
+        message="Genie space space-gone does not exist.",
+    )
+    with pytest.raises(DataSourceError, match="`space-gone` was not found in this workspace"):
         asyncio.run(describe_genie_space(alice, "space-gone", settings=settings))
 
 
