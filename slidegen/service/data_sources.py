@@ -29,6 +29,7 @@ from slidegen.deck.data_source import genie_space_for, normalise_genie_space, se
 from slidegen.deck.model import GENIE_DEFAULT, GENIE_NONE
 from slidegen.demo_workspace import current_demo
 from slidegen.genie_spaces import GenieSpaceInfo, genie_access_problem, get_space, list_spaces
+from slidegen.service.access import User
 from slidegen.service.decks import DeckService, Outcome, Status
 from slidegen.store import ChangeKind
 
@@ -134,7 +135,7 @@ def genie_space_label(choice: str, spaces: list[GenieSpaceInfo], default_id: str
 
 
 async def set_deck_genie_space(
-    decks: DeckService, owner: str, deck_id: str, base_version: int, choice: str, label: str = ""
+    decks: DeckService, owner: User, deck_id: str, base_version: int, choice: str, label: str = ""
 ) -> Outcome:
     """Save the deck's data source (`GENIE_DEFAULT`, `GENIE_NONE` or a space id) as a new
     version; a bad id is REFUSED with its message, nothing saved."""

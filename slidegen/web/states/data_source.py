@@ -27,7 +27,7 @@ from slidegen.service.data_sources import (
     set_deck_genie_space,
 )
 from slidegen.web.auth import connection_user
-from slidegen.web.states.common import deck_service, owner_of
+from slidegen.web.states.common import deck_service, user_of
 from slidegen.web.states.deck import DeckView
 
 if TYPE_CHECKING:
@@ -161,7 +161,7 @@ class DataSourceState(rx.State):
     async def pick(self, value: str) -> None:
         """Use `value` ("default", "none" or a listed space id) for the open deck's data."""
         view = await DeckView.of(self)
-        owner = owner_of(self)
+        owner = user_of(self)  # the service checks access with the whole user
         if owner is None or not view.deck_id or value == view.genie_space or view.busy_notice():
             return
         label = next((o["label"] for o in self.options if o["value"] == value), value)
