@@ -11,6 +11,7 @@ Groups come from the workspace's SCIM API, through `databricks-sdk`:
 - without one, as the app's service principal: `GET /api/2.0/preview/scim/v2/Users?filter=
   userName eq "<e-mail>"&attributes=groups` (`w.users.list`): a service principal cannot ask
   for another identity's `Me`, and a workspace identity may read users and their groups.
+When `Me` with the user's token fails (the scope is missing), the app's own lookup is tried.
 A lookup that fails gives no groups (only the owner and direct grants apply: fail closed), is
 logged without the token, and is remembered for a shorter time than a success, so a workspace
 that is down is not asked again on every click. Answers are kept `GROUPS_TTL_S` seconds per
@@ -51,10 +52,15 @@ def workspace_groups(user: UserContext, settings: Settings | None = None) -> fro
     settings = settings or get_settings()
     app = app_workspace_client(settings)
     if user.access_token:
-        me = user_workspace_client(app, user.access_token, settings).current_user.me(
-            attributes="groups"
-        )
-        return frozenset(g.display for g in me.groups or () if g.display)
+        try:
+            me = user_workspace_client(app, user.access_token, settings).current_user.me(
+                attributes="groups"
+            )
+            return frozenset(g.display for g in me.groups or () if g.display)
+        except Exception as error:  # e.g. the app lacks the scope: ask as the app instead
+            log.info(
+                "SCIM Me with the user's token failed (%s); asking as the app", type(error).__name__
+            )
     email = user.email.replace('"', "")
     names: set[str] = set()
     for found in app.users.list(filter=f'userName eq "{email}"', attributes="groups", count=10):

@@ -54,10 +54,15 @@ def follow(
     _follower = (state_cls, on_notice)
 
 
+_PRUNE_AT = 5000  # remembered tabs before those no longer connected here are forgotten
+
+
 def watch(token: str, deck_id: str) -> None:
     """The tab `token` (served by this worker) shows `deck_id` now."""
     if not token:
         return
+    if len(_by_token) >= _PRUNE_AT:
+        _prune()
     with _lock:
         old = _by_token.get(token)
         if old == deck_id:
@@ -68,6 +73,17 @@ def watch(token: str, deck_id: str) -> None:
             _by_token[token] = deck_id
             _by_deck.setdefault(deck_id, set()).add(token)
     _listen()
+
+
+def _prune() -> None:
+    """Forget tabs closed without leaving their deck (no notice came to find them gone)."""
+    try:
+        app = _app()
+    except Exception:
+        return
+    for token in list(_by_token):
+        if not _connected_here(app, token):
+            unwatch(token)
 
 
 def unwatch(token: str) -> None:

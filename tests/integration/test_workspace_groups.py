@@ -58,6 +58,21 @@ def test_groups_as_the_app_look_the_user_up_by_name(emulator: EmulatorServer) ->
     assert listed and all(r.token == "app-token" for r in listed)
 
 
+def test_a_token_without_the_scope_falls_back_to_the_apps_lookup(
+    emulator: EmulatorServer,
+) -> None:
+    emulator.emulator.add_fault(
+        r"GET /api/2.0/preview/scim/v2/Me",
+        status=403,
+        error_code="PERMISSION_DENIED",
+        message="Provided OAuth token does not have required scopes",
+    )
+    groups = workspace_groups(_user("dana@example.com", "dana-token"), load_settings())
+    assert groups == frozenset({"users", "Design", "Sales EMEA"})
+    listed = [r for r in emulator.emulator.requests() if r.path.endswith("/scim/v2/Users")]
+    assert listed and listed[-1].token == "app-token"
+
+
 def test_a_group_grant_opens_the_deck_to_a_member_only(
     emulator: EmulatorServer, tmp_path: Path
 ) -> None:
