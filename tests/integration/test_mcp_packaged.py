@@ -4,7 +4,8 @@ emulator as the workspace, driven by the official `mcp` client over Streamable H
 `tools/list`; `create_deck` runs a real generation (the emulator's demo model asking a Genie
 space) with progress notifications, and the new deck then shows in the same user's UI (the
 Reflex websocket, as the browser reads it); another user's unshared deck is refused; a PPTX
-export opens in python-pptx; a request without `X-Forwarded-User` is refused before MCP.
+export opens in python-pptx; `edit_slides` revises only the slide named; a request without
+`X-Forwarded-User`, or from another web origin, is refused before MCP.
 """
 
 from __future__ import annotations
@@ -182,6 +183,21 @@ def test_export_pptx_opens_in_python_pptx(app: PackagedApp, created: dict[str, A
     assert blob.mimeType.endswith("presentationml.presentation")
     presentation = Presentation(io.BytesIO(base64.b64decode(blob.blob)))
     assert len(presentation.slides) == created["slide_count"]
+
+
+def test_edit_slides_revises_only_the_slides_named(
+    app: PackagedApp, created: dict[str, Any]
+) -> None:
+    before = _data(_mcp(app, ADA, lambda s: s.call_tool("get_deck", {"deck_id": created["id"]})))
+    args = {"deck_id": created["id"], "slide_numbers": [2], "instruction": "Make it shorter"}
+    edited = _data(_mcp(app, ADA, lambda s: s.call_tool("edit_slides", args)))
+    assert edited["edited_slides"] == [2] and edited["version"] == before["version"] + 1
+    after = _data(_mcp(app, ADA, lambda s: s.call_tool("get_deck", {"deck_id": created["id"]})))
+    assert [s["id"] for s in after["slides"]] == [s["id"] for s in before["slides"]]
+    unchanged = [n for n in range(len(after["slides"])) if n != 1]
+    assert all(after["slides"][n]["html"] == before["slides"][n]["html"] for n in unchanged)
+    refused = _mcp(app, EVE, lambda s: s.call_tool("edit_slides", args))
+    assert refused.isError
 
 
 def test_a_request_without_a_user_is_refused_before_mcp(app: PackagedApp) -> None:
