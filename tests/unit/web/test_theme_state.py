@@ -68,6 +68,16 @@ def test_own_theme_is_saved_with_a_logo_used_and_deleted(store) -> None:
     assert theme.accent == "#aa0055" and theme.font[0] == "Uma Sans" and theme.logo
     assert all("--sg-accent:#aa0055" in doc for doc in _docs(deck))
 
+    # Customising one's own theme saves over it (same id), and the deck takes the new look.
+    tab.run(themes.start_from(mine[0]["id"]))
+    assert themes.form["name"] == "Uma's brand" and themes.logo_name == "current logo"
+    tab.run(themes.save({**themes.form, "name": "Uma's brand 2", "accent": "#0055aa"}))
+    again = [c for c in themes.themes if c["mine"]]
+    assert [(c["id"], c["name"]) for c in again] == [(mine[0]["id"], "Uma's brand 2")]
+    theme = store.get_deck("uma", deck.deck_id).deck.theme
+    assert theme.accent == "#0055aa" and theme.logo  # the logo is kept
+    assert all("--sg-accent:#0055aa" in doc for doc in _docs(deck))
+
     tab.run(themes.delete(mine[0]["id"]))
     assert not [c for c in themes.themes if c["mine"]]
     assert store.get_deck("uma", deck.deck_id).deck.theme == theme  # the deck keeps its copy
