@@ -90,11 +90,15 @@ def build_server(tools: DeckTools) -> Server[Any, Any]:
             raise ToolRefusal("You are not signed in: call this server through Databricks Apps.")
         token = context.meta.progressToken if context.meta is not None else None
 
-        async def progress(message: str, done: int) -> None:
+        async def progress(message: str, done: int, total: int | None) -> None:
             if token is None:
                 return
             await context.session.send_progress_notification(
-                token, float(done), None, message, related_request_id=str(context.request_id)
+                token,
+                float(done),
+                float(total) if total else None,
+                message,
+                related_request_id=str(context.request_id),
             )
 
         try:

@@ -51,8 +51,8 @@ MEDIA_TYPES = {
 # The largest HTML `import_deck` takes, in characters (the UI's file limit is 5 MB of bytes).
 MAX_IMPORT_CHARS = 5_000_000
 
-# Progress(message, slides written so far): reports what a running turn is doing.
-Progress = Callable[[str, int], Awaitable[None]]
+# Progress(message, slides written so far, slides planned or None): what a running turn does.
+Progress = Callable[[str, int, int | None], Awaitable[None]]
 
 
 class ToolRefusal(Exception):
@@ -300,7 +300,7 @@ class DeckTools:
         await _rate_limited(user)
         ids = [slides[n - 1].id for n in numbers]
         events = self.turns.edit(user, args.deck_id, ids, args.instruction)
-        saved = await _drive(events, progress, cap=None)
+        saved = await _drive(events, progress, cap=None, editing=True)
         return {
             **_deck_fields(saved.record, origin),
             "edited_slides": numbers,
@@ -403,36 +403,51 @@ async def _rate_limited(user: UserContext) -> None:
         raise ToolRefusal(refused.message())
 
 
-async def _drive(events: AsyncIterator[Any], progress: Progress, *, cap: int | None) -> TurnSaved:
+async def _drive(
+    events: AsyncIterator[Any], progress: Progress, *, cap: int | None, editing: bool = False
+) -> TurnSaved:
     """Consume a turn's events, reporting progress; the saved turn, or ToolRefusal.
 
-    Returning early (the slide cap) closes the stream, which stops the model and saves nothing.
+    Progress counts the distinct slides written (a slide rewritten to fit counts once) out of
+    those planned, once an outline is known. Raising early (the slide cap) closes the stream,
+    which stops the model and saves nothing.
     """
     from slidegen import agent
 
-    slides = 0
+    planned: set[str] = set()
+    written: set[str] = set()
+
+    async def report(message: str) -> None:
+        await progress(message, len(written), len(planned) or None)
+
     async with contextlib.aclosing(events):
         async for event in events:
             if isinstance(event, TurnSaved):
                 return event
             if isinstance(event, agent.Failed):
                 raise ToolRefusal(event.message)
-            if isinstance(event, agent.SlideReady):
-                slides += 1
-                if cap is not None and slides > cap:
+            if isinstance(event, agent.SlidePlanned | agent.SlideReady | agent.SlideNotWritten):
+                (planned if isinstance(event, agent.SlidePlanned) else written).add(event.slide.id)
+                if cap is not None and max(len(planned), len(written)) > cap:
                     raise ToolRefusal(
                         f"The answer ran past {cap} slides, the most a deck may hold, and was "
                         "stopped. Nothing was saved; ask for fewer slides."
                     )
-                title = event.slide.title
-                await progress(f"Wrote slide {slides}" + (f": {title}" if title else ""), slides)
+                number = event.index + 1
+                title = f": {event.slide.title}" if event.slide.title else ""
+            if isinstance(event, agent.SlidePlanned):
+                await report(f"Planned slide {number}{title}")
+            elif isinstance(event, agent.SlideReady):
+                await report(f"{'Rewrote' if editing else 'Wrote'} slide {number}{title}")
+            elif isinstance(event, agent.SlideNotWritten):
+                await report(f"Slide {number} could not be written: {event.reason}")
             elif isinstance(event, agent.ToolCallStarted):
-                await progress(f"Asking Genie: {event.question[:200]}", slides)
+                await report(f"Asking Genie: {event.question[:200]}")
             elif isinstance(event, agent.ToolResult):
                 answer = "Genie could not answer" if event.error else "Genie answered"
-                await progress(f"{answer}; writing slides", slides)
+                await report(f"{answer}; writing slides")
             elif isinstance(event, agent.Retrying):
-                await progress("The answer was unusable; asking the model once more", slides)
+                await report("The answer was unusable; asking the model once more")
     raise ToolRefusal("The assistant stopped without finishing. Nothing was saved; try again.")
 
 

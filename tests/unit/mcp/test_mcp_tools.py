@@ -21,7 +21,7 @@ import pytest
 from mcp import ClientSession, types
 from mcp.client.streamable_http import streamable_http_client
 
-from slidegen.agent import Failed, SlideReady, ToolCallStarted
+from slidegen.agent import Failed, SlidePlanned, SlideReady, ToolCallStarted
 from slidegen.deck import parse_deck_html
 from slidegen.mcp import TOOLS, DeckTools, build_mcp_endpoint
 from slidegen.mcp.tools import (
@@ -324,6 +324,47 @@ def test_create_deck_reports_progress_and_returns_the_saved_deck(setup, store: A
     assert seen[-1][1] == "Wrote slide 3: Slide 3"
 
 
+def test_progress_counts_planned_slides_and_each_written_slide_once(setup) -> None:
+    _, turns, endpoint = setup
+    slides = _slides()
+    turns.script = [
+        *(SlidePlanned(i, slide) for i, slide in enumerate(slides)),
+        SlideReady(2, slides[2]),
+        SlideReady(0, slides[0]),
+        SlideReady(0, slides[0]),  # rewritten to fit: still one slide
+        SlideReady(1, slides[1]),
+    ]
+    seen: list[tuple[float, float | None, str | None]] = []
+
+    async def on_progress(done: float, total: float | None, message: str | None) -> None:
+        seen.append((done, total, message))
+
+    def create(session: ClientSession) -> Any:
+        return session.call_tool("create_deck", {"prompt": "Sales"}, progress_callback=on_progress)
+
+    _data(_call(endpoint, ADA, create))
+    assert [m for _, _, m in seen[:3]] == [
+        "Planned slide 1: Slide 1",
+        "Planned slide 2: Slide 2",
+        "Planned slide 3: Slide 3",
+    ]
+    assert [(done, total) for done, total, _ in seen[3:]] == [(1, 3), (2, 3), (2, 3), (3, 3)]
+    assert seen[3][2] == "Wrote slide 3: Slide 3"
+
+
+def test_an_outline_past_the_slide_cap_is_stopped_before_slides_are_written(
+    setup, store, monkeypatch
+) -> None:
+    from slidegen.mcp import tools
+
+    _, turns, endpoint = setup
+    monkeypatch.setattr(tools, "MAX_SLIDES_PER_DECK", 2)
+    turns.script = [SlidePlanned(i, slide) for i, slide in enumerate(_slides())]
+    result = _call(endpoint, ADA, lambda s: s.call_tool("create_deck", {"prompt": "Many"}))
+    assert "ran past 2 slides" in _error(result)
+    assert turns.closed == 1 and store.list_decks("ada@example.com") == []
+
+
 def test_create_deck_writes_for_the_theme_asked_and_refuses_an_unknown_one(setup) -> None:
     _, turns, endpoint = setup
     args = {"prompt": "Sales", "theme": "dark"}
@@ -347,8 +388,8 @@ def test_a_generation_past_the_slide_cap_is_stopped(setup, store: Any, monkeypat
     from slidegen.mcp import tools
 
     _, turns, endpoint = setup
-    slide = _slides()[0]
-    turns.script = [SlideReady(i, slide) for i in range(4)]
+    four = parse_deck_html("".join(f'<div class="slide"><h1>{i}</h1></div>' for i in range(4)))
+    turns.script = [SlideReady(i, slide) for i, slide in enumerate(four.slides)]
     monkeypatch.setattr(tools, "MAX_SLIDES_PER_DECK", 3)
     result = _call(endpoint, ADA, lambda s: s.call_tool("create_deck", {"prompt": "Many"}))
     assert "ran past 3 slides" in _error(result)
