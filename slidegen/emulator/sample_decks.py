@@ -8,7 +8,7 @@ run in. `deck.one_stream_text()` is the same content as one whole-deck answer, t
 compares against (`one_stream_s` is how long that stream takes at a pace).
 
 For B10, slides named in `overflowing` come out taller than 1280x720 (a 30-row table, a
-20-point list, or a title over several lines, in turn), and their fit retry answers a version
+24-point list, or a title over several lines, in turn), and their fit retry answers a version
 that fits; slides in `stubborn` overflow again on the fit retry, so only scaling makes them fit.
 """
 
@@ -102,6 +102,10 @@ class SampleDeck:
                 model.script("fit", slide.fit_html, slide=slide.number)
 
 
+def _open(layout: str) -> str:
+    return f'<section class="slide sg-slide" data-layout="{layout}">'
+
+
 def _chart(number: int, title: str, body: str, target_chars: int) -> str:
     canvas = f"sg-chart-{number}"
     values = [round(100 + 7.5 * i + (number * 13) % 17, 1) for i in range(12)]
@@ -117,7 +121,7 @@ def _chart(number: int, title: str, body: str, target_chars: int) -> str:
         "config.data.datasets[0].backgroundColor = accent; new Chart(c, config); })();</script>"
     )
     head = (
-        f'<section class="slide" data-layout="chart"><h2>{title}</h2>{body}'
+        f"{_open('chart')}<h2>{title}</h2>{body}"
         f'<div style="position:relative;height:380px"><canvas id="{canvas}"></canvas></div>'
         '<aside class="notes">'
     )
@@ -142,28 +146,26 @@ def _overflowing(title: str, turn: int) -> tuple[str, str, str]:
         table += "<th>Revenue</th><th>Growth</th></tr></thead><tbody>{}</tbody></table>"
         return (
             "table",
-            f'<section class="slide" data-layout="table"><h2>{title}</h2>'
-            f"{table.format(rows)}</section>",
-            f'<section class="slide" data-layout="table"><h2>{title}</h2>'
-            f"{table.format(short)}</section>",
+            f"{_open('table')}<h2>{title}</h2>{table.format(rows)}</section>",
+            f"{_open('table')}<h2>{title}</h2>{table.format(short)}</section>",
         )
     if turn % 3 == 1:
-        points = [f"Point {i}: a finding the team wants on this slide" for i in range(1, 21)]
-        items = "".join(f'<li style="font-size:28px">{p}</li>' for p in points)
-        few = "".join(f'<li style="font-size:28px">{p}</li>' for p in points[:4])
+        points = [f"Point {i}: a finding the team wants on this slide" for i in range(1, 25)]
+        style = "font-size:28px;line-height:1.5"
+        items = "".join(f'<li style="{style}">{p}</li>' for p in points)
+        few = "".join(f'<li style="{style}">{p}</li>' for p in points[:4])
         return (
             "text",
-            f'<section class="slide" data-layout="text"><h2>{title}</h2><ul>{items}</ul></section>',
-            f'<section class="slide" data-layout="text"><h2>{title}</h2><ul>{few}</ul></section>',
+            f"{_open('text')}<h2>{title}</h2><ul>{items}</ul></section>",
+            f"{_open('text')}<h2>{title}</h2><ul>{few}</ul></section>",
         )
     long_title = " ".join([title, *["and what it means for every region"] * 6])
     body = "<ul>" + "".join(f"<li style='font-size:28px'>Point {i}</li>" for i in range(6))
     body += "</ul>"
     return (
         "title",
-        f'<section class="slide" data-layout="title"><h1 style="font-size:72px">{long_title}'
-        f"</h1>{body}</section>",
-        f'<section class="slide" data-layout="text"><h2>{title}</h2>{body}</section>',
+        f'{_open("title")}<h1 style="font-size:72px">{long_title}</h1>{body}</section>',
+        f"{_open('text')}<h2>{title}</h2>{body}</section>",
     )
 
 
