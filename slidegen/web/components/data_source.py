@@ -36,7 +36,8 @@ def space_picker() -> rx.Component:
                 rx.select.content(rx.foreach(DataSourceState.options, _item)),
                 value=DeckState.genie_space,
                 on_change=DataSourceState.pick,
-                disabled=(DeckState.deck_id == "") | DeckState.busy,
+                # a viewer of a shared deck sees the deck's choice but cannot change it
+                disabled=(DeckState.deck_id == "") | DeckState.busy | ~DeckState.can_edit,
                 size="1",
             ),
             rx.cond(
