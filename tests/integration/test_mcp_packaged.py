@@ -126,8 +126,11 @@ def test_create_deck_streams_progress_and_returns_the_deck(
     assert created["slide_count"] >= 3 and created["title"]
     assert created["url"] == f"{app.url}/?deck={created['id']}"
     assert any(message.startswith("Asking Genie") for message in created["progress"])
-    written = [m for m in created["progress"] if m.startswith("Wrote slide")]
-    assert len(written) == created["slide_count"]
+    # Slides may be written in parallel, in any order: each one is reported.
+    written = {
+        int(m.split()[2].rstrip(":")) for m in created["progress"] if m.startswith("Wrote slide")
+    }
+    assert written == set(range(1, created["slide_count"] + 1))
     deck = _data(_mcp(app, ADA, lambda s: s.call_tool("get_deck", {"deck_id": created["id"]})))
     assert [s["number"] for s in deck["slides"]] == list(range(1, created["slide_count"] + 1))
     assert all(s["html"].startswith(("<div", "<section")) for s in deck["slides"])
