@@ -40,9 +40,12 @@ _HOST = re.compile(r"^[A-Za-z0-9.\-\[\]:]+$")
 
 def request_origin(headers: Any, scheme: str = "http") -> str:
     """The app's origin as the caller reached it: the proxy's forwarded host and scheme, else
-    the request's own `Host` ("" when neither is usable)."""
-    host = (headers.get("x-forwarded-host") or headers.get("host") or "").split(",")[0].strip()
-    proto = (headers.get("x-forwarded-proto") or scheme or "http").split(",")[0].strip().lower()
+    the request's own `Host` and scheme ("" when neither is usable). Behind a proxy that names
+    the host but not the scheme, https (the Databricks Apps proxy serves https only)."""
+    forwarded = (headers.get("x-forwarded-host") or "").split(",")[0].strip()
+    host = forwarded or (headers.get("host") or "").split(",")[0].strip()
+    default = "https" if forwarded else (scheme or "http")
+    proto = (headers.get("x-forwarded-proto") or default).split(",")[0].strip().lower()
     if not host or not _HOST.match(host) or proto not in ("http", "https"):
         return ""
     return f"{proto}://{host}"

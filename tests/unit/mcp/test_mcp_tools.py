@@ -173,6 +173,17 @@ def test_bad_arguments_are_named_without_echoing_them() -> None:
     assert "deck_id" in str(refused.value) and "instruction" in str(refused.value)
 
 
+def test_deck_urls_use_the_origin_the_caller_reached() -> None:
+    from slidegen.mcp.server import request_origin
+
+    assert request_origin({"host": "127.0.0.1:8000"}) == "http://127.0.0.1:8000"
+    proxied = {"host": "10.0.0.5:8000", "x-forwarded-host": "slides-1.aws.databricksapps.com"}
+    assert request_origin(proxied) == "https://slides-1.aws.databricksapps.com"
+    assert request_origin({**proxied, "x-forwarded-proto": "http"}).startswith("http://slides")
+    assert request_origin({"host": "evil.example/path?x"}) == ""
+    assert request_origin({}) == ""
+
+
 def test_tools_list_names_every_tool_with_its_schema(setup) -> None:
     _, _, endpoint = setup
     listed = _call(endpoint, ADA, lambda s: s.list_tools())
