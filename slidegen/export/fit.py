@@ -27,7 +27,7 @@ from typing import Any
 
 from slidegen.deck.fitting import fit_scale
 from slidegen.deck.model import SLIDE_HEIGHT, SLIDE_WIDTH, Deck, Slide
-from slidegen.deck.render import render_slide_document
+from slidegen.deck.render import CHART_JS_URL_PATH, chart_js_source, render_slide_document
 from slidegen.export.pdf import CHROMIUM_ARGS, DEFAULT_CHROMIUM, NO_CHART_ANIMATION, pdf_available
 
 __all__ = [
@@ -53,6 +53,11 @@ MAX_CONCURRENT = 2  # Chromium instances measuring at once in this process (~150
 MAX_PAGES = 4  # slides one Chromium measures at once
 QUEUE_TIMEOUT_S = 60.0
 _SLOTS = threading.BoundedSemaphore(MAX_CONCURRENT)
+
+# The documents of a session load Chart.js from this origin (which never resolves: the session
+# serves it from memory), so Chromium compiles it once rather than for every slide (about half
+# of a slide's measuring time).
+_ASSETS = "https://chart.slidegen.invalid"
 
 _KINDS = ("beyond", "outside", "clipped", "overflow", "empty_chart", "blank_canvas")
 _EDGES = ("bottom", "right", "top", "left")
@@ -230,29 +235,39 @@ def _missing(chromium_path: str) -> str:
 
 
 class FitSession:
-    """One running Chromium measuring slides, up to `MAX_PAGES` at once (see `fit_session`)."""
+    """One running Chromium measuring slides, up to `MAX_PAGES` at once (see `fit_session`).
+
+    Pages are kept between calls: opening one costs more than measuring a slide in it."""
 
     def __init__(self, context: Any) -> None:
         self._context = context
         self._pages = asyncio.Semaphore(MAX_PAGES)
+        self._idle: list[Any] = []
+
+    async def _page(self) -> Any:
+        from playwright.async_api import Error as PlaywrightError
+
+        if self._idle:
+            return self._idle.pop()
+        try:
+            page = await self._context.new_page()
+        except PlaywrightError as exc:
+            raise FitUnavailable(f"Chromium failed to measure the slides: {exc.message}") from exc
+        page.set_default_timeout(SLIDE_TIMEOUT_MS)
+        return page
 
     async def measure(self, slides: Sequence[Slide], deck: Deck) -> list[FitReport]:
         """One report per slide of `slides`, in order (safe to await several times at once)."""
         from playwright.async_api import Error as PlaywrightError
 
         async with self._pages:
-            try:
-                page = await self._context.new_page()
-            except PlaywrightError as exc:
-                raise FitUnavailable(
-                    f"Chromium failed to measure the slides: {exc.message}"
-                ) from exc
-            page.set_default_timeout(SLIDE_TIMEOUT_MS)
+            page = await self._page()
             reports: list[FitReport] = []
             try:
                 for slide in slides:
                     try:
-                        await page.set_content(fit_document(deck, slide), wait_until="load")
+                        document = fit_document(deck, slide, asset_base=_ASSETS)
+                        await page.set_content(document, wait_until="load")
                         raw = await page.evaluate("() => window.__sgFit()")
                         reports.append(parse_fit_report(raw, measured_by="chromium"))
                     except FitReportError as error:
@@ -262,10 +277,11 @@ class FitSession:
                         log.warning("slide %s could not be measured for fit", slide.id)
                         reports.append(_unmeasured("its scripts did not finish"))
                         await page.close()
-                        page = await self._context.new_page()
-                        page.set_default_timeout(SLIDE_TIMEOUT_MS)
-            finally:
-                await page.close()
+                        page = await self._page()
+            except BaseException:
+                await page.close()  # cancelled mid-slide: the page may still be busy
+                raise
+            self._idle.append(page)
             return reports
 
 
@@ -299,11 +315,25 @@ async def fit_session(*, chromium_path: str = DEFAULT_CHROMIUM) -> AsyncIterator
                     viewport={"width": SLIDE_WIDTH, "height": SLIDE_HEIGHT}, offline=True
                 )
                 await context.add_init_script(NO_CHART_ANIMATION)
+                await context.route(f"{_ASSETS}/**", _serve_asset)
             except PlaywrightError as exc:
                 raise FitUnavailable(f"Chromium could not be started: {exc.message}") from exc
             yield FitSession(context)
     finally:
         _SLOTS.release()
+
+
+async def _serve_asset(route: Any) -> None:
+    """Chart.js for the documents of a session, from memory (the context is offline)."""
+    if route.request.url == f"{_ASSETS}{CHART_JS_URL_PATH}":
+        await route.fulfill(
+            status=200,
+            content_type="text/javascript",
+            body=chart_js_source(),
+            headers={"cache-control": "max-age=3600"},
+        )
+    else:
+        await route.abort()
 
 
 def _unmeasured(why: str) -> FitReport:
