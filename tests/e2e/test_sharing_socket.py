@@ -287,7 +287,15 @@ async def _scenario(app: Any, deck_id: str, slides: list[str]) -> dict[str, Any]
         await asyncio.sleep(0.5)
         result["after_all"] = _stored(app, deck_id)
 
-        # Live: the owner's save shows in the viewer's tab (other worker), selection kept.
+        # Live: the owner's save shows in the viewer's tab (other worker), selection kept,
+        # and the chat written meanwhile by someone else shows with who asked.
+        store = _store(app)
+        try:
+            store.add_chat_message(
+                OWNER, deck_id, "user", "Make the title bigger", meta={"author": _email(EDITOR)}
+            )
+        finally:
+            store.dispose()
         version = viewer.fields("deck_state").get("version", 1)
         started = time.monotonic()
         await owner.send(
@@ -297,6 +305,12 @@ async def _scenario(app: Any, deck_id: str, slides: list[str]) -> dict[str, Any]
         result["live_s"] = time.monotonic() - started
         result["live_order"] = list(seen["order"])
         result["live_selected"] = list(seen.get("selected", []))
+        chat = await viewer.until(
+            "chat_state",
+            lambda c: any(m.get("text") == "Make the title bigger" for m in c.get("messages", [])),
+            5,
+        )
+        result["live_chat"] = [(m["text"], m.get("author", "")) for m in chat["messages"]]
 
         # Revoking closes the open tab at once, with a message.
         started = time.monotonic()
@@ -351,6 +365,7 @@ def test_owner_viewer_and_stranger_over_the_socket(sharing_app: Any) -> None:
     assert seen["live_s"] < 1.0, seen["live_s"]
     assert seen["live_order"] == [slides[1], slides[2], slides[3], slides[0]]
     assert seen["live_selected"] == [slides[2]]
+    assert ("Make the title bigger", _email(EDITOR)) in seen["live_chat"]
     assert seen["revoke_s"] < 1.0, seen["revoke_s"]
     assert seen["revoke_notice"] == REVOKED_MESSAGE
     assert seen["export_after_revoke"] == 404

@@ -39,7 +39,7 @@ from slidegen.server.ratelimit import turn_limiter
 from slidegen.service import VIEW_ONLY_MESSAGE, TurnSaved, TurnStarted
 from slidegen.web.auth import asset_base, connection_user
 from slidegen.web.states.common import deck_service, turn_service, user_message
-from slidegen.web.states.deck import DeckView, when_deck_switches
+from slidegen.web.states.deck import DeckView, when_deck_changes_elsewhere, when_deck_switches
 from slidegen.web.view import prose_of, slide_document
 
 __all__ = ["ChatMessage", "ChatState", "QueryView"]
@@ -632,3 +632,12 @@ class _DeckShim:
 async def _show_chat_of_opened_deck(deck_state: rx.State) -> None:
     """Opening another deck shows that deck's persisted conversation."""
     await (await deck_state.get_state(ChatState))._load_history()
+
+
+@when_deck_changes_elsewhere
+async def _show_chat_written_elsewhere(deck_state: rx.State) -> None:
+    """Another user's turn on a shared deck saved a version: their request shows here too
+    (unless this tab's own turn is running, which shows its own messages)."""
+    chat = await deck_state.get_state(ChatState)
+    if not chat.generating:
+        await chat._load_history()

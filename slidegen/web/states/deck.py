@@ -49,6 +49,7 @@ __all__ = [
     "DeckState",
     "DeckView",
     "shard_name",
+    "when_deck_changes_elsewhere",
     "when_deck_list_changes",
     "when_deck_switches",
 ]
@@ -62,6 +63,7 @@ BUSY_MESSAGE = "The assistant is still writing this deck: wait for it or press S
 Listener = Callable[[rx.State], Awaitable[None]]
 _switch_listeners: list[Listener] = []
 _list_listeners: list[Listener] = []
+_elsewhere_listeners: list[Listener] = []
 
 
 def when_deck_switches(listener: Listener) -> Listener:
@@ -73,6 +75,13 @@ def when_deck_switches(listener: Listener) -> Listener:
 def when_deck_list_changes(listener: Listener) -> Listener:
     """Register `listener(deck_state)`, awaited after a change that alters the deck list."""
     _list_listeners.append(listener)
+    return listener
+
+
+def when_deck_changes_elsewhere(listener: Listener) -> Listener:
+    """Register `listener(deck_state)`, awaited after the open deck was reloaded because
+    another tab or user saved it (`slidegen.web.live`)."""
+    _elsewhere_listeners.append(listener)
     return listener
 
 
@@ -619,6 +628,8 @@ async def _follow_notice(state: DeckState, notice: DeckNotice) -> None:
     view = DeckView(state)
     if notice.kind == SAVED and not state.busy and state.version < notice.version:
         await view.reload()
+        for listener in _elsewhere_listeners:
+            await listener(state)
     elif notice.kind == ACCESS:
         await view.recheck_access(live.REVOKED_MESSAGE)
 
