@@ -65,8 +65,9 @@ def slide_document(deck: Any, slide: Any, asset_base: str = "") -> str:
 
 class SlideEntry(TypedDict):
     """What the panel shows of one slide. `title` is "" for an untitled slide ("Slide N");
-    `scaled` when the slide was scaled down to fit its box (`slidegen.deck.fitting`); `failed` when
-it is the placeholder of a slide that could not be written (`slidegen.deck.placeholders`)."""
+    `scaled` when the slide was scaled down to fit its box (`slidegen.deck.fitting`); `failed`
+    when it is the placeholder of a slide that could not be written
+    (`slidegen.deck.placeholders`)."""
 
     title: str
     doc: str
