@@ -296,8 +296,9 @@ def routes(emu: Emulator) -> list[BaseRoute]:
         drop = request.scope.get("state", {}).get("drop_after_chunks")
         if isinstance(reply, ModelFailure):
             if reply.after_chunks is None or not stream:
-                stats.finish(record, "failed")
-                return error_response(reply.status, reply.error_code, reply.message)
+                stats.finish(record, "rejected" if reply.status == 429 else "failed")
+                retry = {"Retry-After": str(reply.retry_after_s)} if reply.retry_after_s else {}
+                return error_response(reply.status, reply.error_code, reply.message, **retry)
             drop = reply.after_chunks if drop is None else min(drop, reply.after_chunks)
             reply = reply.reply
         if stream:

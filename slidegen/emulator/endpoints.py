@@ -33,8 +33,9 @@ class EndpointSettings:
 class CallRecord:
     """One call to an endpoint, as the endpoint saw it.
 
-    `status`: "ok" (answered in full), "rejected" (429 at the cap), "failed" (a scripted
-    error answer), "dropped" (the stream was cut), "cancelled" (the client went away first).
+    `status`: "ok" (answered in full), "rejected" (a 429: at the cap, or scripted), "failed"
+    (another scripted error answer), "dropped" (the stream was cut), "cancelled" (the client
+    went away first).
     """
 
     endpoint: str
@@ -90,7 +91,27 @@ class EndpointStats:
             record.ended = time.perf_counter()
             if status is not None:
                 record.status = status
+            if status == "rejected":  # a scripted 429
+                self.rejected += 1
             self.active -= 1
+
+    def summary(self) -> dict[str, float | int | None]:
+        """Plain figures for a benchmark's report: calls, peak, 429s, completion tokens, and
+        the seconds from the first call's start to the first and the last slide call ending
+        well (None when there is none)."""
+        with self.lock:
+            calls = list(self.calls)
+            peak, rejected = self.peak_concurrent, self.rejected
+        start = min((c.started for c in calls), default=0.0)
+        ends = sorted(c.ended for c in calls if c.kind == "slide" and c.status == "ok" and c.ended)
+        return {
+            "calls": len(calls),
+            "peak_concurrent": peak,
+            "rejected": rejected,
+            "completion_tokens": sum(c.completion_tokens for c in calls),
+            "first_slide_s": round(ends[0] - start, 3) if ends else None,
+            "last_slide_s": round(ends[-1] - start, 3) if ends else None,
+        }
 
     def of_kind(self, kind: str) -> list[CallRecord]:
         with self.lock:

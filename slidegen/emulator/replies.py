@@ -72,14 +72,26 @@ class ModelReply:
 @dataclass(frozen=True)
 class ModelFailure:
     """A call that fails. With `after_chunks` None the endpoint answers `status` with a
-    Databricks error body before any token; otherwise it streams `after_chunks` chunks of
+    Databricks error body before any token (`ModelFailure.rate_limited()` is the 429 of an
+    endpoint over its limit); otherwise it streams `after_chunks` chunks of
     `reply` and cuts the connection (a non-streaming call gets the error answer)."""
 
     status: int = 500
     error_code: str = "INTERNAL_ERROR"
     message: str = "The model failed to answer; please try again."
     after_chunks: int | None = None
+    retry_after_s: int | None = None  # sent as Retry-After (a scripted 429, a 503)
     reply: ModelReply = ModelReply(text='<section class="slide"><h2>Cut short')
+
+    @classmethod
+    def rate_limited(cls, retry_after_s: int | None = None) -> ModelFailure:
+        return cls(429, "REQUEST_LIMIT_EXCEEDED", RATE_LIMITED, retry_after_s=retry_after_s)
+
+
+RATE_LIMITED = (
+    "REQUEST_LIMIT_EXCEEDED: Exceeded workspace rate limit for this endpoint. Please reduce your "
+    "request rate or ask your workspace admin to raise the limit."
+)
 
 
 def _text(content: Any) -> str:

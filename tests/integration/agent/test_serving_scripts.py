@@ -146,6 +146,22 @@ def test_a_scripted_stream_can_be_cut_after_some_chunks(emulator, model: ModelSc
     assert call.status == "dropped" and call.completion_tokens == 2
 
 
+def test_a_scripted_429_is_what_the_cap_answers(emulator, model: ModelScript) -> None:
+    model.script("slide", ModelFailure.rate_limited(retry_after_s=2), slide=5)
+    with pytest.raises(openai.RateLimitError) as raised:
+        streamed(slide_call(5, "text", "Next steps"))
+    assert raised.value.response.headers["retry-after"] == "2"
+    assert isinstance(raised.value.body, dict)
+    assert raised.value.body["error_code"] == "REQUEST_LIMIT_EXCEEDED"
+    assert "Next steps" in streamed(slide_call(5, "text", "Next steps"))  # the demo model
+    stats = model.stats(ENDPOINT)
+    assert stats.rejected == 1 and [c.status for c in stats.calls] == ["rejected", "ok"]
+    summary = stats.summary()
+    assert summary["calls"] == 2 and summary["rejected"] == 1 and summary["peak_concurrent"] == 1
+    assert summary["completion_tokens"] == stats.calls[1].completion_tokens > 0
+    assert summary["first_slide_s"] == summary["last_slide_s"] > 0
+
+
 def test_script_rejects_unknown_kinds(model: ModelScript) -> None:
     with pytest.raises(ValueError, match="unknown call kind"):
         model.script("deck", "x")  # type: ignore[arg-type]
