@@ -13,7 +13,7 @@ import reflex as rx
 from slidegen.service import MISSING_MESSAGE, Status
 from slidegen.web.auth import asset_base
 from slidegen.web.states.common import deck_service, user_message, user_of
-from slidegen.web.states.deck import DeckView
+from slidegen.web.states.deck import DeckView, when_deck_changes_elsewhere
 from slidegen.web.view import format_time, slide_document
 
 __all__ = ["HistoryState", "VersionRow"]
@@ -114,3 +114,11 @@ class HistoryState(rx.State):
         deck.settle(outcome)
         self._close_preview()
         await self._refresh()
+
+
+@when_deck_changes_elsewhere
+async def _refresh_open_history(deck_state: rx.State) -> None:
+    """Someone else saved the open deck: an open history panel lists their version."""
+    history = await deck_state.get_state(HistoryState)
+    if history.is_open:
+        await history._refresh()
