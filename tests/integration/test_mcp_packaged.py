@@ -5,7 +5,8 @@ emulator as the workspace, driven by the official `mcp` client over Streamable H
 space) with progress notifications, and the new deck then shows in the same user's UI (the
 Reflex websocket, as the browser reads it); another user's unshared deck is refused; a PPTX
 export opens in python-pptx; `edit_slides` revises only the slide named; a request without
-`X-Forwarded-User`, or from another web origin, is refused before MCP.
+`X-Forwarded-User`, or from another web origin, is refused before MCP; with Redis and two
+workers one client session is answered by both.
 """
 
 from __future__ import annotations
@@ -237,3 +238,45 @@ def test_a_browser_page_of_another_origin_is_refused(app: PackagedApp) -> None:
     answer = httpx.post(f"{app.url}/mcp", json=body, headers=headers)
     assert answer.status_code == 403
     assert answer.json()["error"] == "origin_not_allowed"
+
+
+@pytest.fixture(scope="module")
+def two_workers(
+    packaged_build: PackagedBuild, redis_url: str, emulator: Any, tmp_path_factory: Any
+) -> Iterator[PackagedApp]:
+    """The package with Redis and two Granian workers on one port, as production scales."""
+    base = redis_url.rsplit("/", 1)[0] if redis_url.count("/") > 2 else redis_url
+    started = start_packaged_app(
+        packaged_build,
+        tmp_path_factory.mktemp("mcp-workers"),
+        {
+            "ENVIRONMENT": "production",
+            "REDIS_URL": f"{base}/12",  # a database of its own
+            "SLIDEGEN_WORKERS": "2",
+            "DATABRICKS_HOST": emulator.url,
+            "DATABRICKS_TOKEN": "app-token",
+        },
+    )
+    yield started
+    started.terminate()
+
+
+def test_one_client_session_works_across_workers(two_workers: PackagedApp) -> None:
+    """Each request on a new connection, so the kernel spreads them over both workers: with
+    per-worker MCP sessions most would answer 404; the stateless transport answers them all."""
+    page = "".join(f'<div class="slide"><h1>Part {i}</h1></div>' for i in range(1, 4))
+
+    async def run() -> list[bool]:
+        fresh = httpx.Limits(max_keepalive_connections=0)
+        async with (
+            httpx.AsyncClient(headers=ADA, limits=fresh, timeout=60) as http,
+            streamable_http_client(f"{two_workers.url}/mcp", http_client=http) as (read, write, _),
+            ClientSession(read, write) as session,
+        ):
+            await session.initialize()
+            made = await session.call_tool("import_deck", {"html": page})
+            deck_id = _data(made)["id"]
+            calls = [session.call_tool("get_deck", {"deck_id": deck_id}) for _ in range(12)]
+            return [not (await call).isError for call in calls]
+
+    assert _run(run()) == [True] * 12
