@@ -129,6 +129,8 @@ async def generate_outline_first(frame: RunFrame, request: GenerateRequest, emit
                     planned_or_deck.placements,
                     existing,
                 )
+                if existing is None:  # a new deck wears the theme it was asked with
+                    deck = dataclasses.replace(deck, theme=theme)
                 return Written(
                     deck,
                     f"Created a deck of {len(deck.slides)} slides: {deck.title}.",

@@ -202,7 +202,8 @@ class TurnService:
             plan_only=review_outline and outline is None,
             outline=outline,
         )
-        yield TurnStarted(look if self._settings().generation_mode == "outline" else None)
+        if self._settings().generation_mode == "outline":
+            yield TurnStarted(look)
         events = self._agent().generate(request)
         async for event in self._drive(user, "generate", prompt, existing, events):
             yield event

@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from slidegen.cli.main import app
-from slidegen.emulator.scripts import GenieAnswer, ModelReply, ToolCall, genie_space
+from slidegen.emulator.scripts import GenieAnswer, ModelReply, ToolCall, genie_space, outline_text
 
 from .conftest import SPACE, deck_html
 
@@ -18,10 +18,41 @@ def cli_env(emulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("LLM_MAX_RETRIES", "0")
     monkeypatch.setenv("GENIE_POLL_MAX_S", "0.05")
+    monkeypatch.setenv("AUTO_FIT", "off")
     return tmp_path
 
 
 def test_generate_writes_a_standalone_html_deck_with_genie_data(cli_env, model, emulator):
+    genie_space(emulator.emulator, SPACE).answers.append(
+        GenieAnswer(sql="SELECT 1", columns=[("n", "INT")], rows=[("7",)])
+    )
+    model.script(
+        "outline",
+        outline_text(
+            "Numbers",
+            [
+                {"title": "Numbers", "intent": "title", "layout": "title", "data": []},
+                {"title": "Seven", "intent": "the figure", "layout": "kpi", "data": ["n?"]},
+            ],
+        ),
+    )
+    model.script("slide", '<section class="slide"><h1>Numbers</h1></section>', slide=1)
+    model.script("slide", '<section class="slide"><h2>Seven</h2><p>7</p></section>', slide=2)
+    out = cli_env / "decks" / "n.html"
+    result = CliRunner().invoke(
+        app, ["generate", "numbers please", "--genie-space", SPACE, "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    html = out.read_text()
+    assert "<h2>Seven</h2>" in html and "<title>Numbers</title>" in html
+    assert "asking Genie: n?" in result.output and "slide 2: Seven" in result.output
+    assert emulator.emulator.requests("POST", "start-conversation")
+    slide_two = next(r for r in model.requests if r.kind == "slide" and r.slide_number == 2)
+    assert "GENIE_DATA" in "".join(slide_two.data_texts())  # Genie's rows reached the slide
+
+
+def test_generate_in_one_answer_uses_the_genie_tool(cli_env, model, emulator, monkeypatch):
+    monkeypatch.setenv("GENERATION_MODE", "single")
     genie_space(emulator.emulator, SPACE).answers.append(
         GenieAnswer(sql="SELECT 1", columns=[("n", "INT")], rows=[("7",)])
     )
@@ -36,10 +67,8 @@ def test_generate_writes_a_standalone_html_deck_with_genie_data(cli_env, model, 
         app, ["generate", "numbers please", "--genie-space", SPACE, "--out", str(out)]
     )
     assert result.exit_code == 0, result.output
-    html = out.read_text()
-    assert "<h2>Seven</h2>" in html and "<title>Numbers</title>" in html
+    assert "<h2>Seven</h2>" in out.read_text()
     assert "asking Genie: n?" in result.output and "slide 2: Seven" in result.output
-    assert emulator.emulator.requests("POST", "start-conversation")
 
 
 def test_generate_pptx_uses_the_export(cli_env, model):
@@ -60,11 +89,6 @@ def test_generate_fails_with_a_clear_message_and_writes_nothing(cli_env, model, 
     assert not (cli_env / "x.html").exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the whole-deck answer's new deck is built without request.theme "
-    "(agent/generation.py); remove this mark when it keeps it",
-)
 def test_generate_writes_the_deck_in_the_theme_asked_for(cli_env, model):
     import json
 

@@ -20,6 +20,7 @@ from slidegen.agent.model import NO_WORKSPACE, app_workspace_client
 from slidegen.config import load_settings
 from slidegen.demo_workspace import check_workspace, current_demo, workspace_lifespan
 from slidegen.server.identity import UserContext
+from slidegen.service import TurnStarted
 from tests.support.turns import generation
 
 _ENV = (
@@ -124,7 +125,7 @@ def test_production_and_off_never_fall_back_to_the_demo(
             settings = load_settings(data_dir=tmp_path)
             return [e async for e in generation(None, settings, user, "x")]
 
-    events = asyncio.run(scenario())
+    events = [e for e in asyncio.run(scenario()) if not isinstance(e, TurnStarted)]
     assert events == [Failed(f"{NO_WORKSPACE} The deck is unchanged.")]
 
 

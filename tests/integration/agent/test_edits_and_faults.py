@@ -66,7 +66,7 @@ def test_an_edit_replaces_exactly_the_chosen_slides(model, store, settings, alic
         ("user", "Make them punchier"),
         ("assistant", "Revised slides 4, 2."),
     ]
-    assert chat[0].meta == {"slide_ids": list(chosen)}
+    assert chat[0].meta == {"slide_ids": list(chosen), "author": "alice@example.com"}
 
 
 def test_an_unusable_edit_is_retried_once_with_a_sharper_instruction(

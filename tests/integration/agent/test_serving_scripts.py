@@ -186,6 +186,14 @@ def test_the_demo_outline_is_json_lines(emulator, model: ModelScript) -> None:
     assert call.kind == "outline"
 
 
+def test_the_demo_outline_asks_no_questions_without_a_data_space(emulator) -> None:
+    system = OUTLINE_SYSTEM + " No data space is connected: leave every `data` list empty."
+    text = streamed([SystemMessage(system), HumanMessage("Make a deck about hiring")])
+    slides = [json.loads(line) for line in text.splitlines()][1:]
+    assert slides and all(s["data"] == [] for s in slides)
+    assert {s["layout"] for s in slides} <= {"title", "text", "two-column", "quote"}
+
+
 def test_the_demo_outline_of_a_follow_up_keeps_untouched_slides(emulator) -> None:
     request = (
         "Remove slide 2 and add a slide about hiring plans.\n\nCurrent deck: Q3 Review\n"
