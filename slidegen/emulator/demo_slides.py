@@ -2,8 +2,9 @@
 
 - `outline_reply`: an outline as JSON Lines from the request (a title from the prompt, the
   slide count it asks for, a table, KPI cards and charts on the demo Genie data, the questions
-  each slide needs); for a follow-up on an existing deck, `{"keep": N}` for the slides it does
-  not touch, none for a slide it is told to remove, a rewritten entry for a slide it is told to
+  each slide needs; text slides only when the system message says no data space is
+  connected); for a follow-up on an existing deck, `{"keep": N}` for the slides it does not
+  touch, none for a slide it is told to remove, a rewritten entry for a slide it is told to
   change, and a new entry for what it is told to add.
 - `slide_reply`: one `<section class="slide sg-slide">` for one outline entry, in its layout,
   from the Genie answers in the call's `Data:` section (tables and Chart.js charts through the
@@ -69,6 +70,8 @@ _NEW_DECK = re.compile(
     re.I,
 )
 _SOURCE = "Source: demo Genie space, 2024 sales"
+# How the agent's outline prompt says that no Genie space answers data questions.
+_NO_DATA = "no data space is connected"
 
 
 def _esc(text: str) -> str:
@@ -103,7 +106,7 @@ def _questions(title: str) -> tuple[str, str]:
     )
 
 
-def _new_outline(prompt: str) -> str:
+def _new_outline(prompt: str, with_data: bool = True) -> str:
     title = deck_title(prompt)
     focus = " ".join(topic_words(title)[:2] or topic_words(prompt)[:2]) or "the topic"
     regions, months = _questions(title)
@@ -140,6 +143,10 @@ def _new_outline(prompt: str) -> str:
     while len(entries) > wanted:
         entries.remove(min(entries, key=lambda pair: pair[0]))
     slides = [entry for _, entry in entries]
+    if not with_data:  # told there is no data space: no questions, so no figures either
+        for entry in slides:
+            if entry["data"]:
+                entry.update(layout="text", data=[])
     while len(slides) < wanted and extras:
         slides.insert(len(slides) - 1, extras.pop(0))
     return _jsonl([{"title": title}, *slides])
@@ -192,7 +199,8 @@ def outline_reply(request: ChatRequest) -> ModelReply:
     deck = request.current_deck
     if deck and not _NEW_DECK.search(prompt):
         return ModelReply(text=_follow_up_outline(prompt, deck, request.current_deck_title))
-    return ModelReply(text=_new_outline(prompt))
+    with_data = _NO_DATA not in request.system_text.lower()
+    return ModelReply(text=_new_outline(prompt, with_data))
 
 
 # --- one slide ----------------------------------------------------------------------------
