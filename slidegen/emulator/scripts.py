@@ -221,6 +221,11 @@ class ModelScript:
                 self.endpoint_stats[endpoint] = EndpointStats(endpoint)
             return self.endpoint_stats[endpoint]
 
+    def reset_stats(self) -> None:
+        """Forget what every endpoint served (a benchmark's next run starts from zero)."""
+        with self.lock:
+            self.endpoint_stats.clear()
+
 
 def outline_text(
     title: str, slides: Iterable[Mapping[str, Any] | int], *, pretty: bool = False

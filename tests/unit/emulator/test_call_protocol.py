@@ -81,6 +81,9 @@ def test_pace_per_endpoint_falls_back_to_the_script() -> None:
     capped, other = model.settings_for("capped"), model.settings_for("other")
     assert (capped.tokens_per_s, capped.ttft_s, capped.max_concurrent) == (30, 0.8, 2)
     assert (other.tokens_per_s, other.max_concurrent, other.retry_after_s) == (60, None, None)
+    model.stats("capped").rejected = 3
+    model.reset_stats()
+    assert model.stats("capped").rejected == 0
     model.pace("capped", tokens_per_s=None)
     assert model.settings_for("capped").tokens_per_s == 60
     with pytest.raises(ValueError):
