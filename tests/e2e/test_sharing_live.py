@@ -124,6 +124,14 @@ def test_the_owner_shares_and_two_editors_see_each_others_saves_live(
     for control in ("#undo", "#redo", "#stage-move-later", "#stage-delete", ".sg-actions"):
         expect(cal.locator(control)).to_have_count(0)
     expect(cal.locator("#deck-title")).to_have_attribute("readonly", "")
+    # The slide on a viewer's stage is not editable in place (no editing script in its frame).
+    expect(cal.locator("#stage-frame")).to_have_attribute("data-editable", "false")
+    cal.wait_for_function(
+        "() => (document.getElementById('stage-iframe')?.getAttribute('srcdoc') || '')"
+        ".includes('Risks')"
+    )
+    assert "sg-text-edit" not in cal.locator("#stage-iframe").get_attribute("srcdoc")
+    assert "sg-text-edit" in ann.locator("#stage-iframe").get_attribute("srcdoc")
     shot(cal, "viewer-1440")
     cal.set_viewport_size({"width": 1024, "height": 700})
     shot(cal, "viewer-1024")

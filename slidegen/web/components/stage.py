@@ -13,6 +13,7 @@ in the expected shape; the server checks them again (`slidegen.web.inline_edit`)
 slide's own scripts run in that frame too. While the user types, a new document for the same
 slide (the version saved after a pause) is held back, so the caret is not lost; it is shown
 when the edit ends. The box scales the 1280x720 frame to fit (`FitToBox`, `data-fit=contain`).
+A viewer of a shared deck gets the slide without the editing script (`data-editable="false"`).
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ useEffect(() => {{
     if (at < 0) at = doc.lastIndexOf('</body>');
     return at < 0 ? doc : doc.slice(0, at) + script + doc.slice(at);
   }};
-  let frame = null, shownDoc = null, shownSlide = null, editing = false;
+  let frame = null, shownDoc = null, shownSlide = null, shownEditable = null, editing = false;
   let awaitingFrom = null, waitTimer = 0;
   const box = () => document.getElementById('stage-frame');
   const render = (force) => {{
@@ -73,13 +74,15 @@ useEffect(() => {{
     }}
     const doc = el.dataset.srcdoc || '';
     const slide = el.dataset.stageSlide || '';
+    const editable = el.dataset.editable !== 'false';
+    if (editable !== shownEditable) {{ shownEditable = editable; force = true; editing = false; }}
     if (slide !== shownSlide) {{ editing = false; awaitingFrom = null; }}
     else if (awaitingFrom !== null && doc !== awaitingFrom) {{ awaitingFrom = null; clearTimeout(waitTimer); }}
     if (!force && (doc === shownDoc || editing || awaitingFrom !== null) && slide === shownSlide) return;
     shownDoc = doc; shownSlide = slide;
     frame.title = el.dataset.frameTitle || 'slide';
     el.dataset.frameState = 'loading';
-    frame.setAttribute('srcdoc', doc ? inject(doc) : '');
+    frame.setAttribute('srcdoc', doc ? (editable ? inject(doc) : doc) : '');
   }};
   const onMessage = (e) => {{
     if (!frame || e.source !== frame.contentWindow) return;
@@ -106,7 +109,7 @@ useEffect(() => {{
   render(false);
   const mo = new MutationObserver(() => render(false));
   mo.observe(document.body, {{ childList: true, subtree: true, attributes: true,
-    attributeFilter: ['data-srcdoc', 'data-stage-slide', 'data-frame-title'] }});
+    attributeFilter: ['data-srcdoc', 'data-stage-slide', 'data-frame-title', 'data-editable'] }});
   return () => {{ window.removeEventListener('message', onMessage); mo.disconnect(); clearTimeout(waitTimer); }};
 }}, []);""")
         ]
@@ -241,6 +244,7 @@ def stage(entry: rx.Var[Any]) -> rx.Component:
             custom_attrs={
                 "data-srcdoc": entry["doc"],
                 "data-stage-slide": DeckState.stage_id,
+                "data-editable": rx.cond(DeckState.can_edit, "true", "false"),
                 "data-frame-title": rx.cond(entry["title"] != "", entry["title"], "slide"),
             },
         ),
