@@ -50,7 +50,7 @@ class _Store:
     def __init__(self, deck: Deck) -> None:
         self.deck = deck
 
-    def get_deck(self, owner: str, deck_id: str) -> SimpleNamespace:
+    def get_deck(self, owner: object, deck_id: str, version: int | None = None) -> SimpleNamespace:
         return SimpleNamespace(deck=self.deck)
 
 
@@ -70,7 +70,8 @@ def _chart_js(_request: object) -> Response:
 @pytest.fixture
 def app(monkeypatch: pytest.MonkeyPatch) -> Starlette:
     deck = _deck()
-    monkeypatch.setattr("slidegen.server.services.get_store", lambda: _Store(deck))
+    # The routes' deck service reads the process's store at each call: this one holds `deck`.
+    monkeypatch.setattr("slidegen.server.services._store", _Store(deck))
     # the Databricks Apps container: no Chromium on the server
     monkeypatch.setattr(pptx_export, "measure_available", lambda *a, **k: False)
     routes = [
