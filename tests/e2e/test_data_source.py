@@ -115,7 +115,14 @@ def test_the_picker_lists_the_spaces_and_a_pick_is_one_undoable_version(
     expect(trigger).to_be_visible()
     expect(page.locator(".sg-thumb .sg-scaled-marker")).to_have_count(1)
     shot(page, "data-source-1024")
+    # the overview's cards say it in words
+    page.get_by_role("radio", name="Overview").click()
+    card_marker = page.locator(".sg-card .sg-scaled-marker")
+    expect(card_marker).to_have_count(1)
+    expect(card_marker).to_have_text("scaled to fit")
+    shot(page, "scaled-marker-overview-1024")
     page.set_viewport_size({"width": 1440, "height": 900})
+    shot(page, "scaled-marker-overview-1440")
 
 
 def test_a_space_the_user_may_not_read_is_said_plainly(
