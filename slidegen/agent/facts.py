@@ -1,5 +1,8 @@
-"""The data phase of a generation: the outline's questions asked of Genie before any slide is
-written, so every slide is written from the same facts.
+"""The data phase of a generation: the outline's questions asked of Genie before the slides
+that need them are written, so every slide is written from the same facts.
+
+Questions go out as soon as their outline entry is complete, while the rest of the outline
+still streams (a real Genie answer takes seconds); a slide's call waits only for its own.
 
 Independent questions go out in parallel, each in its own Genie conversation (a conversation
 answers one message at a time), at most `GENIE_PARALLEL` at once to stay inside Genie's
@@ -21,7 +24,7 @@ from slidegen.agent.events import AgentEvent, ToolCallStarted, ToolResult
 from slidegen.agent.genie import GenieError, GenieResult, GenieSession, format_for_model
 from slidegen.config import Settings
 
-__all__ = ["GENIE_PARALLEL", "Fact", "gather_facts"]
+__all__ = ["GENIE_PARALLEL", "Fact", "FactFinder"]
 
 GENIE_PARALLEL = 3
 
@@ -43,40 +46,70 @@ class Fact:
         )
 
 
-async def gather_facts(
-    questions: Sequence[str],
-    *,
-    workspace: WorkspaceClient,
-    space_id: str,
-    settings: Settings,
-    conversation_id: str | None,
-    emit: Callable[[AgentEvent], None],
-    sessions: list[GenieSession],
-) -> dict[str, Fact]:
-    """Ask every question; returns the facts by question. `sessions` collects the Genie
-    sessions opened (the caller cancels their polling if the run is cancelled, and records
-    the first one's conversation)."""
-    limit = asyncio.Semaphore(GENIE_PARALLEL)
+class FactFinder:
+    """Asks Genie the questions of a run as they become known; each question once.
 
-    async def ask(number: int, question: str) -> Fact:
+    `ask(question)` starts it at once (an outline entry's questions go out while the rest of
+    the outline is still streaming); `facts_for(questions)` awaits the answers a slide needs.
+    `close()` stops every poll still running (a cancelled or failed run)."""
+
+    def __init__(
+        self,
+        *,
+        workspace: WorkspaceClient,
+        space_id: str,
+        settings: Settings,
+        conversation_id: str | None,
+        emit: Callable[[AgentEvent], None],
+    ) -> None:
+        self._workspace = workspace
+        self._space_id = space_id
+        self._settings = settings
+        self._conversation_id = conversation_id
+        self._emit = emit
+        self._limit = asyncio.Semaphore(GENIE_PARALLEL)
+        self._tasks: dict[str, asyncio.Task[Fact]] = {}
+        self.sessions: list[GenieSession] = []
+
+    def ask(self, question: str) -> asyncio.Task[Fact]:
+        task = self._tasks.get(question)
+        if task is None:
+            number = len(self._tasks)
+            task = asyncio.create_task(self._answer(number, question), name="slidegen-genie")
+            self._tasks[question] = task
+        return task
+
+    async def facts_for(self, questions: Sequence[str]) -> dict[str, Fact]:
+        answers = await asyncio.gather(*(self.ask(q) for q in questions))
+        return {fact.question: fact for fact in answers}
+
+    def close(self) -> None:
+        for session in self.sessions:
+            session.cancel.set()
+        for task in self._tasks.values():
+            task.cancel()
+
+    async def _answer(self, number: int, question: str) -> Fact:
         call_id = f"genie_{number}"
+        settings = self._settings
         session = GenieSession(
-            workspace,
-            space_id,
+            self._workspace,
+            self._space_id,
             settings.genie_timeout_s,
             poll_max_s=settings.genie_poll_max_s,
             max_rows=settings.genie_max_rows,
-            conversation_id=conversation_id if number == 0 else None,
+            # The first question continues the deck's conversation; the others run beside it.
+            conversation_id=self._conversation_id if number == 0 else None,
         )
-        sessions.append(session)
-        async with limit:
-            emit(ToolCallStarted(call_id, question))
+        self.sessions.append(session)
+        async with self._limit:
+            self._emit(ToolCallStarted(call_id, question))
             try:
                 result = await asyncio.to_thread(session.ask, question)
             except GenieError as error:
-                emit(ToolResult(call_id, question, error=str(error)))
+                self._emit(ToolResult(call_id, question, error=str(error)))
                 return Fact(question, error=str(error))
-        emit(
+        self._emit(
             ToolResult(
                 call_id,
                 question,
@@ -88,6 +121,3 @@ async def gather_facts(
             )
         )
         return Fact(question, result)
-
-    facts = await asyncio.gather(*(ask(n, q) for n, q in enumerate(questions)))
-    return {fact.question: fact for fact in facts}

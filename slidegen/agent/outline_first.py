@@ -2,8 +2,9 @@
 
 1. **Outline.** One short model call plans the deck (`outline.py`); each entry appears at once
    as a placeholder slide with its title (`SlidePlanned`).
-2. **Data.** The outline's data questions go to Genie, in parallel where independent
-   (`facts.py`), so every slide is written from the same facts.
+2. **Data.** Each entry's data questions go to Genie as soon as the entry is complete, in
+   parallel where independent (`facts.py`), so every slide is written from the same facts and
+   Genie's seconds overlap the outline's stream.
 3. **Slides.** Each slide is written by its own call (`slide_writer.py`) with at most
    `SLIDE_CONCURRENCY` at once; all share the theme, the outline and the data, so the deck reads
    as one. Each replaces its placeholder as soon as it is written (`SlideReady`). A slide that
@@ -27,7 +28,8 @@ import contextlib
 import dataclasses
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from langchain_core.messages import AIMessageChunk, BaseMessage, HumanMessage, SystemMessage
 
@@ -40,9 +42,8 @@ from slidegen.agent.events import (
     SlidePlanned,
     SlideReady,
 )
-from slidegen.agent.facts import Fact, gather_facts
+from slidegen.agent.facts import Fact, FactFinder
 from slidegen.agent.generation import deck_from_answer, preview_slide
-from slidegen.agent.genie import GenieSession
 from slidegen.agent.genie_memory import genie_meta
 from slidegen.agent.model import chat_model
 from slidegen.agent.outline import (
@@ -102,107 +103,113 @@ async def generate_outline_first(frame: RunFrame, request: GenerateRequest, emit
     settings = frame.settings
 
     async def body(conversation: Conversation) -> Written | OutlineReady:
-        sessions: list[GenieSession] = []
-        try:
-            return await _write(conversation, sessions)
-        finally:
-            for session in sessions:  # stops any Genie poll still running (cancel, failure)
-                session.cancel.set()
-
-    async def _write(
-        conversation: Conversation, sessions: list[GenieSession]
-    ) -> Written | OutlineReady:
-        planned: list[Slide] = []
-        if request.outline is not None:
-            outline = _placed(request.outline, existing, planned, emit)
-        else:
-            planned_or_deck = await _plan(
-                conversation, prompt, existing, bool(space), planned, emit
-            )
-            if isinstance(planned_or_deck, _DeckAnswer):
-                owner = existing.owner if existing else request.user.user_id
-                deck = deck_from_answer(
-                    deck_id,
-                    owner,
-                    prompt,
-                    planned_or_deck.text,
-                    planned_or_deck.placements,
-                    existing,
-                )
-                if existing is None:  # a new deck wears the theme it was asked with
-                    deck = dataclasses.replace(deck, theme=theme)
-                return Written(
-                    deck,
-                    f"Created a deck of {len(deck.slides)} slides: {deck.title}.",
-                    f"Generated {len(deck.slides)} slides",
-                    {"deck_in_outline_answer": True},
-                )
-            outline = planned_or_deck
-        if request.plan_only:
-            return OutlineReady(outline)
-        facts: dict[str, Fact] = {}
-        if space and outline.questions:
+        finder = None
+        if space and not request.plan_only:
             workspace = frame.workspace()
-            facts = await gather_facts(
-                outline.questions,
+            finder = FactFinder(
                 workspace=frame.genie_client(request.user, workspace),
                 space_id=space,
                 settings=settings,
                 conversation_id=request.genie_conversation_id,
                 emit=emit,
-                sessions=sessions,
             )
+        try:
+            return await _write(conversation, finder)
+        finally:
+            if finder is not None:  # stops any Genie poll still running (cancel, failure)
+                finder.close()
+
+    async def _write(
+        conversation: Conversation, finder: FactFinder | None
+    ) -> Written | OutlineReady:
+        planned: list[Slide] = []
+        plan = PlanSoFar()
         endpoint = request.endpoint or settings.serving_endpoint
-        writer = SlideWriter(
-            chat_model(settings, frame.workspace(), endpoint, max_retries=0),
-            slide_system_prompt(theme),
-            CallLimit(settings.slide_concurrency),
-            endpoint=endpoint,
-            timeout_s=settings.llm_timeout_s,
-            measure=request.fit_check,
-            scale=request.fit_scale,
-        )
-        titles = [
-            (existing.slides[e.keep - 1].title if existing and e.keep else e.title) or ""
-            for e in outline.entries
-        ]
-        deck_title = _title(outline, prompt, existing)
-        jobs = [
-            SlideJob(
+        writer = None
+        if not request.plan_only:
+            writer = SlideWriter(
+                chat_model(settings, frame.workspace(), endpoint, max_retries=0),
+                slide_system_prompt(theme),
+                CallLimit(settings.slide_concurrency),
+                endpoint=endpoint,
+                timeout_s=settings.llm_timeout_s,
+                measure=request.fit_check,
+                scale=request.fit_scale,
+            )
+        tasks: dict[int, asyncio.Task[WrittenSlide | str]] = {}
+
+        def spec_of(index: int, entry: OutlineEntry) -> dict[str, Any]:
+            titles = [
+                (existing.slides[e.keep - 1].title if existing and e.keep else e.title) or ""
+                for e in plan.entries
+            ]
+            title = _title(Outline(plan.title, tuple(plan.entries)), prompt, existing)
+            spec = entry.spec(index + 1, len(plan.entries), title, titles)
+            if not plan.complete:
+                spec["outline_complete"] = False  # more slides follow these
+            return spec
+
+        async def one(index: int, entry: OutlineEntry) -> WrittenSlide | str:
+            assert writer is not None
+            # Each slide waits only for its own data (asked while the outline streamed).
+            facts = await finder.facts_for(entry.data) if finder is not None else {}
+            job = SlideJob(
                 index,
                 planned[index].id,
-                entry.spec(index + 1, len(outline.entries), deck_title, titles),
+                lambda: spec_of(index, entry),
                 data_for(entry, facts, settings.genie_max_chars, bool(space)),
             )
-            for index, entry in enumerate(outline.entries)
-            if entry.keep is None
-        ]
-
-        async def one(job: SlideJob) -> WrittenSlide | str:
             try:
                 written = await writer.write(job)
             except SlideFailed as failure:
-                entry = outline.entries[job.index]
                 failed = _placeholder(job.slide_id, entry, state=FAILED, reason=str(failure))
-                planned[job.index] = failed
-                emit(SlideNotWritten(job.index, failed, str(failure)))
+                planned[index] = failed
+                emit(SlideNotWritten(index, failed, str(failure)))
                 return str(failure)
-            planned[job.index] = written.slide
-            emit(SlideReady(job.index, written.slide))
+            planned[index] = written.slide
+            emit(SlideReady(index, written.slide))
             return written
 
-        results = await asyncio.gather(*(one(job) for job in jobs))
-        reasons = {
-            job.index + 1: r for job, r in zip(jobs, results, strict=True) if isinstance(r, str)
-        }
-        if jobs and len(reasons) == len(jobs):
+        def placed(index: int, entry: OutlineEntry) -> None:
+            plan.entries.append(entry)
+            for question in entry.data if finder is not None else ():
+                finder.ask(question)
+            if writer is not None and entry.keep is None:
+                # A slide's call starts as soon as its entry is complete (if a place is free),
+                # not after the whole outline: the first slides arrive seconds sooner.
+                tasks[index] = asyncio.create_task(one(index, entry), name="slidegen-slide")
+
+        try:
+            if request.outline is not None:
+                plan.title = request.outline.title
+                outline = _placed(request.outline, existing, planned, emit, placed)
+            else:
+                planned_or_deck = await _plan(
+                    conversation, prompt, existing, bool(space), planned, emit, placed, plan
+                )
+                if isinstance(planned_or_deck, _DeckAnswer):
+                    return _deck_answer_written(planned_or_deck)
+                outline = planned_or_deck
+            plan.title, plan.complete = outline.title, True
+            if request.plan_only:
+                return OutlineReady(outline)
+            results = await asyncio.gather(*(tasks[i] for i in sorted(tasks)))
+        finally:
+            for task in tasks.values():
+                task.cancel()
+            await asyncio.gather(*tasks.values(), return_exceptions=True)
+        assert writer is not None
+        indexes = sorted(tasks)
+        reasons = {i + 1: r for i, r in zip(indexes, results, strict=True) if isinstance(r, str)}
+        if indexes and len(reasons) == len(indexes):
             raise AgentFailure(f"No slide could be written: {next(iter(reasons.values()))}.")
+        deck_title = _title(outline, prompt, existing)
         deck = _assemble(deck_id, request, existing, deck_title, theme, planned)
         done = [r for r in results if isinstance(r, WrittenSlide)]
         message = f"Created a deck of {len(deck.slides)} slides: {deck.title}."
         if reasons:
             message += " " + _not_written(reasons)
-        meta = {
+        meta: dict[str, Any] = {
             "slide_calls": writer.calls,
             "fit_passes": sum(r.fit_passes for r in done),
             "scaled_to_fit": sum(1 for r in done if r.scaled),
@@ -211,9 +218,21 @@ async def generate_outline_first(frame: RunFrame, request: GenerateRequest, emit
         }
         if reasons:
             meta["failed_slides"] = sorted(reasons)
-        if sessions and (first := genie_meta(sessions[0])):
+        if finder is not None and finder.sessions and (first := genie_meta(finder.sessions[0])):
             meta.update(first)
         return Written(deck, message, f"Generated {len(deck.slides)} slides", meta)
+
+    def _deck_answer_written(answer: _DeckAnswer) -> Written:
+        owner = existing.owner if existing else request.user.user_id
+        deck = deck_from_answer(deck_id, owner, prompt, answer.text, answer.placements, existing)
+        if existing is None:  # a new deck wears the theme it was asked with
+            deck = dataclasses.replace(deck, theme=theme)
+        return Written(
+            deck,
+            f"Created a deck of {len(deck.slides)} slides: {deck.title}.",
+            f"Generated {len(deck.slides)} slides",
+            {"deck_in_outline_answer": True},
+        )
 
     spec = RunSpec(
         request.user,
@@ -225,6 +244,15 @@ async def generate_outline_first(frame: RunFrame, request: GenerateRequest, emit
         request.endpoint,
     )
     await frame.run(spec, lambda chunk: None, body, emit)
+
+
+@dataclass
+class PlanSoFar:
+    """The outline as far as it has streamed: what a slide call that starts early is told."""
+
+    title: str = ""
+    entries: list[OutlineEntry] = field(default_factory=list)
+    complete: bool = False
 
 
 @dataclass(frozen=True)
@@ -242,6 +270,8 @@ async def _plan(
     with_data: bool,
     planned: list[Slide],
     emit: Emit,
+    placed: Callable[[int, OutlineEntry], None],
+    plan: PlanSoFar,
 ) -> Outline | _DeckAnswer:
     """Stream the outline; each complete entry becomes a placeholder (or a kept slide).
 
@@ -257,7 +287,7 @@ async def _plan(
         ),
         HumanMessage(outline_request(prompt, existing)),
     ]
-    place = _placer(existing, planned, emit)
+    place = _placer(existing, planned, emit, placed)
     splitter = SlideSplitter()
     parts: list[str] = []
     placements: list[tuple[int, str]] = []
@@ -274,6 +304,7 @@ async def _plan(
                 raise AgentFailure("The model's outline grew too large and was stopped.")
             if not deck_answer:
                 for entry in reader.feed(text):
+                    plan.title = plan.title or reader.title
                     place(entry)
             for closed in splitter.feed(text):
                 if reader.entries:
@@ -300,9 +331,13 @@ async def _plan(
 
 
 def _placer(
-    existing: Deck | None, planned: list[Slide], emit: Emit
+    existing: Deck | None,
+    planned: list[Slide],
+    emit: Emit,
+    placed: Callable[[int, OutlineEntry], None],
 ) -> Callable[[OutlineEntry], None]:
-    """Shows each entry as it is planned: a placeholder, or the slide a follow-up keeps."""
+    """Shows each entry as it is planned (a placeholder, or the slide a follow-up keeps) and
+    sends its data questions on their way."""
     used: set[str] = set()
 
     def place(entry: OutlineEntry) -> None:
@@ -315,11 +350,18 @@ def _placer(
             slide = _placeholder(new_slide_id(), entry)
         planned.append(slide)
         emit(SlidePlanned(len(planned) - 1, slide))
+        placed(len(planned) - 1, entry)
 
     return place
 
 
-def _placed(outline: Outline, existing: Deck | None, planned: list[Slide], emit: Emit) -> Outline:
+def _placed(
+    outline: Outline,
+    existing: Deck | None,
+    planned: list[Slide],
+    emit: Emit,
+    placed: Callable[[int, OutlineEntry], None],
+) -> Outline:
     """A reviewed outline, checked (a kept slide must exist) and shown as placeholders."""
     count = len(existing.slides) if existing else 0
     entries = tuple(e for e in outline.entries if e.keep is None or 1 <= e.keep <= count)
@@ -327,7 +369,7 @@ def _placed(outline: Outline, existing: Deck | None, planned: list[Slide], emit:
         raise AgentFailure("The outline has no slide to write.")
     if len(entries) > MAX_SLIDES_PER_DECK:
         raise AgentFailure(f"The outline has more than {MAX_SLIDES_PER_DECK} slides.")
-    place = _placer(existing, planned, emit)
+    place = _placer(existing, planned, emit, placed)
     for entry in entries:
         place(entry)
     return Outline(outline.title, entries)

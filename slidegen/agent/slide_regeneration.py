@@ -15,8 +15,7 @@ import re
 
 from slidegen.agent.converse import AgentFailure, Conversation
 from slidegen.agent.events import Failed, SlideReady
-from slidegen.agent.facts import Fact, gather_facts
-from slidegen.agent.genie import GenieSession
+from slidegen.agent.facts import Fact, FactFinder
 from slidegen.agent.genie_memory import genie_meta
 from slidegen.agent.model import chat_model
 from slidegen.agent.outline import OutlineEntry
@@ -64,20 +63,19 @@ async def regenerate_slide(frame: RunFrame, request: RegenerateRequest, emit: Em
     settings = frame.settings
 
     async def body(conversation: Conversation) -> Written:
-        sessions: list[GenieSession] = []
+        finder = None
         try:
             facts: dict[str, Fact] = {}
             if space and entry.data:
                 workspace = frame.workspace()
-                facts = await gather_facts(
-                    entry.data,
+                finder = FactFinder(
                     workspace=frame.genie_client(request.user, workspace),
                     space_id=space,
                     settings=settings,
                     conversation_id=request.genie_conversation_id,
                     emit=emit,
-                    sessions=sessions,
                 )
+                facts = await finder.facts_for(entry.data)
             endpoint = request.endpoint or settings.serving_endpoint
             writer = SlideWriter(
                 chat_model(settings, frame.workspace(), endpoint, max_retries=0),
@@ -105,8 +103,8 @@ async def regenerate_slide(frame: RunFrame, request: RegenerateRequest, emit: Em
             except DeckOperationError as error:
                 raise AgentFailure(f"The slide could not be applied: {error}.") from None
             meta = {"fit_passes": written.fit_passes, "scaled_to_fit": int(written.scaled)}
-            if sessions and (first := genie_meta(sessions[0])):
-                meta.update(first)
+            if finder is not None and finder.sessions:
+                meta.update(genie_meta(finder.sessions[0]))
             return Written(
                 new_deck,
                 f"Wrote slide {index + 1} again.",
@@ -114,8 +112,8 @@ async def regenerate_slide(frame: RunFrame, request: RegenerateRequest, emit: Em
                 meta,
             )
         finally:
-            for session in sessions:
-                session.cancel.set()
+            if finder is not None:
+                finder.close()
 
     spec = RunSpec(
         request.user,

@@ -66,7 +66,9 @@ FitScaler = Callable[[Slide, Any], Slide | None]
 class SlideJob:
     index: int
     slide_id: str
-    spec: dict[str, Any]
+    # What the call is told about the slide (`OutlineEntry.spec`), or how to make it when the
+    # call starts (the outline may still be streaming when the job is queued).
+    spec: dict[str, Any] | Callable[[], dict[str, Any]]
     data: str  # the slide's facts as the model sees them, or "(none)"
 
 
@@ -102,10 +104,9 @@ class SlideWriter:
         self.calls = 0
 
     async def write(self, job: SlideJob) -> WrittenSlide:
-        request = prompts.render(
-            "slide_request", spec=json.dumps(job.spec, ensure_ascii=False, indent=1), data=job.data
-        )
-        messages: list[BaseMessage] = [SystemMessage(self.system), HumanMessage(request)]
+        # The request is made when the call gets its turn (`_attempt`): a slide queued behind
+        # the concurrency bound then sees the outline as complete as it is by then.
+        messages: list[BaseMessage] = []
         slide, text = await self._attempt(job, messages)
         if self.measure is None:
             return WrittenSlide(slide)
@@ -158,6 +159,14 @@ class SlideWriter:
         while True:
             try:
                 async with self.limit:
+                    if not messages:
+                        spec = job.spec() if callable(job.spec) else job.spec
+                        request = prompts.render(
+                            "slide_request",
+                            spec=json.dumps(spec, ensure_ascii=False, indent=1),
+                            data=job.data,
+                        )
+                        messages += [SystemMessage(self.system), HumanMessage(request)]
                     self.calls += 1
                     text = await self._stream(messages)
                 return parse_single_slide(text, keep_id=job.slide_id), text

@@ -98,7 +98,7 @@ def test_the_outline_review_writes_the_edited_plan(new_page: Any, app: Any, emul
         page.fill("#chat-input", "Three slides")
         page.keyboard.press("Enter")
         page.locator("#outline-review").wait_for()
-        titles = page.locator(".sg-outline-title")
+        titles = page.get_by_label("Slide title")
         assert titles.count() == 3
         titles.nth(0).fill("First, renamed")
         titles.nth(0).blur()
