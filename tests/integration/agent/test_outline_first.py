@@ -82,10 +82,8 @@ def test_the_outline_shows_placeholders_then_each_slide_replaces_its_own(
     for spec in specs:
         assert spec["outline"] == full[: len(spec["outline"])]
         assert spec["slide"] <= len(spec["outline"])
-        assert (
-            spec.get("outline_complete", True) is (len(spec["outline"]) == 5)
-            or spec["outline"] == full
-        )
+        if len(spec["outline"]) < len(full):
+            assert spec["outline_complete"] is False
     assert all(s["deck_title"] == "Q3 review" for s in specs)
 
 
