@@ -10,14 +10,17 @@ and stamps, from the tab's state deltas:
 - `first_slide_s`: the first slide that is no longer a placeholder;
 - `deck_s`: the turn is over (the chat stops generating, the saved deck shown).
 
-Three apps run the same content at the same time, each on its own emulated endpoint (streams
+Four apps run the same content at the same time, each on its own emulated endpoint (streams
 are paced independently, so they do not slow each other; the benchmark takes as long as the
-longest one, the one-stream baseline):
+longest one, the one-stream baseline), each after one warm-up turn at full speed (a fresh
+process imports the agent's stack on its first turn):
 - `outline`: GENERATION_MODE=outline, SLIDE_CONCURRENCY (4 by default);
 - `capped`: the same, against an endpoint that serves at most 2 calls at once and answers 429
   (Retry-After 1 s) beyond that, so the run lowers its concurrency;
+- `N+1 at once`: SLIDE_CONCURRENCY one higher (10 slides 4 at a time take three rounds of
+  calls, 5 at a time two), to show where the time goes;
 - `one stream`: GENERATION_MODE=single, the whole deck as one answer: the baseline.
-AUTO_FIT is off in all three: measuring slides is B10's subject and would add Chromium start-up
+AUTO_FIT is off in all: measuring slides is B10's subject and would add Chromium start-up
 to every slide here. Tokens are the completion tokens each endpoint streamed (emulator stats).
 
 Targets: deck_s / one-stream deck_s <= 0.35; outline_s <= 8 s; first_slide_s <= 25 s;
