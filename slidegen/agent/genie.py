@@ -103,7 +103,10 @@ class GenieSession:
         """One clause the model and the user can act on (the details are in the log)."""
         space = f"`{self.space_id}`"
         if isinstance(error, NotFound):
-            return f"the Genie space {space} was not found in this workspace; set GENIE_SPACE_ID"
+            return (
+                f"the Genie space {space} was not found in this workspace; pick another data "
+                "space for the deck, or set GENIE_SPACE_ID"
+            )
         if isinstance(error, Unauthenticated) or (
             isinstance(error, PermissionDenied) and "invalid access token" in str(error).lower()
         ):

@@ -19,6 +19,7 @@ the MCP server). Each:
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import math
@@ -49,11 +50,16 @@ from slidegen.deck.fitting import (
     scale_slide_to_fit,
     slide_fit_scale,
 )
-from slidegen.deck.model import GENIE_DEFAULT, GENIE_NONE
 from slidegen.deck.themes import DEFAULT_THEME_ID, Theme, builtin_theme
-from slidegen.demo_workspace import current_demo
-from slidegen.export.fit import FitReport, FitUnavailable, measure_fit, measure_fit_available
+from slidegen.export.fit import (
+    FitReport,
+    FitSession,
+    FitUnavailable,
+    fit_session,
+    measure_fit_available,
+)
 from slidegen.prompt_limit import prompt_problem
+from slidegen.service.data_sources import default_genie_space, space_for_deck
 from slidegen.service.decks import MISSING_MESSAGE, DeckService, Status
 from slidegen.store import ChangeKind, DeckRecord
 from slidegen.users import UserContext
@@ -64,7 +70,6 @@ __all__ = [
     "TurnSaved",
     "TurnService",
     "TurnStarted",
-    "default_space",
     "scaled_to_fit",
 ]
 
@@ -119,12 +124,49 @@ def scaled_to_fit(slide: Slide, report: FitReport) -> Slide | None:
         return None
 
 
-def default_space(settings: Settings) -> str | None:
-    """GENIE_SPACE_ID, else the demo workspace's space when the process runs against it."""
-    if settings.genie_space_id:
-        return settings.genie_space_id
-    demo = current_demo()
-    return demo.genie_space_id if demo else None
+class ServerFitCheck:
+    """Measures a turn's slides with one Chromium kept open for the turn (`fit_session`: a
+    tenth of a second a slide instead of a browser start each); `close()` ends it."""
+
+    def __init__(self, context: Deck) -> None:
+        self._context = context
+        self._lock = asyncio.Lock()
+        self._stack: contextlib.AsyncExitStack | None = None
+        self._session: FitSession | None = None
+        self._unavailable = False
+
+    async def __call__(self, slide: Slide) -> FitReport | None:
+        async with self._lock:
+            if self._session is None and not self._unavailable:
+                stack = contextlib.AsyncExitStack()
+                try:
+                    self._session = await stack.enter_async_context(fit_session())
+                    self._stack = stack
+                except FitUnavailable as why:
+                    self._unavailable = True
+                    log.info("slides not measured: %s", why)
+        if self._session is None:
+            return None
+        try:
+            (report,) = await self._session.measure([slide], self._context)
+        except FitUnavailable as why:
+            log.info("slide not measured: %s", why)
+            return None
+        return report if report.measured else None
+
+    async def close(self) -> None:
+        stack, self._stack, self._session = self._stack, None, None
+        if stack is not None:
+            await stack.aclose()
+
+
+async def _closed(check: FitCheck | None) -> None:
+    """End the turn's Chromium, if it opened one (also when the turn was stopped)."""
+    if isinstance(check, ServerFitCheck):
+        try:
+            await check.close()
+        except Exception:  # the turn's outcome stands; a browser that will not close is logged
+            log.warning("could not close the fit-check browser", exc_info=True)
 
 
 class TurnService:
@@ -205,8 +247,11 @@ class TurnService:
         if self._settings().generation_mode == "outline":
             yield TurnStarted(look)
         events = self._agent().generate(request)
-        async for event in self._drive(user, "generate", prompt, existing, events):
-            yield event
+        try:
+            async for event in self._drive(user, "generate", prompt, existing, events):
+                yield event
+        finally:
+            await _closed(check)
 
     # ------------------------------------------------------------------------------ edits
     async def edit(
@@ -294,8 +339,13 @@ class TurnService:
         )
         yield TurnStarted(look)
         events = self._agent().regenerate(request)
-        async for event in self._drive(user, "regeneration", f"slide {number}", existing, events):
-            yield event
+        try:
+            async for event in self._drive(
+                user, "regeneration", f"slide {number}", existing, events
+            ):
+                yield event
+        finally:
+            await _closed(check)
 
     # ----------------------------------------------------------------------------- shared
     async def _drive(
@@ -425,12 +475,8 @@ class TurnService:
     def _space(self, genie_space_id: str | None, deck: Deck | None) -> str | None:
         """The Genie space a turn asks: the caller's, else the deck's choice, else the app's."""
         if genie_space_id is None:
-            chosen = deck.genie_space if deck is not None else GENIE_DEFAULT
-            if chosen == GENIE_NONE:
-                return None
-            if chosen != GENIE_DEFAULT:
-                return chosen
-            return default_space(self._settings())
+            settings = self._settings()
+            return space_for_deck(deck, settings) if deck else default_genie_space(settings)
         return genie_space_id.strip() or None
 
     def _fit_check(
@@ -450,16 +496,7 @@ class TurnService:
             return measurer(context)
         if not measure_fit_available():
             return None
-
-        async def check(slide: Slide) -> FitReport | None:
-            try:
-                (report,) = await measure_fit([slide], context)
-            except FitUnavailable as why:
-                log.info("slides not measured: %s", why)
-                return None
-            return report if report.measured else None
-
-        return check
+        return ServerFitCheck(context)
 
     async def _conversation(self, owner: str, deck_id: str, space: str | None) -> str | None:
         if not space:

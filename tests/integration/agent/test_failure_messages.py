@@ -102,6 +102,7 @@ def test_a_missing_genie_space_says_which_setting_to_fix(store, settings, alice,
     events = run(generation(store, settings, alice, "Sales review"))
     errors = [e.error for e in events if isinstance(e, ToolResult)]
     assert errors and all(
-        f"the Genie space `{SPACE}` was not found in this workspace; set GENIE_SPACE_ID" in e
+        f"the Genie space `{SPACE}` was not found in this workspace; pick another data space "
+        "for the deck, or set GENIE_SPACE_ID" in e
         for e in errors
     )
