@@ -12,7 +12,9 @@ user (from the tab's connection headers), so it shows only what that user may se
   still exist; a tab whose assistant is writing, or that is already at that version, is left;
 - an access change: the tab opens the deck again; if it may no longer, it leaves it with
   `REVOKED_MESSAGE` and its deck lists refresh; a changed level shows (editing controls appear
-  or go).
+  or go). Every other tab of the worker refreshes its deck lists too, so a deck just shared
+  with someone shows under "Shared with me" in the tabs they have open (sharing is rare: one
+  list query per open tab).
 Tabs that are no longer connected to this worker are forgotten (a reconnecting tab runs the
 page's load event again, which opens its deck and watches it anew). The deck state registers
 itself and what a notice does to it (`follow`), so this module imports no state.
@@ -28,7 +30,7 @@ from typing import Any
 
 import reflex as rx
 
-from slidegen.service.live import DeckNotice, deck_notices
+from slidegen.service.live import ACCESS, DeckNotice, deck_notices
 
 __all__ = ["REVOKED_MESSAGE", "follow", "unwatch", "watch", "watched"]
 
@@ -114,7 +116,11 @@ def _listen() -> None:
 
 
 async def _on_notice(notice: DeckNotice) -> None:
-    tokens = watched(notice.deck_id)
+    if notice.kind == ACCESS:
+        with _lock:
+            tokens = set(_by_token)
+    else:
+        tokens = watched(notice.deck_id)
     if tokens:
         await asyncio.gather(*(_refresh(token, notice) for token in tokens))
 

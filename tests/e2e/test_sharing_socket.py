@@ -275,12 +275,16 @@ async def _scenario(app: Any, deck_id: str, slides: list[str]) -> dict[str, Any]
         told: dict[str, list[str]] = {}
         for state_cls, handler, payload in _write_events(deck_id, slides):
             await viewer.send(state_cls, handler, payload)
-            said = []
-            for parts in await viewer.drain(0.3):
-                said.append(str(parts["deck_state"].get("notice", "")))
-                said.append(str(parts["share_state"].get("message", "")))
-                said += [m.get("text", "") for m in parts["chat_state"].get("messages", [])]
-            told[handler] = [t for t in said if t]
+            said: list[str] = []
+            waited = 0.0
+            while not said and waited < 2.0:  # until the refusal is said (or 2 s: none)
+                for parts in await viewer.drain(0.2):
+                    said.append(str(parts["deck_state"].get("notice", "")))
+                    said.append(str(parts["share_state"].get("message", "")))
+                    said += [m.get("text", "") for m in parts["chat_state"].get("messages", [])]
+                said = [t for t in said if t]
+                waited += 0.2
+            told[handler] = said
             refused[handler] = _stored(app, deck_id)
         result["told"] = told
         result["before"], result["after_writes"] = before, refused
@@ -325,6 +329,14 @@ async def _scenario(app: Any, deck_id: str, slides: list[str]) -> dict[str, Any]
                 headers={"x-forwarded-user": VIEWER, "x-forwarded-email": _email(VIEWER)},
             )
             result["export_after_revoke"] = answer.status_code
+
+        # A deck shared with the stranger now shows in the list of the tab they have open.
+        started = time.monotonic()
+        await owner.send(ShareState, "set_level", {"value": "editor"})
+        await owner.send(ShareState, "add", {"form": {"principal": _email(STRANGER)}})
+        listed = await stranger.until("session_state", lambda s: bool(s.get("shared")), 5)
+        result["listed_s"] = time.monotonic() - started
+        result["listed"] = [(d["id"], d["level"]) for d in listed["shared"]]
         return result
     finally:
         for tab in tabs:
@@ -369,4 +381,5 @@ def test_owner_viewer_and_stranger_over_the_socket(sharing_app: Any) -> None:
     assert seen["revoke_s"] < 1.0, seen["revoke_s"]
     assert seen["revoke_notice"] == REVOKED_MESSAGE
     assert seen["export_after_revoke"] == 404
+    assert seen["listed"] == [(deck_id, "editor")] and seen["listed_s"] < 1.0, seen["listed_s"]
     assert "Traceback" not in sharing_app.all_output(), sharing_app.all_output()[-3000:]

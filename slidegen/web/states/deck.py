@@ -623,7 +623,11 @@ class DeckView:
 async def _follow_notice(state: DeckState, notice: DeckNotice) -> None:
     """Another tab or user changed the deck this tab shows (see `slidegen.web.live`)."""
     if state.deck_id != notice.deck_id:
-        live.unwatch(state.router.session.client_token)
+        if notice.kind == ACCESS and state.deck_id:  # who may reach some deck changed
+            for listener in _list_listeners:
+                await listener(state)
+        else:
+            live.unwatch(state.router.session.client_token)
         return
     view = DeckView(state)
     if notice.kind == SAVED and not state.busy and state.version < notice.version:
