@@ -304,7 +304,7 @@ class TurnService:
     ) -> AsyncIterator[TurnEvent]:
         """Write slide `slide_id` again (Retry on a failed placeholder, Regenerate on any
         slide), as one version."""
-        owner = user.user_id
+        owner = user
         existing = await self.decks.open(owner, deck_id)
         if existing is None:
             yield Failed(f"Deck {deck_id} was not found.")
