@@ -54,8 +54,17 @@
 
   function rectOf(el, origin) {
     var r;
-    if (MEDIA[el.tagName] || BLOCKS[el.tagName.toUpperCase()]) {
+    if (MEDIA[el.tagName]) {
       r = el.getBoundingClientRect();
+    } else if (BLOCKS[el.tagName.toUpperCase()]) {
+      // a list or table squeezed by a flex column: its box is short, its rows run on past it
+      var box = el.getBoundingClientRect();
+      var rows = document.createRange();
+      rows.selectNodeContents(el);
+      var inner = rows.getBoundingClientRect();
+      r = inner.width < 1 && inner.height < 1 ? box : {
+        left: Math.min(box.left, inner.left), top: Math.min(box.top, inner.top),
+        right: Math.max(box.right, inner.right), bottom: Math.max(box.bottom, inner.bottom) };
     } else {
       // the text itself, not the (often full-width) box around it
       var range = document.createRange();

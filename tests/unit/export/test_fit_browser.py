@@ -186,3 +186,23 @@ def test_no_chromium_is_a_clear_error() -> None:
 
     with pytest.raises(FitUnavailable, match="needs Playwright and Chromium"):
         asyncio.run(session())
+
+
+def test_a_list_squeezed_by_a_flex_column_is_measured_where_its_items_end() -> None:
+    # A flex column with overflow hidden shrinks the list's box to what is left of the slide;
+    # its items run on past the bottom and are cut off by the slide, not by the list.
+    from slidegen.deck import Slide
+
+    items = "".join(f"<li>Point {i} of the plan</li>" for i in range(24))
+    slide = Slide(
+        "s_0000000f17",
+        '<div class="slide" style="display:flex;flex-direction:column;overflow:hidden;'
+        'width:1280px;height:720px;padding:40px;box-sizing:border-box">'
+        f'<h1>Plan</h1><ul style="min-height:0;font-size:28px;line-height:42px">{items}</ul></div>',
+    )
+    deck = Deck("d_0000000000000f17", "o", "t", styles=STYLES, slides=(slide,))
+    (report,) = asyncio.run(measure_fit([slide], deck))
+    assert not report.fits
+    (beyond,) = [i for i in report.issues if i.kind == "beyond"]
+    assert beyond.name == "the list" and beyond.edge == "bottom" and beyond.px > 200
+    assert report.needed_height > 720 + 200
