@@ -4,6 +4,9 @@
 answers 429 the run backs off (Retry-After when the endpoint sends one, else an exponential
 pause) and lowers the limit by one for the rest of the run, so a deck written against an
 endpoint with a concurrency cap converges on what the endpoint serves instead of hammering it.
+Successful calls raise the limit again one step at a time (up to the configured bound), so a
+refusal caused by a passing load (the outline's stream still holding a place) does not slow the
+rest of the run.
 """
 
 from __future__ import annotations
@@ -36,10 +39,13 @@ def backoff_s(error: BaseException, attempt: int) -> float:
 
 
 class CallLimit:
-    """An async context manager admitting at most `limit` holders; `lower()` shrinks it."""
+    """An async context manager admitting at most `limit` holders; `lower()` shrinks it on a
+    429 and `succeeded()` grows it back one step at a time (additive increase)."""
 
     def __init__(self, limit: int) -> None:
         self.limit = max(1, limit)
+        self.ceiling = self.limit
+        self._since_lowered = 0
         self.peak = 0
         self.throttled = 0
         self._active = 0
@@ -66,3 +72,14 @@ class CallLimit:
         """The endpoint refused a call for load: one fewer at once from now on."""
         self.throttled += 1
         self.limit = max(1, self.limit - 1)
+        self._since_lowered = 0
+
+    def succeeded(self) -> None:
+        """A call went through. After as many successes in a row as calls now run at once, one
+        more may run (up to the configured bound): a limit lowered while the endpoint was busy
+        with something else (the outline's own stream) grows back, and one lowered for good
+        reason settles at what the endpoint serves."""
+        self._since_lowered += 1
+        if self.limit < self.ceiling and self._since_lowered >= self.limit:
+            self.limit += 1  # waiters see it when this call's place is given back
+            self._since_lowered = 0

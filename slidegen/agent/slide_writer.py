@@ -169,6 +169,7 @@ class SlideWriter:
                         messages += [SystemMessage(self.system), HumanMessage(request)]
                     self.calls += 1
                     text = await self._stream(messages)
+                    self.limit.succeeded()
                 return parse_single_slide(text, keep_id=job.slide_id), text
             except asyncio.CancelledError:
                 raise

@@ -108,3 +108,19 @@ def test_a_failed_placeholder_keeps_what_writing_it_again_needs() -> None:
     assert info.questions == ("Revenue by region",) and info.layout == "chart"
     assert is_failed_placeholder(slide) and slide.title == "Q3 <revenue>"
     assert placeholder_info(Slide("s_0000000002", "<div><h2>Written</h2></div>")) is None
+
+
+def test_the_call_limit_grows_back_after_successes_up_to_its_bound() -> None:
+    limit = CallLimit(4)
+    for _ in range(3):
+        limit.lower()
+    assert limit.limit == 1
+    limit.succeeded()
+    assert limit.limit == 2  # one success at 1 at once
+    limit.succeeded()
+    assert limit.limit == 2
+    limit.succeeded()
+    assert limit.limit == 3  # two more at 2 at once
+    for _ in range(10):
+        limit.succeeded()
+    assert limit.limit == 4 and limit.ceiling == 4  # never past the configured bound
