@@ -149,7 +149,10 @@ def test_edit_html_in_codemirror_invalid_is_refused_valid_is_saved(page: Any) ->
     lines = page.locator("#html-editor .cm-line").all_inner_texts()
     assert lines[0].startswith('<div class="slide') and lines[1] == "  <h2>Revised slide</h2>"
     # Highlighting: tag names and attribute values are styled spans, not plain text.
-    assert page.locator("#html-editor .cm-line span").count() >= 6
+    # CodeMirror highlights in idle time after the first paint: wait for it on a loaded machine.
+    page.wait_for_function(
+        "() => document.querySelectorAll('#html-editor .cm-line span').length >= 6"
+    )
     code.click()
     page.keyboard.press("Control+f")
     search = page.locator("#html-editor .cm-search input[name=search]")

@@ -160,8 +160,9 @@ def test_print_export_runs_slides_outside_the_app_origin(
     printing.on("console", lambda message: lines.append(message.text))
     printing.goto(f"{app.url}/api/export/{deck}.html?print=1")
     frame = printing.frame_locator("iframe")
-    frame.locator("h1", has_text="Hostile slide").wait_for()
-    frame.locator("html[data-printed='1']").wait_for(state="attached")
+    # The framed document prints once its charts have settled: generous on a loaded machine.
+    frame.locator("h1", has_text="Hostile slide").wait_for(timeout=60_000)
+    frame.locator("html[data-printed='1']").wait_for(state="attached", timeout=60_000)
     assert not any("print()" in line for line in lines), lines
     # Opened on its own (not framed), the slide document is not served: the framing page is.
     alone = httpx.get(
