@@ -17,12 +17,12 @@ import asyncio
 import json
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.support.procnet import child_pids, serving_pid
+from tests.support.redis_workers import forget_tokens, open_app_store, state_delta, two_worker_app
 from tests.support.reflex_client import ReflexSocket, event_name
 
 HYDRATE = "reflex___state____state.hydrate"
@@ -31,42 +31,19 @@ REDIS_DB = 11  # not the default database: nothing else of ours lives there
 TOKEN_RECORD = "token_manager_socket_record_"
 
 
-def _db_url(base: str, db: int) -> str:
-    return base.rsplit("/", 1)[0] + f"/{db}" if base.count("/") > 2 else f"{base}/{db}"
-
-
 @pytest.fixture(scope="module")
 def redis_app(
     packaged_build: Any, redis_url: str, emulator: Any, tmp_path_factory: Any
 ) -> Iterator[Any]:
-    from tests.support.app_server import start_packaged_app
-
-    url = _db_url(redis_url, REDIS_DB)
-    running = start_packaged_app(
+    with two_worker_app(
         packaged_build,
         tmp_path_factory.mktemp("redis-run"),
-        env={
-            "ENVIRONMENT": "production",
-            "REDIS_URL": url,
-            "SLIDEGEN_WORKERS": "2",
-            "LOG_LEVEL": "WARNING",
-            "DATABRICKS_HOST": emulator.url,
-            "DATABRICKS_TOKEN": "app-token",
-            "SERVING_ENDPOINT": "slides-endpoint",
-            "GENIE_SPACE_ID": "space-redis",
-        },
-    )
-    running.redis_url = url  # type: ignore[attr-defined]
-    yield running
-    running.terminate()
-
-
-def _delta(update: dict[str, Any], state_suffix: str) -> dict[str, Any]:
-    merged: dict[str, Any] = {}
-    for key, value in (update.get("delta") or {}).items():
-        if key.endswith(state_suffix):
-            merged.update(value)
-    return {k.removesuffix("_rx_state_"): v for k, v in merged.items()}
+        redis_url=redis_url,
+        redis_db=REDIS_DB,
+        databricks_host=emulator.url,
+        genie_space="space-redis",
+    ) as running:
+        yield running
 
 
 class Tab:
@@ -101,8 +78,8 @@ class Tab:
                     "deck": {k: self.deck.get(k) for k in ("order", "version")},
                 }
                 raise AssertionError(f"timed out; last seen: {seen}") from None
-            self.deck.update(_delta(update, "deck____deck_state"))
-            self.chat.update(_delta(update, "chat____chat_state"))
+            self.deck.update(state_delta(update, "deck____deck_state"))
+            self.chat.update(state_delta(update, "chat____chat_state"))
         return fields
 
     async def close(self, redis: Any) -> None:
@@ -117,11 +94,9 @@ class Tab:
 
 
 def _make_deck(app: Any, title: str = "Shared state deck") -> tuple[str, list[str]]:
-    from slidegen.config import load_settings
     from slidegen.deck import parse_deck_html
-    from slidegen.store import open_store
 
-    store = open_store(load_settings(SLIDEGEN_DATA_DIR=str(Path(app.stdout_path).parent / "data")))
+    store = open_app_store(app)
     try:
         parsed = parse_deck_html(
             "".join(f'<div class="slide"><h2>Worker slide {i}</h2></div>' for i in range(4))
@@ -133,10 +108,7 @@ def _make_deck(app: Any, title: str = "Shared state deck") -> tuple[str, list[st
 
 
 def _head_version(app: Any, deck_id: str) -> tuple[int, list[str]]:
-    from slidegen.config import load_settings
-    from slidegen.store import open_store
-
-    store = open_store(load_settings(SLIDEGEN_DATA_DIR=str(Path(app.stdout_path).parent / "data")))
+    store = open_app_store(app)
     try:
         head = store.get_deck(USER, deck_id)
         return head.version, [s.id for s in head.deck.slides]
@@ -206,10 +178,7 @@ async def _scenario(app: Any, deck_id: str, slides: list[str]) -> dict[str, Any]
         }
     finally:
         # Only what this test created: the keys of its own tokens.
-        for token in tokens:
-            keys = [k async for k in redis.scan_iter(match=f"*{token}*")]
-            if keys:
-                await redis.delete(*keys)
+        await forget_tokens(redis, tokens)
         await redis.aclose()
 
 
@@ -287,9 +256,7 @@ async def _stop_scenario(app: Any, emulator: Any, deck_id: str, slides: list[str
     finally:
         script.tokens_per_s = 0
         script.replies.clear()
-        keys = [k async for k in redis.scan_iter(match=f"*{first.socket.token}*")]
-        if keys:
-            await redis.delete(*keys)
+        await forget_tokens(redis, [first.socket.token])
         await redis.aclose()
 
 

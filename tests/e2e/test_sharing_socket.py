@@ -15,12 +15,12 @@ import asyncio
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.support.procnet import child_pids, serving_pid
+from tests.support.redis_workers import forget_tokens, open_app_store, state_delta, two_worker_app
 from tests.support.reflex_client import ReflexSocket, event_name
 
 HYDRATE = "reflex___state____state.hydrate"
@@ -32,47 +32,25 @@ def _email(user: str) -> str:
     return f"{user}@example.com"
 
 
-def _db_url(base: str, db: int) -> str:
-    return base.rsplit("/", 1)[0] + f"/{db}" if base.count("/") > 2 else f"{base}/{db}"
-
-
 @pytest.fixture(scope="module")
 def sharing_app(
     packaged_build: Any, redis_url: str, emulator: Any, tmp_path_factory: Any
 ) -> Iterator[Any]:
-    from tests.support.app_server import start_packaged_app
-
-    url = _db_url(redis_url, REDIS_DB)
-    running = start_packaged_app(
+    with two_worker_app(
         packaged_build,
         tmp_path_factory.mktemp("sharing-run"),
-        env={
-            "ENVIRONMENT": "production",
-            "REDIS_URL": url,
-            "SLIDEGEN_WORKERS": "2",
-            "LOG_LEVEL": "WARNING",
-            "DATABRICKS_HOST": emulator.url,
-            "DATABRICKS_TOKEN": "app-token",
-            "SERVING_ENDPOINT": "slides-endpoint",
-            "GENIE_SPACE_ID": "space-sharing",
-        },
-    )
-    running.redis_url = url  # type: ignore[attr-defined]
-    yield running
-    running.terminate()
-
-
-def _store(app: Any) -> Any:
-    from slidegen.config import load_settings
-    from slidegen.store import open_store
-
-    return open_store(load_settings(SLIDEGEN_DATA_DIR=str(Path(app.stdout_path).parent / "data")))
+        redis_url=redis_url,
+        redis_db=REDIS_DB,
+        databricks_host=emulator.url,
+        genie_space="space-sharing",
+    ) as running:
+        yield running
 
 
 def _make_deck(app: Any) -> tuple[str, list[str]]:
     from slidegen.deck import parse_deck_html
 
-    store = _store(app)
+    store = open_app_store(app)
     try:
         parsed = parse_deck_html(
             "".join(f'<div class="slide"><h2>Shared slide {i}</h2></div>' for i in range(4))
@@ -85,7 +63,7 @@ def _make_deck(app: Any) -> tuple[str, list[str]]:
 
 
 def _stored(app: Any, deck_id: str) -> tuple[int, str, list[str], int, list[tuple[str, str]]]:
-    store = _store(app)
+    store = open_app_store(app)
     try:
         head = store.get_deck(OWNER, deck_id)
         grants = [(g.principal, g.level.value) for g in store.list_grants(OWNER, deck_id)]
@@ -93,14 +71,6 @@ def _stored(app: Any, deck_id: str) -> tuple[int, str, list[str], int, list[tupl
         return head.version, head.deck.title, [s.id for s in head.deck.slides], chat, grants
     finally:
         store.dispose()
-
-
-def _delta(update: dict[str, Any], suffix: str) -> dict[str, Any]:
-    merged: dict[str, Any] = {}
-    for key, value in (update.get("delta") or {}).items():
-        if key.endswith(suffix):
-            merged.update(value)
-    return {k.removesuffix("_rx_state_"): v for k, v in merged.items()}
 
 
 class Tab:
@@ -134,7 +104,7 @@ class Tab:
             except TimeoutError:
                 raise AssertionError(f"timed out in {state}; seen {self.seen}") from None
             for name in ("deck_state", "session_state", "share_state", "chat_state"):
-                self.fields(name).update(_delta(update, f"____{name}"))
+                self.fields(name).update(state_delta(update, f"____{name}"))
         return self.fields(state)
 
     async def drain(self, seconds: float) -> list[dict[str, dict[str, Any]]]:
@@ -149,7 +119,7 @@ class Tab:
                 break
             parts = {}
             for name in ("deck_state", "session_state", "share_state", "chat_state"):
-                part = _delta(update, f"____{name}")
+                part = state_delta(update, f"____{name}")
                 self.fields(name).update(part)
                 parts[name] = part
             got.append(parts)
@@ -293,7 +263,7 @@ async def _scenario(app: Any, deck_id: str, slides: list[str]) -> dict[str, Any]
 
         # Live: the owner's save shows in the viewer's tab (other worker), selection kept,
         # and the chat written meanwhile by someone else shows with who asked.
-        store = _store(app)
+        store = open_app_store(app)
         try:
             store.add_chat_message(
                 OWNER, deck_id, "user", "Make the title bigger", meta={"author": _email(EDITOR)}
@@ -341,10 +311,7 @@ async def _scenario(app: Any, deck_id: str, slides: list[str]) -> dict[str, Any]
     finally:
         for tab in tabs:
             await tab.socket.close()
-        for tab in tabs:
-            keys = [k async for k in redis.scan_iter(match=f"*{tab.socket.token}*")]
-            if keys:
-                await redis.delete(*keys)
+        await forget_tokens(redis, [tab.socket.token for tab in tabs])
         await redis.aclose()
 
 
