@@ -100,8 +100,10 @@ def _runtime_js() -> str:
 
 @functools.cache
 def _measure_js() -> str:
-    path = Path(__file__).resolve().parents[1] / "export" / "measure_slide.js"
-    return _escape_script(path.read_text(encoding="utf-8"))
+    # Imported here: slidegen.export imports this module.
+    from slidegen.export.page_scripts import page_script
+
+    return _escape_script(page_script("measure_slide.js"))
 
 
 @functools.cache

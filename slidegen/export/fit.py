@@ -22,12 +22,12 @@ import logging
 import threading
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from slidegen.deck.fitting import fit_scale
 from slidegen.deck.model import SLIDE_HEIGHT, SLIDE_WIDTH, Deck, Slide
 from slidegen.deck.render import CHART_JS_URL_PATH, chart_js_source, render_slide_document
+from slidegen.export.page_scripts import page_script
 from slidegen.export.pdf import CHROMIUM_ARGS, DEFAULT_CHROMIUM, NO_CHART_ANIMATION, pdf_available
 
 __all__ = [
@@ -46,7 +46,6 @@ __all__ = [
 
 log = logging.getLogger("slidegen.export.fit")
 
-_SCRIPT_PATH = Path(__file__).with_name("fit_slide.js")
 TIMEOUT_MS = 60_000
 SLIDE_TIMEOUT_MS = 15_000
 MAX_CONCURRENT = 2  # Chromium instances measuring at once in this process (~150 MB each)
@@ -143,7 +142,7 @@ class FitReport:
 @functools.cache
 def fit_script() -> str:
     """The measuring script's source (for a document, or the browser's frame)."""
-    return _SCRIPT_PATH.read_text(encoding="utf-8")
+    return page_script("fit_slide.js")
 
 
 def fit_document(deck: Deck, slide: Slide, *, asset_base: str = "") -> str:

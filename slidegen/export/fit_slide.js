@@ -206,40 +206,7 @@
     };
   }
 
-  function settle() {
-    // the slide as it ends up: entrance animations and transitions at their end, charts drawn
-    if (document.getAnimations) {
-      document.getAnimations().forEach(function (a) { try { a.finish(); } catch (e) { /* endless */ } });
-    }
-    if (window.Chart && window.Chart.instances) {
-      Object.keys(window.Chart.instances).forEach(function (k) {
-        try { var ch = window.Chart.instances[k]; ch.stop(); ch.options.animation = false; ch.update("none"); } catch (e) {}
-      });
-    }
-    var fonts = document.fonts && document.fonts.ready ? document.fonts.ready : Promise.resolve();
-    return fonts.then(function () {
-      // two frames, or a moment where the browser throttles frames (a frame out of view)
-      return new Promise(function (r) {
-        setTimeout(r, 250);
-        requestAnimationFrame(function () { requestAnimationFrame(r); });
-      });
-    });
-  }
-
+  // @shared slide_settle.js
   window.__sgFit = function () { return settle().then(check); };
-  window.addEventListener("message", function (event) {
-    var msg = event.data;
-    if (event.source !== window.parent || !msg || msg.type !== "sg-fit") return;
-    var reply = function (body) {
-      body.type = "sg-fit-report";
-      body.id = msg.id;
-      window.parent.postMessage(body, "*");
-    };
-    var run = function () {
-      window.__sgFit().then(function (report) { reply({ report: report }); },
-        function (error) { reply({ error: String(error && error.message || error) }); });
-    };
-    if (document.readyState === "complete") run();
-    else window.addEventListener("load", run);
-  });
+  answerParent("sg-fit", "sg-fit-report", "report", function () { return window.__sgFit(); });
 })();

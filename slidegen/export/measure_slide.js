@@ -801,43 +801,7 @@
     var a = top[3];
     return [0, 1, 2].map(function (i) { return Math.round(top[i] * a + bottom[i] * (1 - a)); }).concat([1]);
   }
-  function settle() {
-    // the slide as it ends up: CSS entrance animations and transitions run to their end
-    // (fade-ins start at opacity 0); endless ones stay as they are
-    if (document.getAnimations) {
-      document.getAnimations().forEach(function (animation) {
-        try { animation.finish(); } catch (e) { /* infinite: no end to go to */ }
-      });
-    }
-    // the final frame of every chart, not a moment of its animation
-    if (window.Chart && window.Chart.instances) {
-      Object.keys(window.Chart.instances).forEach(function (k) {
-        try { var ch = window.Chart.instances[k]; ch.stop(); ch.options.animation = false; ch.update("none"); } catch (e) {}
-      });
-    }
-    var fonts = document.fonts && document.fonts.ready ? document.fonts.ready : Promise.resolve();
-    return fonts.then(function () {
-      // two frames, or a moment where the browser throttles frames (a frame out of view)
-      return new Promise(function (r) {
-        setTimeout(r, 250);
-        requestAnimationFrame(function () { requestAnimationFrame(r); });
-      });
-    });
-  }
+  // @shared slide_settle.js
   window.__sgMeasure = function () { return settle().then(measure); };
-  window.addEventListener("message", function (event) {
-    var msg = event.data;
-    if (event.source !== window.parent || !msg || msg.type !== "sg-measure") return;
-    var reply = function (body) {
-      body.type = "sg-layout";
-      body.id = msg.id;
-      window.parent.postMessage(body, "*");
-    };
-    var run = function () {
-      window.__sgMeasure().then(function (layout) { reply({ layout: layout }); },
-        function (error) { reply({ error: String(error && error.message || error) }); });
-    };
-    if (document.readyState === "complete") run();
-    else window.addEventListener("load", run);
-  });
+  answerParent("sg-measure", "sg-layout", "layout", function () { return window.__sgMeasure(); });
 })();

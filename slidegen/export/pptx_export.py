@@ -19,7 +19,6 @@ import asyncio
 import functools
 import logging
 import re
-from pathlib import Path
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -28,6 +27,7 @@ from slidegen.deck.model import Deck
 from slidegen.deck.render import render_slide_document
 from slidegen.export.layout_tree import MAX_BODY_BYTES, LayoutError, SlideLayout, parse_layouts
 from slidegen.export.measure import MeasureError, measure_available, measure_deck_async
+from slidegen.export.page_scripts import page_script
 from slidegen.export.pptx import deck_to_pptx
 
 __all__ = [
@@ -61,7 +61,7 @@ def slide_documents(deck: Deck, asset_base: str) -> dict[str, object]:
 @functools.cache
 def measure_script() -> str:
     """`measure_slide.js`, safe inside an inline `<script>` element."""
-    text = Path(__file__).with_name("measure_slide.js").read_text(encoding="utf-8")
+    text = page_script("measure_slide.js")
     return re.sub(r"</(script)", r"<\\/\1", text, flags=re.IGNORECASE)
 
 
