@@ -25,6 +25,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import lxml.html
 from lxml.html import HtmlElement
@@ -185,6 +186,38 @@ def _split_columns(table: ToolTable) -> tuple[int, list[int]]:
     return label, numeric
 
 
+def chart_config(
+    kind: str,
+    labels: Sequence[str],
+    datasets: list[dict[str, Any]],
+    axis_title: str,
+    *,
+    font_size: int | None = None,
+) -> dict[str, Any]:
+    """The Chart.js configuration of a demo chart (drawn at once, filling its box, a legend
+    except on bars, the first series' name on the y axis); `font_size` sets the ticks' and the
+    axis title's, where the slide's theme does not."""
+    y: dict[str, Any] = {"beginAtZero": kind == "bar"}
+    title: dict[str, Any] = {"display": True, "text": axis_title}
+    scales: dict[str, Any] = {"y": y}
+    if font_size is not None:
+        y["ticks"] = {"font": {"size": font_size}}
+        title["font"] = {"size": font_size}
+        scales["x"] = {"ticks": {"font": {"size": font_size}}}
+    y["title"] = title
+    return {
+        "type": kind,
+        "data": {"labels": list(labels), "datasets": datasets},
+        "options": {
+            "animation": False,
+            "responsive": True,
+            "maintainAspectRatio": False,
+            "plugins": {"legend": {"display": kind != "bar"}},
+            "scales": scales,
+        },
+    }
+
+
 def _chart_script(canvas: str, kind: str, labels: Sequence[str], series: dict[str, list]) -> str:
     datasets = []
     for index, (name, values) in enumerate(series.items()):
@@ -202,28 +235,7 @@ def _chart_script(canvas: str, kind: str, labels: Sequence[str], series: dict[st
                 pointRadius=4,
             )
         datasets.append(dataset)
-    config = {
-        "type": kind,
-        "data": {"labels": list(labels), "datasets": datasets},
-        "options": {
-            "animation": False,
-            "responsive": True,
-            "maintainAspectRatio": False,
-            "plugins": {"legend": {"display": kind != "bar"}},
-            "scales": {
-                "y": {
-                    "beginAtZero": kind == "bar",
-                    "ticks": {"font": {"size": 16}},
-                    "title": {
-                        "display": True,
-                        "text": next(iter(series), ""),
-                        "font": {"size": 16},
-                    },
-                },
-                "x": {"ticks": {"font": {"size": 16}}},
-            },
-        },
-    }
+    config = chart_config(kind, labels, datasets, next(iter(series), ""), font_size=16)
     return f"new Chart(document.getElementById('{canvas}'), {json.dumps(config)});"
 
 

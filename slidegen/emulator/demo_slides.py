@@ -35,6 +35,7 @@ from slidegen.emulator.demo_model import (
     _number,
     _split_columns,
     _title_case,
+    chart_config,
     chart_series,
     deck_title,
     parse_tool_result,
@@ -231,22 +232,7 @@ def _chart_script(canvas: str, kind: str, labels: Sequence[str], series: dict) -
     `--sg-chart-1` / `--sg-accent` custom properties (the theme sets Chart.js's text colour,
     grid and font itself)."""
     datasets = [{"label": name, "data": values} for name, values in series.items()]
-    config = {
-        "type": kind,
-        "data": {"labels": list(labels), "datasets": datasets},
-        "options": {
-            "animation": False,
-            "responsive": True,
-            "maintainAspectRatio": False,
-            "plugins": {"legend": {"display": kind != "bar"}},
-            "scales": {
-                "y": {
-                    "beginAtZero": kind == "bar",
-                    "title": {"display": True, "text": next(iter(series), "")},
-                },
-            },
-        },
-    }
+    config = chart_config(kind, labels, datasets, next(iter(series), ""))
     return (
         "(function () {\n"
         f"  const canvas = document.getElementById('{canvas}');\n"
