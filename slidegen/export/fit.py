@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import json
 import logging
 import threading
 from collections.abc import AsyncIterator, Sequence
@@ -265,13 +266,11 @@ class FitSession:
             try:
                 for slide in slides:
                     try:
-                        document = fit_document(deck, slide, asset_base=_ASSETS)
-                        await page.set_content(document, wait_until="load")
-                        raw = await page.evaluate("() => window.__sgFit()")
+                        raw = await _answer(page, fit_document(deck, slide, asset_base=_ASSETS))
                         reports.append(parse_fit_report(raw, measured_by="chromium"))
                     except FitReportError as error:
                         reports.append(_unmeasured(str(error)))
-                    except PlaywrightError:
+                    except (PlaywrightError, TimeoutError):
                         # a slide whose script never ends: unmeasured, and a fresh page
                         log.warning("slide %s could not be measured for fit", slide.id)
                         reports.append(_unmeasured("its scripts did not finish"))
@@ -282,6 +281,30 @@ class FitSession:
                 raise
             self._idle.append(page)
             return reports
+
+
+# The slide's own scripts share the page with the fit script and may replace `__sgFit`: with
+# one that never answers (Playwright's evaluate has no timeout of its own) or answers an object
+# of hundreds of MB (read into this process whole). So the answer comes back as JSON text of
+# bounded length (`typeof` and a string's `length` cannot be redefined), within the slide's time.
+_MAX_ANSWER_CHARS = 100_000
+_ANSWER = (
+    "async () => { const s = JSON.stringify(await window.__sgFit()); "
+    f"return typeof s === 'string' && s.length <= {_MAX_ANSWER_CHARS} ? s : null; }}"
+)
+
+
+async def _answer(page: Any, document: str) -> Any:
+    """The fit script's answer for `document`; TimeoutError past `SLIDE_TIMEOUT_MS`."""
+    async with asyncio.timeout(SLIDE_TIMEOUT_MS / 1000):
+        await page.set_content(document, wait_until="load")
+        text = await page.evaluate(_ANSWER)
+    if not isinstance(text, str):
+        raise FitReportError("the measurement's answer is missing or too long")
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        raise FitReportError("the measurement's answer is not JSON") from None
 
 
 @contextlib.asynccontextmanager
