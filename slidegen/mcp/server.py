@@ -21,6 +21,7 @@ from mcp.server.lowlevel import Server
 import slidegen
 from slidegen.config import get_settings
 from slidegen.mcp.tools import TOOLS, DeckTools, ToolRefusal
+from slidegen.server.headers import scope_headers
 from slidegen.server.identity import UserContext, identity_from_headers
 
 __all__ = ["SERVER_NAME", "build_server", "request_origin"]
@@ -87,8 +88,12 @@ def build_server(tools: DeckTools) -> Server[Any, Any]:
         user: UserContext | None = None
         origin = ""
         if request is not None:
-            user = identity_from_headers(request.headers, get_settings())
-            origin = request_origin(request.headers, request.url.scheme)
+            # The scope's headers, read as the endpoint and the UI read them (a repeated header
+            # joined): Starlette's `request.headers` would give the last copy of a repeated
+            # X-Forwarded-User, a user the endpoint's check never saw.
+            headers = scope_headers(request.scope)
+            user = identity_from_headers(headers, get_settings())
+            origin = request_origin(headers, request.url.scheme)
         if user is None:
             raise ToolRefusal("You are not signed in: call this server through Databricks Apps.")
         token = context.meta.progressToken if context.meta is not None else None
