@@ -69,6 +69,9 @@ __all__ = [
 
 DEFAULT_THEME_ID = "light"
 MAX_LOGO_BYTES = 150_000  # decoded image bytes: a logo, not a photograph
+# Pixels of a raster logo: 150 KB of compressed image can claim 16383x16383 px (a 36-byte WebP
+# does), which every slide frame showing it, the PDF export and the PPTX export decode whole.
+MAX_LOGO_PIXELS = 4096 * 4096
 MAX_NAME_CHARS = 60
 MAX_COLOR_CHARS = 64
 MAX_FONTS = 6
@@ -332,10 +335,45 @@ def parse_logo(value: Any) -> str:
         ok = data.startswith(_MAGIC[kind])
     if not ok:
         raise ThemeError(f"logo: the data is not a {kind.split('+')[0].upper()} image")
+    if kind != "svg+xml":
+        _check_pixels(data)
     return f"data:image/{kind};base64,{payload}"
 
 
-_SVG_REF = re.compile(r"url\(\s*['\"]?\s*(?!#)|@import|javascript:|expression\(", re.I)
+def _check_pixels(data: bytes) -> None:
+    """Refuse a raster logo of more than `MAX_LOGO_PIXELS`: the size a PNG's header states
+    (read here, as a browser would, also where a damaged checksum stops Pillow), else the size
+    Pillow reads from the header of any image it recognises (nothing is decoded)."""
+    import io
+    import warnings
+
+    from PIL import Image
+
+    too_many = "too many pixels for a logo; scale it down to at most 4096x4096"
+    size: tuple[int, int] | None = None
+    if data[12:16] == b"IHDR":
+        size = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    else:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                with Image.open(io.BytesIO(data)) as image:
+                    size = image.size
+        except Image.DecompressionBombError:
+            raise ThemeError(f"logo: {too_many}") from None
+        except Exception:  # not an image Pillow knows: the type check above stands
+            size = None
+    if size is not None and size[0] * size[1] > MAX_LOGO_PIXELS:
+        raise ThemeError(f"logo: {size[0]}x{size[1]} px is {too_many}")
+
+
+# A reference out of the SVG: url() to anything but "#id", CSS functions that load images, CSS
+# escapes (which spell "url(" past any pattern), imports and script URLs.
+_SVG_REF = re.compile(
+    r"url\(\s*['\"]?\s*(?!#)|@import|javascript:|expression\(|image-set\(|\bimage\(|"
+    r"\bsrc\(|\belement\(|\\",
+    re.I,
+)
 
 
 def _check_svg(data: bytes) -> None:
@@ -350,6 +388,8 @@ def _check_svg(data: bytes) -> None:
         raise ThemeError("logo: the SVG is not well-formed XML") from None
     if etree.QName(root).localname != "svg":
         raise ThemeError("logo: the SVG's root element is not <svg>")
+    if root.getroottree().docinfo.doctype:  # entities, external ones included
+        raise ThemeError("logo: SVG document types (<!DOCTYPE>) are not allowed")
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue  # comments, processing instructions
@@ -360,11 +400,14 @@ def _check_svg(data: bytes) -> None:
             local = etree.QName(name).localname.lower()
             if local.startswith("on"):
                 raise ThemeError("logo: SVG event handlers are not allowed")
-            if local == "href" and not attr.strip().startswith("#"):
+            if local in ("href", "src") and not attr.strip().startswith("#"):
                 raise ThemeError("logo: SVG links to other files are not allowed")
+            if local == "attributename" and attr.strip().lower().endswith("href"):
+                raise ThemeError("logo: SVG animations of links are not allowed")
             if _SVG_REF.search(attr):
                 raise ThemeError("logo: SVG references to other files are not allowed")
-        if tag == "style" and _SVG_REF.search(element.text or ""):
+        # All of the style's text: a comment or CDATA inside it must not split a reference.
+        if tag == "style" and _SVG_REF.search("".join(element.itertext())):
             raise ThemeError("logo: SVG styles may not load other files")
 
 
@@ -436,8 +479,8 @@ def parse_theme(data: Mapping[str, Any], *, theme_id: str | None = None) -> Them
     )
 
 
-_SIZE_DEFAULTS = {"size": 24, "heading_size": 40, "title_size": 60, "space": 24, "pad": 64,
-                  "radius": 12}  # fmt: skip
+# A size a theme leaves out is the dataclass's own default, so the two cannot disagree.
+_SIZE_DEFAULTS = {f.name: f.default for f in dataclasses.fields(Theme) if f.name in SIZE_LIMITS}
 
 
 # --------------------------------------------------------------------------- colour maths
@@ -609,8 +652,11 @@ def theme_prompt(theme: Theme) -> str:
 
 
 # --------------------------------------------------------------------------- built-ins
-def _builtin(data: dict[str, Any]) -> Theme:
-    return dataclasses.replace(parse_theme(data), builtin=True)
+def _builtin(data: dict[str, Any], *, more_palette: list[str]) -> Theme:
+    """A built-in theme; its chart palette is its three accents, then `more_palette`."""
+    colors = data["colors"]
+    palette = [colors["accent"], colors["accent_2"], colors["accent_3"], *more_palette]
+    return dataclasses.replace(parse_theme({**data, "palette": palette}), builtin=True)
 
 
 _SANS = ["Inter", "Helvetica Neue", "Arial", "sans-serif"]
@@ -624,64 +670,57 @@ BUILTIN_THEMES: dict[str, Theme] = {
             "colors": {"bg": "#ffffff", "surface": "#f3f4f6", "text": "#1f2937",
                        "heading": "#111827", "muted": "#6b7280", "border": "#e5e7eb",
                        "accent": "#2563eb", "accent_2": "#7c3aed", "accent_3": "#0891b2"},
-            "palette": ["#2563eb", "#7c3aed", "#0891b2", "#f59e0b", "#10b981", "#ef4444"],
             "font": _SANS,
-        }),
+        }, more_palette=["#f59e0b", "#10b981", "#ef4444"]),
         _builtin({
             "id": "dark", "name": "Dark",
             "colors": {"bg": "#0f172a", "surface": "#1e293b", "text": "#e2e8f0",
                        "heading": "#f8fafc", "muted": "#94a3b8", "border": "#334155",
                        "accent": "#38bdf8", "accent_2": "#a78bfa", "accent_3": "#34d399"},
-            "palette": ["#38bdf8", "#a78bfa", "#34d399", "#fbbf24", "#f472b6", "#fb7185"],
             "font": _SANS,
-        }),
+        }, more_palette=["#fbbf24", "#f472b6", "#fb7185"]),
         _builtin({
             "id": "databricks", "name": "Databricks",
             "colors": {"bg": "#f9f7f4", "surface": "#eeede9", "text": "#1b3139",
                        "heading": "#1b3139", "muted": "#5a6f77", "border": "#dcd9d2",
                        "accent": "#ff3621", "accent_2": "#1b3139", "accent_3": "#00a972"},
-            "palette": ["#ff3621", "#1b3139", "#00a972", "#2272b4", "#ffab00", "#98102a"],
-            "font": ["DM Sans", "Inter", "Helvetica Neue", "Arial", "sans-serif"],
+            "font": ["DM Sans", *_SANS],
             "sizes": {"radius": 8},
-        }),
+        }, more_palette=["#2272b4", "#ffab00", "#98102a"]),
         _builtin({
             "id": "contrast", "name": "High contrast",
             "colors": {"bg": "#000000", "surface": "#141414", "text": "#ffffff",
                        "heading": "#ffffff", "muted": "#e6e6e6", "border": "#ffffff",
                        "accent": "#ffd400", "accent_2": "#00e5ff", "accent_3": "#ff7ad9"},
-            "palette": ["#ffd400", "#00e5ff", "#ff7ad9", "#7dff6b", "#ffffff", "#ff9e40"],
             "font": ["Atkinson Hyperlegible", "Verdana", "Arial", "sans-serif"],
             "sizes": {"size": 28, "heading_size": 44, "title_size": 64, "radius": 4},
-        }),
+        }, more_palette=["#7dff6b", "#ffffff", "#ff9e40"]),
         _builtin({
             "id": "sunset", "name": "Sunset",
             "colors": {"bg": "#fff8f1", "surface": "#ffeddc", "text": "#3b2418",
                        "heading": "#2b1409", "muted": "#7c5a47", "border": "#f1d5bd",
                        "accent": "#d9480f", "accent_2": "#c2255c", "accent_3": "#e8a33d"},
-            "palette": ["#d9480f", "#c2255c", "#e8a33d", "#5f3dc4", "#2b8a3e", "#1971c2"],
             "font": _SANS,
             "heading_font": _SERIF,
             "sizes": {"radius": 16},
-        }),
+        }, more_palette=["#5f3dc4", "#2b8a3e", "#1971c2"]),
         _builtin({
             "id": "forest", "name": "Forest",
             "colors": {"bg": "#f4f7f2", "surface": "#e3ebdd", "text": "#1f2d1f",
                        "heading": "#14301a", "muted": "#5b6e5b", "border": "#cfdcc6",
                        "accent": "#2f7d32", "accent_2": "#8d6e23", "accent_3": "#2b7a78"},
-            "palette": ["#2f7d32", "#8d6e23", "#2b7a78", "#a4c639", "#6d4c41", "#5c6bc0"],
             "font": ["Source Sans Pro", "Open Sans", "Arial", "sans-serif"],
             "sizes": {"radius": 10},
-        }),
+        }, more_palette=["#a4c639", "#6d4c41", "#5c6bc0"]),
         _builtin({
             "id": "paper", "name": "Paper",
             "colors": {"bg": "#fbfaf6", "surface": "#f1efe8", "text": "#262626",
                        "heading": "#111111", "muted": "#6b6b6b", "border": "#dedad0",
                        "accent": "#b91c1c", "accent_2": "#1e3a8a", "accent_3": "#737373"},
-            "palette": ["#b91c1c", "#1e3a8a", "#737373", "#b45309", "#0f766e", "#6d28d9"],
             "font": _SERIF,
             "heading_font": _SERIF,
             "sizes": {"radius": 2, "title_size": 64},
-        }),
+        }, more_palette=["#b45309", "#0f766e", "#6d28d9"]),
     )
 }  # fmt: skip
 
