@@ -546,6 +546,19 @@ def _edit_reply(prompt: str) -> str:
     return "\n".join(revised)
 
 
+def added_subject(instruction: str) -> tuple[str, str]:
+    """What a follow-up asks a new slide to be about ("add a slide on churn" -> "churn"; the
+    whole instruction when it names none), and the new slide's heading from it."""
+    subject = re.sub(
+        r"^.*?\b(?:add|include|insert)\b\s*(?:a|an|one|another|new)?\s*(?:slide|section)?\s*"
+        r"(?:on|about|for|with|covering)?\s*",
+        "",
+        instruction,
+        flags=re.I,
+    ).strip(" .") or instruction.strip(" .")
+    return subject, _title_case(subject[:60]) or "More"
+
+
 def _follow_up_reply(prompt: str) -> str:
     instruction = _between(prompt, "and asks:", "Here is the deck as it stands")
     slides = _slides_in(prompt)
@@ -554,14 +567,7 @@ def _follow_up_reply(prompt: str) -> str:
     }
     kept = [_serialise(el, sc) for i, (el, sc) in enumerate(slides, 1) if i not in remove]
     if not remove or re.search(r"\b(add|new|another|include|more)\b", instruction, re.I):
-        subject = re.sub(
-            r"^.*?\b(?:add|include|insert)\b\s*(?:a|an|one|another|new)?\s*(?:slide|section)?\s*"
-            r"(?:on|about|for|with|covering)?\s*",
-            "",
-            instruction,
-            flags=re.I,
-        ).strip(" .") or instruction.strip(" .")
-        heading = _title_case(subject[:60]) or "More"
+        subject, heading = added_subject(instruction)
         words = topic_words(subject) or [heading]
         points = [
             f"What {_esc(' '.join(words[:2]))} means for us",

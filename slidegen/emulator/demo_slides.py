@@ -35,6 +35,7 @@ from slidegen.emulator.demo_model import (
     _number,
     _split_columns,
     _title_case,
+    added_subject,
     chart_config,
     chart_series,
     deck_title,
@@ -174,14 +175,7 @@ def _follow_up_outline(instruction: str, deck: list[tuple[int, str]], deck_name:
             lines.append({"keep": number})
     adds = re.search(r"\b(add|new|another|include|more)\b", lower)
     if adds or not (remove or change):
-        subject = re.sub(
-            r"^.*?\b(?:add|include|insert)\b\s*(?:a|an|one|another|new)?\s*(?:slide|section)?\s*"
-            r"(?:on|about|for|with|covering)?\s*",
-            "",
-            instruction,
-            flags=re.I,
-        ).strip(" .") or instruction.strip(" .")
-        heading = _title_case(subject[:60]) or "More"
+        subject, heading = added_subject(instruction)
         regions, months = _questions(title)
         if re.search(r"\b(trend|month|over time|growth)\b", lower):
             entry = _entry(heading, f"What the trend says about {subject[:80]}", "chart", [months])
