@@ -22,6 +22,7 @@ from slidegen.export.pdf import (
     CHROMIUM_ARGS,
     DEFAULT_CHROMIUM,
     NO_CHART_ANIMATION,
+    acquire_slot,
     pdf_available,
 )
 
@@ -52,13 +53,7 @@ async def measure_deck_async(
     """Every slide's layout by slide id; a slide whose layout fails validation is left out."""
     if not measure_available(chromium_path):
         raise MeasureError(f"measuring slides needs Playwright and Chromium at {chromium_path}")
-    waiting = asyncio.ensure_future(asyncio.to_thread(_SLOTS.acquire, timeout=QUEUE_TIMEOUT_S))
-    try:
-        acquired = await asyncio.shield(waiting)
-    except asyncio.CancelledError:  # a slot acquired after the caller left is given back
-        waiting.add_done_callback(lambda done: done.result() and _SLOTS.release())
-        raise
-    if not acquired:
+    if not await acquire_slot(_SLOTS, QUEUE_TIMEOUT_S):
         raise MeasureError("the server is busy measuring other decks")
     try:
         return await _measure(deck, chromium_path)

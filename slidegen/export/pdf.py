@@ -37,6 +37,7 @@ __all__ = [
     "NO_CHART_ANIMATION",
     "PdfBusyError",
     "PdfExportError",
+    "acquire_slot",
     "deck_to_pdf",
     "deck_to_pdf_async",
     "pdf_available",
@@ -161,13 +162,19 @@ async def deck_to_pdf_async(
 
 
 async def _acquire_slot() -> bool:
-    """Wait for a print slot without blocking the loop (a thread-level semaphore, since callers
-    come from several event loops). A caller cancelled while waiting never leaks the slot."""
-    waiting = asyncio.ensure_future(asyncio.to_thread(_SLOTS.acquire, timeout=QUEUE_TIMEOUT_S))
+    """Wait for a print slot (up to `QUEUE_TIMEOUT_S`)."""
+    return await acquire_slot(_SLOTS, QUEUE_TIMEOUT_S)
+
+
+async def acquire_slot(slots: threading.BoundedSemaphore, timeout_s: float) -> bool:
+    """Take one of `slots` within `timeout_s` without blocking the loop (a thread-level
+    semaphore, since callers come from several event loops); False when none came free. A
+    caller cancelled while waiting never leaks the slot."""
+    waiting = asyncio.ensure_future(asyncio.to_thread(slots.acquire, timeout=timeout_s))
     try:
         return await asyncio.shield(waiting)
     except asyncio.CancelledError:
-        waiting.add_done_callback(lambda done: done.result() and _SLOTS.release())
+        waiting.add_done_callback(lambda done: done.result() and slots.release())
         raise
 
 
