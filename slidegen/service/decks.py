@@ -78,6 +78,7 @@ VIEW_ONLY_MESSAGE = "You can view this deck but not change it: ask its owner to 
 OWNER_ONLY_MESSAGE = "Only the deck's owner can rename, delete or share it."
 
 Operation = Callable[[Deck], Deck]
+_NO_NAME = "Name a user (their e-mail) or a group."
 
 
 class Unchanged(Exception):
@@ -490,6 +491,8 @@ class DeckService:
         """Share the deck with a user (e-mail) or group as viewer or editor, or change the
         level of an existing grant; the owner only. Open tabs of that principal follow at once."""
         owner = _owner_id(user)
+        if not isinstance(principal, str):  # a crafted event's list or number is no name
+            return await self._sharing(owner, deck_id, _NO_NAME, error=True)
         if (
             str(kind) == PrincipalKind.USER.value
             and not isinstance(user, str)
@@ -519,6 +522,8 @@ class DeckService:
     ) -> Sharing:
         """Remove a grant (the owner only); tabs it opened leave the deck at once."""
         owner = _owner_id(user)
+        if not isinstance(principal, str):
+            return await self._sharing(owner, deck_id, _NO_NAME, error=True)
         try:
             removed = await run_blocking(
                 self._store().unshare_deck, owner, deck_id, kind, principal
