@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from slidegen.cli.command_support import NoCacheOption
 from slidegen.deployer.packaging import BuildError, build_package
 
 
@@ -15,13 +16,7 @@ def build(
         str, typer.Option("--env", help="Target environment (deploy/<env>.yaml).")
     ] = "dev",
     out: Annotated[Path | None, typer.Option("--out", help="Output folder [build/<env>].")] = None,
-    no_cache: Annotated[
-        bool,
-        typer.Option(
-            "--no-cache",
-            help="Export the frontend even if the export cache holds one of the same sources.",
-        ),
-    ] = False,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Export the frontend and assemble code, app.yaml, requirements.txt and DEPLOYMENT_INFO."""
     try:

@@ -13,6 +13,7 @@ import typer
 from slidegen.cli.command_support import (
     EnvOption,
     JsonOption,
+    NoCacheOption,
     ProfileOption,
     YesOption,
     confirmer,
@@ -71,13 +72,7 @@ def deploy(
             hidden=True,
         ),
     ] = False,
-    no_cache: Annotated[
-        bool,
-        typer.Option(
-            "--no-cache",
-            help="Export the frontend even if the export cache holds one of the same sources.",
-        ),
-    ] = False,
+    no_cache: NoCacheOption = False,
     jobs: Annotated[
         int, typer.Option("--jobs", min=1, max=64, help="Parallel uploads.")
     ] = DEFAULT_JOBS,

@@ -19,6 +19,7 @@ from slidegen.deployer.report import JsonReporter, Reporter, RichReporter
 __all__ = [
     "EnvOption",
     "JsonOption",
+    "NoCacheOption",
     "ProfileOption",
     "YesOption",
     "confirmer",
@@ -34,6 +35,13 @@ ProfileOption = Annotated[
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document (for scripts).")]
 YesOption = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
+NoCacheOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache",
+        help="Export the frontend even if the export cache holds one of the same sources.",
+    ),
+]
 
 
 def confirmer(yes: bool) -> Callable[[str], None]:
