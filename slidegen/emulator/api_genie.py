@@ -372,15 +372,20 @@ def routes(emu: Emulator) -> list[BaseRoute]:
         message = new_message(request, p["space_id"], p["conversation_id"], content)
         return JSONResponse(message.to_dict())
 
-    async def get_message(request: Request) -> Response:
+    def named_message(request: Request) -> _Message | Response:
+        """The message the path names, or the refusal or 404 to answer instead."""
         p = request.path_params
         denied = refused(request, p["space_id"])
         if denied is not None:
             return denied
         message = find(p["space_id"], p["conversation_id"], p["message_id"])
+        assert message is not None  # a message id was given
+        return message
+
+    async def get_message(request: Request) -> Response:
+        message = named_message(request)
         if isinstance(message, Response):
             return message
-        assert message is not None
         body = message.to_dict()
         with emu.lock:
             message.polls += 1
@@ -388,13 +393,9 @@ def routes(emu: Emulator) -> list[BaseRoute]:
 
     async def query_result(request: Request) -> Response:
         p = request.path_params
-        denied = refused(request, p["space_id"])
-        if denied is not None:
-            return denied
-        message = find(p["space_id"], p["conversation_id"], p["message_id"])
+        message = named_message(request)
         if isinstance(message, Response):
             return message
-        assert message is not None
         if p["attachment_id"] != message.attachment_id or not message.answer.sql:
             return error_response(
                 404, "RESOURCE_DOES_NOT_EXIST", f"Attachment {p['attachment_id']} does not exist."
