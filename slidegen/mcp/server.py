@@ -5,8 +5,9 @@ The low-level server is used rather than `FastMCP` because the tools' schemas, v
 error wording are ours (`tools.py`), and FastMCP configures the root logger when it is built.
 Each call takes its user from the HTTP request that carried it (the endpoint has already refused
 requests without one), so with the stateless transport every request is authorised on its own.
-A `ToolRefusal` becomes a tool error with its sentence; any other exception is logged with its
-trace and answered with a short message naming the tool, never the trace.
+A `ToolRefusal` becomes a tool error with its sentence (and progress its messages), with tokens
+redacted; any other exception is logged with its trace and answered with a short message naming
+the tool, never the trace.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from mcp.server.lowlevel import Server
 import slidegen
 from slidegen.config import get_settings
 from slidegen.mcp.tools import TOOLS, DeckTools, ToolRefusal
+from slidegen.redaction import redact
 from slidegen.server.headers import scope_headers
 from slidegen.server.identity import UserContext, identity_from_headers
 
@@ -105,14 +107,16 @@ def build_server(tools: DeckTools) -> Server[Any, Any]:
                 token,
                 float(done),
                 float(total) if total else None,
-                message,
+                redact(message),
                 related_request_id=str(context.request_id),
             )
 
         try:
             return await tools.call(name, arguments, user, origin, progress)
-        except ToolRefusal:
-            raise
+        except ToolRefusal as refused:
+            # A refusal may quote the workspace or the model (an error body, why a slide was
+            # not written): scrubbed of tokens as every log line is.
+            raise ToolRefusal(redact(str(refused))) from None
         except Exception as error:
             log.exception("MCP tool failed", extra={"tool": name, "user_id": user.user_id})
             raise ToolRefusal(

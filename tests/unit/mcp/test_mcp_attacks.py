@@ -36,8 +36,11 @@ def endpoint(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[A
     monkeypatch.setattr(ratelimit, "_limiters", {})
     store = open_store(load_settings(SLIDEGEN_DATA_DIR=str(tmp_path)))
     decks = _decks(store)
-    tools = DeckTools(decks, ScriptedTurns(decks), ThemeService(decks, lambda: store))  # type: ignore[arg-type]
-    yield build_mcp_endpoint(tools), store
+    turns = ScriptedTurns(decks)
+    tools = DeckTools(decks, turns, ThemeService(decks, lambda: store))  # type: ignore[arg-type]
+    mcp = build_mcp_endpoint(tools)
+    mcp.turns = turns  # type: ignore[attr-defined]  # the scripted agent, for the tests to set
+    yield mcp, store
     store.dispose()
 
 
@@ -59,6 +62,7 @@ def _post(endpoint: Any, headers: list[tuple[str, str]], body: bytes | dict[str,
     if answer.status_code != 200:
         return answer.status_code, answer.text
     data = [line[5:] for line in answer.text.splitlines() if line.startswith("data:")]
+    _post.stream = answer.text  # type: ignore[attr-defined]  # progress included
     return 200, json.loads(data[-1]) if data else answer.json()
 
 
@@ -197,3 +201,40 @@ def test_export_names_come_from_the_title_without_paths_or_header_breaks(endpoin
     assert "/" not in name and "\r" not in name and "\n" not in name and '"' not in name
     assert name.endswith(".html")
     assert resource["resource"]["uri"] == f"http://x/api/export/{deck}.html"
+
+
+def test_tokens_quoted_by_a_failure_or_a_progress_message_are_redacted(endpoint) -> None:
+    from slidegen.agent import SlideNotWritten, SlidePlanned
+
+    mcp, _ = endpoint
+    pat = "dapi0123456789abcdef0123456789abcdef"
+    jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJtYWxsb3J5In0.c2lnbmF0dXJlLXBhcnQ"
+    slides = _slides()
+    mcp.turns.script = [
+        SlidePlanned(0, slides[0]),
+        SlideNotWritten(0, slides[0], f"the workspace said: invalid token {jwt}"),
+    ]
+    mcp.turns.fail_with = f"The workspace refused the request (Authorization: Bearer {pat})."
+    call = _tool("create_deck", {"prompt": "Sales"})
+    call["params"]["_meta"] = {"progressToken": "p1"}
+    _, answer = _post(mcp, _as(MALLORY), call)
+    assert answer["result"]["isError"] and "[REDACTED]" in _text(answer)
+    stream = _post.stream  # type: ignore[attr-defined]
+    assert "notifications/progress" in stream and "could not be written" in stream
+    assert pat not in stream and jwt not in stream and pat[:24] not in stream
+
+
+def test_another_users_saved_theme_cannot_be_used_or_probed(endpoint) -> None:
+    from slidegen.deck.themes import parse_theme
+
+    mcp, store = endpoint
+    colors = {"bg": "#ffffff", "surface": "#eeeeee", "text": "#111111", "muted": "#666666",
+              "accent": "#c81e1e"}  # fmt: skip
+    theirs = store.save_user_theme(
+        VICTIM, parse_theme({"name": "Victim brand", "colors": colors}, theme_id="u-new")
+    )
+    for theme in (theirs.id, "../" + theirs.id, theirs.id.upper()):
+        _, answer = _post(mcp, _as(MALLORY), _tool("create_deck", {"prompt": "x", "theme": theme}))
+        assert answer["result"]["isError"] and "There is no theme" in _text(answer)
+        assert "Victim brand" not in _text(answer)
+    assert mcp.turns.calls == []  # refused before the model was asked
