@@ -70,15 +70,22 @@ deck_versions = sa.Table(
     sa.Column("content", sa.LargeBinary, nullable=False),
 )
 
-deck_blobs = sa.Table(
-    "deck_blobs",
-    metadata,
-    sa.Column(
+
+def _serial_id() -> sa.Column:
+    """A 64-bit auto-increment `id` primary key; INTEGER on SQLite, where only an INTEGER
+    PRIMARY KEY is the rowid that auto-increments."""
+    return sa.Column(
         "id",
         sa.BigInteger().with_variant(sa.Integer, "sqlite"),
         primary_key=True,
         autoincrement=True,
-    ),
+    )
+
+
+deck_blobs = sa.Table(
+    "deck_blobs",
+    metadata,
+    _serial_id(),
     sa.Column("deck_id", _ID, sa.ForeignKey("decks.id", ondelete="CASCADE"), nullable=False),
     sa.Column("sha256", sa.String(64), nullable=False),
     sa.Column("content", sa.LargeBinary, nullable=False),
@@ -90,12 +97,7 @@ deck_blobs = sa.Table(
 chat_messages = sa.Table(
     "chat_messages",
     metadata,
-    sa.Column(
-        "id",
-        sa.BigInteger().with_variant(sa.Integer, "sqlite"),
-        primary_key=True,
-        autoincrement=True,
-    ),
+    _serial_id(),
     sa.Column("deck_id", _ID, sa.ForeignKey("decks.id", ondelete="CASCADE"), nullable=False),
     sa.Column("owner", _OWNER, nullable=False),
     sa.Column("created_at", _TS, nullable=False),
