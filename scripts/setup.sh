@@ -29,10 +29,12 @@ py_want="$(_hash "$SLIDEGEN_ROOT/pyproject.toml" "$SLIDEGEN_ROOT/requirements-de
 if [ "$(cat "$py_stamp" 2>/dev/null)" != "$py_want" ]; then
   # uv resolves nothing here: it installs the exact pins of requirements-dev.lock (pip's own
   # resolver backtracks for minutes over databricks-langchain's tree). Regenerate the locks with
-  # `scripts/lock.sh` after changing dependencies in pyproject.toml.
+  # `scripts/lock.sh` after changing dependencies in pyproject.toml. Bytecode is compiled here
+  # once: where PYTHONDONTWRITEBYTECODE is set, every process (each app the tests start) would
+  # otherwise compile mlflow, langchain and the SDK from source again (~8 s an import).
   _log "installing the locked dependencies and the project into $VENV"
   [ -x "$VENV/bin/uv" ] || "$VENV/bin/python" -m pip install --quiet "uv==0.13.9"
-  VIRTUAL_ENV="$VENV" "$VENV/bin/uv" pip sync --quiet "$SLIDEGEN_ROOT/requirements-dev.lock"
+  VIRTUAL_ENV="$VENV" "$VENV/bin/uv" pip sync --quiet --compile-bytecode "$SLIDEGEN_ROOT/requirements-dev.lock"
   VIRTUAL_ENV="$VENV" "$VENV/bin/uv" pip install --quiet --no-deps -e "$SLIDEGEN_ROOT"
   echo "$py_want" > "$py_stamp"
 fi

@@ -113,6 +113,9 @@ class Settings(BaseSettings):
     # "auto": written slides are measured (in the user's browser, else the server's Chromium
     # when installed) and one that does not fit is rewritten once, then scaled; "off": not.
     auto_fit: Literal["auto", "off"] = Field(default="auto", alias="AUTO_FIT")
+    # How long a turn waits for the tab's browser to measure its slides before the server's
+    # Chromium measures them (a closed or busy tab, a client that is not a browser).
+    fit_browser_timeout_s: float = Field(default=10.0, alias="FIT_BROWSER_TIMEOUT_S", gt=0, le=120)
     # Whether the chat stops at the outline for the user to edit before slides are written
     # (the chat's toggle overrides it per tab).
     outline_review: bool = Field(default=False, alias="OUTLINE_REVIEW")

@@ -22,6 +22,23 @@ POSTGRES_URL = os.environ.get(
 REDIS_URL = os.environ.get("SLIDEGEN_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
+# With workers (`scripts/dev test` runs pytest-xdist, a file to a worker, in this order) the tiers
+# whose files run for tens of seconds go first and the many short unit files fill in at the end,
+# so the two workers finish together instead of one waiting on the last long file.
+_WORKER_ORDER = ("tests/e2e/", "tests/security/", "tests/integration/", "tests/unit/")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if getattr(config.option, "dist", "no") == "no":
+        return  # one process: the configured order, unit tests first, so a break shows early
+
+    def tier(item: pytest.Item) -> int:
+        path = item.nodeid.replace(os.sep, "/")
+        return next((n for n, top in enumerate(_WORKER_ORDER) if path.startswith(top)), 0)
+
+    items.sort(key=tier)  # stable: the order inside a tier stays as collected
+
+
 def _reachable(port: int) -> bool:
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=1):

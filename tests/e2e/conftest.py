@@ -1,5 +1,5 @@
 """End-to-end fixtures: the packaged app served as in production, the emulator as the workspace,
-and one headless Chromium (Debian's, never downloaded) shared by the whole session.
+and a headless Chromium (Debian's, never downloaded) for each module.
 
 The app runs from the real `slidegen build` package with ENVIRONMENT=production, so identity
 comes only from the forwarded headers; each browser context sends its user's headers with
@@ -61,8 +61,11 @@ def app(
     running.terminate()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """One Chromium a module. Playwright's sync API runs an event loop in the main thread while
+    it is open, so it is closed at the end of each module: a worker that runs an asyncio test
+    file after a browser file (pytest-xdist) must not find a loop still running."""
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
@@ -73,7 +76,7 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def new_page(app: Any, browser: Any) -> Iterator[Callable[..., Any]]:
     """`new_page(user)`: a page of a fresh browser context signed in as `user` via headers."""
     contexts: list[Any] = []

@@ -126,6 +126,9 @@ def start_app(build: Any, run_dir: Path, workspace: Any, **env: str) -> Any:
             "RATE_LIMIT_WINDOW_S": "600",
             "PDF_EXPORT_TIMEOUT_S": str(PDF_EXPORT_TIMEOUT_S),
             "TURN_MAX_PUSH_BYTES": str(TURN_MAX_PUSH_BYTES),
+            # The socket clients here are not browsers and never measure a turn's slides: the
+            # server's Chromium does, after this wait (the default waits 10 s a turn).
+            "FIT_BROWSER_TIMEOUT_S": "1",
             **env,
         },
     )

@@ -587,7 +587,8 @@ class ChatState(rx.State):
         browser does not answer)."""
         from slidegen.web.fit_bridge import browser_fit_check
 
-        return lambda deck: browser_fit_check(self, deck)
+        timeout_s = get_settings().fit_browser_timeout_s
+        return lambda deck: browser_fit_check(self, deck, timeout_s=timeout_s)
 
     def _show_slide(
         self,
