@@ -40,6 +40,7 @@ import lxml.html
 from lxml import etree
 from lxml.html import HtmlElement
 
+from slidegen.deck.attribute_limit import AttributeLimitError, check_attributes
 from slidegen.deck.chatter import strip_chatter
 from slidegen.deck.model import (
     MAX_DECK_INPUT_BYTES,
@@ -188,6 +189,10 @@ def _parse(text: str) -> HtmlElement:
     cleaned = _XML_DECL_RE.sub("", strip_chatter(text))
     if not cleaned.strip():
         raise DeckParseError("no slide found: the HTML is empty")
+    try:
+        check_attributes(cleaned)  # before libxml2, whose attribute check is quadratic
+    except AttributeLimitError as error:
+        raise DeckParseError(f"the HTML cannot be read: {error}") from None
     try:
         return lxml.html.document_fromstring(cleaned)
     except (etree.ParserError, ValueError) as error:

@@ -238,3 +238,14 @@ def test_another_users_saved_theme_cannot_be_used_or_probed(endpoint) -> None:
         assert answer["result"]["isError"] and "There is no theme" in _text(answer)
         assert "Victim brand" not in _text(answer)
     assert mcp.turns.calls == []  # refused before the model was asked
+
+
+def test_an_import_packing_attributes_into_one_element_is_refused_at_once(endpoint) -> None:
+    # 20,000 attributes on one element: libxml2 alone spent 1.8 s on them (quadratic), and the
+    # 5 MB a call may carry holds 60 times as many.
+    mcp, store = endpoint
+    names = " ".join(f"a{i}=x" for i in range(20_000))
+    html = f'<div class="slide"><h1>T</h1><p {names}>x</p></div>'
+    _, answer = _post(mcp, _as(MALLORY), _tool("import_deck", {"html": html}))
+    assert answer["result"]["isError"] and "more than 256 attributes" in _text(answer)
+    assert store.list_decks(MALLORY) == []
