@@ -26,6 +26,8 @@ import lxml.html
 from lxml import etree
 from lxml.html import HtmlElement
 
+from slidegen.deck.attribute_limit import AttributeLimitError, check_attributes
+
 __all__ = [
     "EDITABLE_TAGS",
     "INLINE_TAGS",
@@ -82,6 +84,12 @@ def parse_text_edits(payload: Any) -> list[TextEdit]:
         edits.append(TextEdit(index, before, html))
     if total > MAX_EDIT_CHARS:
         raise InlineEditError("The text edit is too large; nothing was changed.")
+    try:  # before libxml2 reads the typed HTML (its attribute check is quadratic)
+        for edit in edits:
+            check_attributes(edit.html)
+    except AttributeLimitError as error:
+        message = f"The text edit cannot be read ({error}); nothing was changed."
+        raise InlineEditError(message) from None
     if len({e.index for e in edits}) != len(edits):
         raise InlineEditError("The text edit could not be read; nothing was changed.")
     return edits

@@ -62,3 +62,12 @@ def test_parsing_and_importing_refuse_it_with_a_clear_message() -> None:
         read_pasted_deck(bomb)  # hours of libxml2 before the cap
     with pytest.raises(DeckParseError, match="more than 256 attributes"):
         parse_deck_html(f'<div class="slide"><p {_names(TOO_MANY)}>x</p></div>')
+
+
+def test_an_inline_text_edit_packing_attributes_is_refused_before_it_is_parsed() -> None:
+    from slidegen.web.inline_edit import InlineEditError, parse_text_edits
+
+    html = f"<b {_names(TOO_MANY)}>x</b>"  # 200,000 characters of these: 14 s in libxml2
+    with pytest.raises(InlineEditError, match="more than 256 attributes"):
+        parse_text_edits([{"i": 0, "before": "a", "html": html}])
+    assert parse_text_edits([{"i": 0, "before": "a", "html": "<b>bold</b> text"}])
