@@ -1,10 +1,11 @@
 """Attacks on the newest surfaces that need a real Chromium or the packaged app: the server's
-fit measurement (a hostile slide measured in the server's Chromium) and theme logos.
+fit measurement (a hostile slide measured in the server's Chromium) and who `/mcp` takes the
+caller to be behind the real server (repeated and respelled identity headers).
 
 The fit attacks run `fit_session` directly (it is what `ServerFitCheck` and the UI's fallback
 use) on a slide whose scripts try every way out, stall the measurement, or answer a report of
 hundreds of MB. Its findings come back through the fit report itself: the hostile slide replaces
-`__sgFit` with one that names what it managed to read. MCP attacks are unit tests
+`__sgFit` with one that names what it managed to read. The other MCP attacks are unit tests
 (`tests/unit/mcp/test_mcp_attacks.py`), as are share and theme input checks
 (`tests/unit/service/test_share_and_theme_attacks.py`).
 """
@@ -22,8 +23,6 @@ import pytest
 
 from tests.security.conftest import Listener
 from tests.support.require import missing
-
-pytestmark = pytest.mark.browser
 
 GRACE_S = 1.5
 STUCK_S = 120
@@ -111,6 +110,7 @@ window.__sgFit = function () {{
 """
 
 
+@pytest.mark.browser
 def test_a_measured_slide_reaches_neither_the_network_nor_local_files(
     listener: Listener, chromium_path: str
 ) -> None:
@@ -123,6 +123,7 @@ def test_a_measured_slide_reaches_neither_the_network_nor_local_files(
     assert listener.seen() == [], f"a measured slide reached the outside: {listener.seen()}"
 
 
+@pytest.mark.browser
 def test_a_slide_that_stalls_or_floods_its_measurement_is_left_unmeasured(
     chromium_path: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -146,3 +147,45 @@ def test_a_slide_that_stalls_or_floods_its_measurement_is_left_unmeasured(
     assert "did not finish" in reports[0].problems[0]
     assert "too long" in reports[3].problems[0]
     assert reports[5].fits
+
+
+# --------------------------------------------------------------------------- MCP, packaged
+def _mcp(app: Any, headers: list[tuple[str, str]], name: str) -> Any:
+    import httpx
+
+    body = {"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+            "params": {"name": name, "arguments": {}}}  # fmt: skip
+    accept = [("accept", "application/json, text/event-stream")]
+    return httpx.post(f"{app.url}/mcp", json=body, headers=[*accept, *headers], timeout=30)
+
+
+def test_the_packaged_app_names_the_mcp_caller_by_the_proxy_headers_only(
+    app: Any, store: Any
+) -> None:
+    import json
+
+    from tests.security.conftest import new_user
+
+    victim, mallory = new_user("mcp-victim"), new_user("mcp-mallory")
+    secret = _store_deck(store, victim, "Victim's plans")
+    own = _mcp(app, [("x-forwarded-user", victim)], "list_decks")
+    assert own.status_code == 200 and secret in own.text  # the control: the victim sees it
+    # The proxy's header first, a copy the caller added after it.
+    doubled = [("x-forwarded-user", mallory), ("x-forwarded-user", victim)]
+    answer = _mcp(app, doubled, "list_decks")
+    assert answer.status_code == 200, answer.text
+    data = json.loads(
+        [line[5:] for line in answer.text.splitlines() if line.startswith("data:")][-1]
+    )
+    assert data["result"]["structuredContent"] == {"decks": []}
+    for header in ("x_forwarded_user", "x-forwarded-user-id", "forwarded-user"):
+        refused = _mcp(app, [(header, victim)], "list_decks")
+        assert refused.status_code in (400, 403), (header, refused.status_code)
+        assert secret not in refused.text
+
+
+def _store_deck(store: Any, owner: str, title: str) -> str:
+    from slidegen.deck import parse_deck_html
+
+    html = f'<div class="slide"><h1>{title}</h1></div>'
+    return store.create_deck(owner, title, slides=parse_deck_html(html).slides).deck.id
