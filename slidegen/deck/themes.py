@@ -14,7 +14,8 @@ Variables (on `:root` of every themed slide document):
     --sg-size, --sg-small-size, --sg-heading-size, --sg-title-size   text sizes (px)
     --sg-space (gap between blocks), --sg-pad (slide padding), --sg-radius   (px)
 Scripts read the same values from `window.SG_THEME` (`palette`, `text`, `muted`, `border`,
-`accent`, `font`); Chart.js defaults (text colour, grid colour, font) are set from it.
+`accent`, `font`); Chart.js defaults (text colour, grid and axis line colour, font) are set from
+it, and a chart that sets no colours of its own is drawn in the palette.
 
 Layout classes (styled by every theme; slides combine them with their own CSS):
     class="slide sg-slide"             the slide container: a padded column of blocks
@@ -610,7 +611,8 @@ def theme_css(theme: Theme | None) -> str:
 
 
 def theme_script(theme: Theme | None) -> str:
-    """JavaScript run after Chart.js: `window.SG_THEME` and Chart.js defaults ("" for None)."""
+    """JavaScript run after Chart.js: `window.SG_THEME`, Chart.js defaults and the palette for
+    charts without colours of their own (`_CHART_THEME_JS`; "" for None)."""
     if theme is None:
         return ""
     values = {
@@ -624,11 +626,62 @@ def theme_script(theme: Theme | None) -> str:
         "font": _stack(theme.font),
     }
     data = json.dumps(values, separators=(",", ":")).replace("<", "\\u003c")
-    return (
-        f"window.SG_THEME={data};"
-        "if(window.Chart){var d=Chart.defaults;d.color=SG_THEME.muted;"
-        "d.borderColor=SG_THEME.border;d.font.family=SG_THEME.font;}"
-    )
+    return f"window.SG_THEME={data};{_CHART_THEME_JS}"
+
+
+# Chart.js defaults and colours from `window.SG_THEME`, run right after Chart.js and before any
+# slide script. `Chart.defaults.borderColor` is left alone: Chart.js 4's Colors plugin gives up
+# its palette once that (or `backgroundColor`) differs from its stock value, and a chart with no
+# colours of its own would fall back to rgba(0,0,0,0.1). Grid and axis lines take the theme's
+# border through the scale defaults instead, and the `sgThemeColors` plugin gives every dataset
+# that sets neither backgroundColor nor borderColor the theme's palette, in the Colors plugin's
+# order (a colour a dataset, one a slice for pie/doughnut/polarArea). It runs before the Colors
+# plugin (beforeElementsUpdate comes before beforeLayout), so that one then finds every dataset
+# coloured and stands down. Bars and slices are solid: the palette is the theme's chart colours,
+# and a see-through fill would mix with whatever is behind (the PPTX blends it over white).
+# Nothing is coloured when the chart says how it wants its colours: colours in its options
+# (`backgroundColor`, `elements.*`, `datasets.*`), Chart.js defaults a slide changed, or the
+# Colors plugin turned off. The colours given are remembered on the dataset (a hidden property)
+# so that later updates recolour added points but never a colour the slide set meanwhile.
+_CHART_THEME_JS = (
+    "(function(T){if(!window.Chart||!Chart.defaults)return;var C=Chart,d=Chart.defaults;"
+    "d.color=T.muted;d.font.family=T.font;"
+    "d.scale.grid.color=T.border;d.scale.border.color=T.border;"
+    "var r=d.scales&&d.scales.radialLinear;if(r&&r.angleLines)r.angleLines.color=T.border;"
+    "var P=T.palette||[];if(!P.length||!C.register)return;"
+    "var M='_sgThemeColors';"
+    "function seen(){var o={b:d.backgroundColor,c:d.borderColor};"
+    "['elements','datasets'].forEach(function(g){var s=d[g]||{};Object.keys(s).forEach(function(k){"
+    "if(s[k]&&typeof s[k]==='object'){o[g+k+'b']=s[k].backgroundColor;"
+    "o[g+k+'c']=s[k].borderColor;}});});return o;}"
+    "var base=seen();"
+    "function changed(){var now=seen();"
+    "return Object.keys(base).some(function(k){return now[k]!==base[k];});}"
+    "function own(o){return !!o&&!!(o.backgroundColor||o.borderColor);}"
+    "function anyOwn(o){return !!o&&Object.keys(o).some(function(k){return own(o[k]);});}"
+    "function see(c){try{return C.helpers.color(c).alpha(0.5).rgbString();}"
+    "catch(e){return c;}}"
+    "function pick(k){return P[k%P.length];}"
+    "C.register({id:'sgThemeColors',beforeElementsUpdate:function(ch){"
+    "var co=ch.options&&ch.options.plugins&&ch.options.plugins.colors;"
+    "if(co&&co.enabled===false)return;var u=ch.config.options||{};"
+    "if(own(u)||anyOwn(u.elements)||anyOwn(u.datasets)||changed())return;var k=0;"
+    "(ch.data.datasets||[]).forEach(function(ds,i){if(!ds||typeof ds!=='object')return;"
+    "var meta=ch.getDatasetMeta(i),ctl=meta&&meta.controller,"
+    "n=Array.isArray(ds.data)?ds.data.length:0,"
+    "pie=!!C.DoughnutController&&ctl instanceof C.DoughnutController,"
+    "polar=!!C.PolarAreaController&&ctl instanceof C.PolarAreaController,m=ds[M];"
+    "var ours=m&&m.b===ds.backgroundColor&&m.c===ds.borderColor&&m.s===String(ds.backgroundColor);"
+    "if(!ours&&own(ds)){k+=pie||polar?n:1;return;}"
+    "if((pie||polar)&&!Array.isArray(ds.data))return;var b,c=ds.borderColor;"
+    "if(pie||polar){b=[];for(var j=0;j<n;j++)b.push(polar?see(pick(k++)):pick(k++));}"
+    "else if(C.BarController&&ctl instanceof C.BarController){b=c=pick(k++);}"
+    "else{c=pick(k++);b=see(c);}"
+    "ds.backgroundColor=b;if(c!==undefined)ds.borderColor=c;"
+    "Object.defineProperty(ds,M,{value:{b:b,c:c,s:String(b)},configurable:true,writable:true});"
+    "});"
+    "}});})(window.SG_THEME);"
+)
 
 
 def theme_prompt(theme: Theme) -> str:
