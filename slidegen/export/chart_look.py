@@ -3,8 +3,9 @@
 The live chart's configuration (read in the browser by `measure_slide.js`) carries, besides the
 data, what Chart.js drew on the value axis: its range and tick labels. Here they become the PPTX
 axis's minimum, maximum, major unit and an Excel number format that writes the ticks the same
-way ("$700K"); grid and axis lines take Chart.js's light grey, bars its default widths, and
-lines put their first and last points on the plot's edges.
+way ("$700K"); grid and axis lines take the colour the chart drew them in when that is opaque (a
+theme's border colour), else Chart.js's light grey; bars take its default widths, and lines put
+their first and last points on the plot's edges.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import re
 from lxml import etree
 from pptx.dml.color import RGBColor
 from pptx.oxml.ns import qn
+
+from slidegen.export.colors import parse_css_color
 
 __all__ = ["apply_chart_js_look", "apply_tick_format", "tick_number_format"]
 
@@ -84,6 +87,13 @@ def apply_tick_format(chart: object, options: object) -> None:
 _GRID_RGB = "E5E5E5"  # Chart.js's default grid: rgba(0, 0, 0, 0.1) on white
 
 
+def _line_rgb(measured: object) -> RGBColor:
+    """A grid or axis line colour the browser measured (opaque only: a theme's border colour),
+    else Chart.js's stock light grey."""
+    rgb = parse_css_color(measured) if isinstance(measured, str) else None
+    return RGBColor(*rgb) if rgb else RGBColor.from_string(_GRID_RGB)
+
+
 def apply_chart_js_look(chart: object, kind: str, n_series: int, options: object) -> None:
     """Axis range, light grid and bar widths as Chart.js draws them by default."""
     if kind in ("pie", "doughnut", "radar"):
@@ -124,11 +134,13 @@ def apply_chart_js_look(chart: object, kind: str, n_series: int, options: object
             else:
                 axis_el.append(cross)
         cross.set("val", "midCat")
+    grid = _line_rgb(options.get("gridColor"))
     if value_axis.has_major_gridlines:
-        value_axis.major_gridlines.format.line.color.rgb = RGBColor.from_string(_GRID_RGB)
+        value_axis.major_gridlines.format.line.color.rgb = grid
+    axis_line = _line_rgb(options.get("axisColor"))
     for axis in (value_axis, getattr(chart, "category_axis", None)):
         if axis is not None:
-            axis.format.line.color.rgb = RGBColor.from_string(_GRID_RGB)
+            axis.format.line.color.rgb = axis_line
     if kind == "bar":
         plot = chart.plots[0]  # type: ignore[attr-defined]
         # categoryPercentage 0.8 x barPercentage 0.9: the bars fill 72% of each category

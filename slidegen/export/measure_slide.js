@@ -709,6 +709,10 @@
     var c = color(v, 1);
     return c ? "rgba(" + c[0] + "," + c[1] + "," + c[2] + "," + c[3] + ")" : null;
   }
+  function opaqueColor(v) {
+    var c = typeof v === "string" ? color(v, 1) : null;
+    return c && c[3] >= 0.99 ? "rgb(" + c[0] + "," + c[1] + "," + c[2] + ")" : null;
+  }
   function chartConfig(chart) {
     try {
       var data = chart.data || {};
@@ -759,6 +763,10 @@
           valueTicks: ticks,
           valueRange: valueScale && isFinite(valueScale.min) && isFinite(valueScale.max)
             ? [valueScale.min, valueScale.max] : null,
+          // grid and axis line colours as drawn (a theme's border colour), when opaque:
+          // Chart.js's see-through stock grey keeps the PPTX's own light grey
+          gridColor: opaqueColor(valueScale && valueScale.options.grid && valueScale.options.grid.color),
+          axisColor: opaqueColor(valueScale && valueScale.options.border && valueScale.options.border.color),
         },
       };
     } catch (e) {
