@@ -29,7 +29,7 @@ _WORKER_ORDER = ("tests/e2e/", "tests/security/", "tests/integration/", "tests/u
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if getattr(config.option, "dist", "no") == "no":
+    if not hasattr(config, "workerinput"):  # set on xdist workers, which collect and run
         return  # one process: the configured order, unit tests first, so a break shows early
 
     def tier(item: pytest.Item) -> int:

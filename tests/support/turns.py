@@ -2,11 +2,13 @@
 
 `generation(store, settings, user, prompt, deck_id=…, genie_space_id=…)` and `editing(store,
 settings, user, deck_id, slide_ids, instruction)` return the service's event stream, exactly as
-the UI's chat consumes it.
+the UI's chat consumes it. `last_chat_becomes(store, user, deck_id, text)` waits for the note a
+cancelled turn writes without awaiting it.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
@@ -20,7 +22,7 @@ from slidegen.service.turns import TurnEvent
 from slidegen.store import DeckStore
 from slidegen.users import UserContext
 
-__all__ = ["editing", "generation", "turns"]
+__all__ = ["editing", "generation", "last_chat_becomes", "turns"]
 
 
 def turns(
@@ -62,3 +64,14 @@ def editing(
     **options: Any,
 ) -> AsyncIterator[TurnEvent]:
     return turns(store, settings, workspace).edit(user, deck_id, slide_ids, instruction, **options)
+
+
+def last_chat_becomes(
+    store: DeckStore, user: str, deck_id: str, text: str, timeout_s: float = 10
+) -> None:
+    """Wait until the deck's last chat message is `text` (a cancelled turn's note is written in
+    the store's thread pool, not awaited); fails with the last message seen."""
+    deadline = time.monotonic() + timeout_s
+    while (last := store.list_chat_messages(user, deck_id)[-1]).content != text:
+        assert time.monotonic() < deadline, last
+        time.sleep(0.05)

@@ -13,7 +13,7 @@ from slidegen.deck import parse_deck_html, set_slides
 from slidegen.emulator.scripts import ChatRequest, ModelReply
 from slidegen.service import TurnSaved
 from slidegen.store import ChangeKind
-from tests.support.turns import editing, generation
+from tests.support.turns import editing, generation, last_chat_becomes
 
 from .conftest import ENDPOINT, deck_html, run
 
@@ -215,9 +215,7 @@ def test_cancelling_a_running_generation_saves_nothing(model, store, settings, a
     assert not any(isinstance(e, TurnSaved | Failed) for e in seen)
     record = store.get_deck("alice", deck.id)
     assert record.version == 1 and record.deck == deck
-    assert store.list_chat_messages("alice", deck.id)[-1].content == (
-        "The generate was cancelled; the deck is unchanged."
-    )
+    last_chat_becomes(store, "alice", deck.id, "The generate was cancelled; the deck is unchanged.")
 
 
 def test_a_concurrent_change_wins_and_the_run_saves_nothing(model, store, settings, alice, deck):

@@ -17,7 +17,7 @@ from slidegen.emulator.replies import ModelFailure
 from slidegen.emulator.scripts import genie_space, outline_text
 from slidegen.service import TurnSaved, TurnStarted
 from slidegen.store import ChangeKind
-from tests.support.turns import generation, turns
+from tests.support.turns import generation, last_chat_becomes, turns
 
 from .conftest import ENDPOINT, SPACE, collect, run
 
@@ -206,9 +206,9 @@ def test_stop_mid_way_saves_nothing_and_closes_every_call(model, store, outlined
     assert model.stats(ENDPOINT).active == 0
     slides = model.stats(ENDPOINT).of_kind("slide")
     assert slides and all(c.status == "cancelled" for c in slides)
-    time.sleep(0.3)  # the cancellation note is written off the event loop
-    chat = store.list_chat_messages("alice", existing.deck.id)
-    assert chat[-1].content == "The generate was cancelled; the deck is unchanged."
+    last_chat_becomes(
+        store, "alice", existing.deck.id, "The generate was cancelled; the deck is unchanged."
+    )
 
 
 def test_a_follow_up_keeps_the_slides_it_does_not_change(model, store, outlined, alice):
