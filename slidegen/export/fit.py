@@ -29,7 +29,13 @@ from slidegen.deck.fitting import fit_scale
 from slidegen.deck.model import SLIDE_HEIGHT, SLIDE_WIDTH, Deck, Slide
 from slidegen.deck.render import CHART_JS_URL_PATH, chart_js_source, render_slide_document
 from slidegen.export.page_scripts import page_script
-from slidegen.export.pdf import CHROMIUM_ARGS, DEFAULT_CHROMIUM, NO_CHART_ANIMATION, pdf_available
+from slidegen.export.pdf import (
+    DEFAULT_CHROMIUM,
+    acquire_slot,
+    launch_chromium,
+    pdf_available,
+    slide_context,
+)
 
 __all__ = [
     "FitIssue",
@@ -47,7 +53,6 @@ __all__ = [
 
 log = logging.getLogger("slidegen.export.fit")
 
-TIMEOUT_MS = 60_000
 SLIDE_TIMEOUT_MS = 15_000
 MAX_CONCURRENT = 2  # Chromium instances measuring at once in this process (~150 MB each)
 MAX_PAGES = 4  # slides one Chromium measures at once
@@ -317,26 +322,15 @@ async def fit_session(*, chromium_path: str = DEFAULT_CHROMIUM) -> AsyncIterator
     from playwright.async_api import Error as PlaywrightError
     from playwright.async_api import async_playwright
 
-    waiting = asyncio.ensure_future(asyncio.to_thread(_SLOTS.acquire, timeout=QUEUE_TIMEOUT_S))
-    try:
-        acquired = await asyncio.shield(waiting)
-    except asyncio.CancelledError:  # a slot acquired after the caller left is given back
-        waiting.add_done_callback(lambda done: done.result() and _SLOTS.release())
-        raise
-    if not acquired:
+    if not await acquire_slot(_SLOTS, QUEUE_TIMEOUT_S):
         raise FitUnavailable("the server is busy measuring other slides")
     try:
         async with contextlib.AsyncExitStack() as stack:
             try:
                 playwright = await stack.enter_async_context(async_playwright())
-                browser = await playwright.chromium.launch(
-                    executable_path=chromium_path, args=list(CHROMIUM_ARGS), timeout=TIMEOUT_MS
-                )
+                browser = await launch_chromium(playwright, chromium_path)
                 stack.push_async_callback(browser.close)
-                context = await browser.new_context(
-                    viewport={"width": SLIDE_WIDTH, "height": SLIDE_HEIGHT}, offline=True
-                )
-                await context.add_init_script(NO_CHART_ANIMATION)
+                context = await slide_context(browser)
                 await context.route(f"{_ASSETS}/**", _serve_asset)
             except PlaywrightError as exc:
                 raise FitUnavailable(f"Chromium could not be started: {exc.message}") from exc

@@ -15,20 +15,19 @@ import threading
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
-from slidegen.deck.model import SLIDE_HEIGHT, SLIDE_WIDTH, Deck
+from slidegen.deck.model import Deck
 from slidegen.deck.render import render_slide_document
 from slidegen.export.layout_tree import LayoutError, SlideLayout, parse_slide_layout
 from slidegen.export.pdf import (
-    CHROMIUM_ARGS,
     DEFAULT_CHROMIUM,
-    NO_CHART_ANIMATION,
     acquire_slot,
+    launch_chromium,
     pdf_available,
+    slide_context,
 )
 
 __all__ = ["MeasureError", "measure_available", "measure_deck", "measure_deck_async"]
 
-TIMEOUT_MS = 60_000
 SLIDE_TIMEOUT_MS = 15_000
 # Each measurement starts its own Chromium (~150 MB): at most this many at once per process; a
 # caller that waits longer than QUEUE_TIMEOUT_S gets a MeasureError (and the flow layout).
@@ -68,14 +67,9 @@ async def _measure(deck: Deck, chromium_path: str) -> dict[str, SlideLayout]:
     layouts: dict[str, SlideLayout] = {}
     try:
         async with async_playwright() as playwright:
-            browser = await playwright.chromium.launch(
-                executable_path=chromium_path, args=list(CHROMIUM_ARGS), timeout=TIMEOUT_MS
-            )
+            browser = await launch_chromium(playwright, chromium_path)
             try:
-                context = await browser.new_context(
-                    viewport={"width": SLIDE_WIDTH, "height": SLIDE_HEIGHT}, offline=True
-                )
-                await context.add_init_script(NO_CHART_ANIMATION)
+                context = await slide_context(browser)
                 page = await context.new_page()
                 page.set_default_timeout(SLIDE_TIMEOUT_MS)
                 for slide in deck.slides:

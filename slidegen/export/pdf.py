@@ -15,6 +15,9 @@ Slides are untrusted code: one export has a hard deadline (`PDF_EXPORT_TIMEOUT_S
 its Chromium is closed, whatever the page is doing (a `while(true){}` slide never finishes
 loading), and one owner has at most one export running, so a hostile deck holds at most one of
 the process's slots for at most the deadline while other users' exports go on.
+
+What every server-side Chromium here (this export, the PPTX layout measurement, the fit check)
+starts the same way lives here too: `launch_chromium`, `slide_context` and `acquire_slot`.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from slidegen.config import get_settings
 from slidegen.deck.model import SLIDE_HEIGHT, SLIDE_WIDTH, Deck
@@ -40,7 +44,9 @@ __all__ = [
     "acquire_slot",
     "deck_to_pdf",
     "deck_to_pdf_async",
+    "launch_chromium",
     "pdf_available",
+    "slide_context",
 ]
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
@@ -178,22 +184,33 @@ async def acquire_slot(slots: threading.BoundedSemaphore, timeout_s: float) -> b
         raise
 
 
+async def launch_chromium(playwright: Any, chromium_path: str) -> Any:
+    """Chromium at `chromium_path` started by `playwright` (an async Playwright) with
+    `CHROMIUM_ARGS`, within `TIMEOUT_MS`. The caller closes it."""
+    return await playwright.chromium.launch(
+        executable_path=chromium_path, args=list(CHROMIUM_ARGS), timeout=TIMEOUT_MS
+    )
+
+
+async def slide_context(browser: Any, **options: Any) -> Any:
+    """A new offline context of `browser` with a 1280x720 viewport in which Chart.js animation
+    is off before any chart exists (`NO_CHART_ANIMATION`); `options` go to `new_context`."""
+    context = await browser.new_context(
+        viewport={"width": SLIDE_WIDTH, "height": SLIDE_HEIGHT}, offline=True, **options
+    )
+    await context.add_init_script(NO_CHART_ANIMATION)
+    return context
+
+
 async def _print(document: str, chromium_path: str) -> bytes:
     from playwright.async_api import Error as PlaywrightError
     from playwright.async_api import async_playwright
 
     try:
         async with async_playwright() as playwright:
-            browser = await playwright.chromium.launch(
-                executable_path=chromium_path, args=list(CHROMIUM_ARGS), timeout=TIMEOUT_MS
-            )
+            browser = await launch_chromium(playwright, chromium_path)
             try:
-                context = await browser.new_context(
-                    viewport={"width": SLIDE_WIDTH, "height": SLIDE_HEIGHT},
-                    device_scale_factor=2,
-                    offline=True,
-                )
-                await context.add_init_script(NO_CHART_ANIMATION)
+                context = await slide_context(browser, device_scale_factor=2)
                 page = await context.new_page()
                 page.set_default_timeout(TIMEOUT_MS)
                 await page.set_content(document, wait_until="load")
