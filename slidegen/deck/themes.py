@@ -633,7 +633,9 @@ def theme_script(theme: Theme | None) -> str:
 # slide script. `Chart.defaults.borderColor` is left alone: Chart.js 4's Colors plugin gives up
 # its palette once that (or `backgroundColor`) differs from its stock value, and a chart with no
 # colours of its own would fall back to rgba(0,0,0,0.1). Grid and axis lines take the theme's
-# border through the scale defaults instead, and the `sgThemeColors` plugin gives every dataset
+# border through the scale defaults instead; the boxes behind a radar or polar-area chart's tick
+# labels (Chart.js draws them 75% white) take the theme's surface, which `.sg-chart` is drawn on,
+# so a dark theme shows no white chips. The `sgThemeColors` plugin gives every dataset
 # that sets neither backgroundColor nor borderColor the theme's palette, in the Colors plugin's
 # order (a colour a dataset, one a slice for pie/doughnut/polarArea). It runs before the Colors
 # plugin (beforeElementsUpdate comes before beforeLayout), so that one then finds every dataset
@@ -648,6 +650,7 @@ _CHART_THEME_JS = (
     "d.color=T.muted;d.font.family=T.font;"
     "d.scale.grid.color=T.border;d.scale.border.color=T.border;"
     "var r=d.scales&&d.scales.radialLinear;if(r&&r.angleLines)r.angleLines.color=T.border;"
+    "if(r&&r.ticks)r.ticks.backdropColor=T.surface;"
     "var P=T.palette||[];if(!P.length||!C.register)return;"
     "var M='_sgThemeColors';"
     "function seen(){var o={b:d.backgroundColor,c:d.borderColor};"

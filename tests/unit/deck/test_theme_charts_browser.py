@@ -1,8 +1,9 @@
 """Charts in themed slides, drawn by Chromium: a chart that sets no colours of its own is drawn
 in the theme's palette (`SG_THEME.palette`: a colour a dataset, one a slice for a pie), grid and
-axis lines in the theme's border colour, while a chart with its own colours keeps them and an
-unthemed deck still gets Chart.js's stock look. Pixels are read from the canvases, so what is
-checked is what a viewer sees, not only the configuration."""
+axis lines in the theme's border colour, radar and polar-area tick label boxes in its surface
+colour, while a chart with its own colours keeps them and an unthemed deck still gets Chart.js's
+stock look. Pixels are read from the canvases, so what is checked is what a viewer sees, not only
+the configuration."""
 
 from __future__ import annotations
 
@@ -205,3 +206,44 @@ def test_an_unthemed_deck_keeps_chart_js_stock_colours(browser: Any) -> None:
         "rgb(255, 159, 64)",
     ]
     assert bars["grid"] == "rgba(0,0,0,0.1)"
+
+
+# A radar and a polar-area chart whose outermost tick (10) lies beyond every data value, so the
+# fills, drawn over the tick labels, leave its label box alone; a wide backdrop padding lets a
+# pixel of the box be read clear of the glyphs and of the box's anti-aliased edges.
+RADIAL_DECK = "".join(
+    f"<div class='slide'><canvas id='{kind}' width='400' height='400'></canvas></div><script>"
+    f"new Chart(document.getElementById('{kind}'), {{type: '{kind}', data: {{labels: ['a', 'b',"
+    f"'c'], datasets: [{{data: [3, 2, 4]}}]}}, options: {{animation: false, responsive: false,"
+    "scales: {r: {beginAtZero: true, max: 10, ticks: {backdropPadding: 8}}}}});</script>"
+    for kind in ("radar", "polarArea")
+)
+
+# The tick label box's colour in the options, and the canvas pixel in its bottom padding under
+# the outermost tick's label.
+BACKDROP_PROBE = """(id) => {
+  const chart = Chart.getChart(document.getElementById(id));
+  const scale = chart.scales.r, ticks = scale.options.ticks;
+  const ratio = chart.currentDevicePixelRatio;
+  const size = Chart.helpers.toFont(ticks.font).size;
+  const y = scale.yCenter - scale.getDistanceFromCenterForValue(scale.max)
+    + size / 2 + ticks.backdropPadding / 2;
+  const pixel = chart.ctx.getImageData(
+    Math.round(scale.xCenter * ratio), Math.round(y * ratio), 1, 1).data;
+  return {color: ticks.backdropColor, pixel: Array.from(pixel)};
+}"""
+
+
+def test_radial_tick_label_boxes_take_the_theme_surface_not_white(browser: Any) -> None:
+    page = _open(browser, set_theme(_deck(RADIAL_DECK), DARK))
+    for kind in ("radar", "polarArea"):
+        probe = page.evaluate(BACKDROP_PROBE, kind)
+        assert probe["color"] == DARK.surface, (kind, probe)
+        assert _close(probe["pixel"][:3], _rgb(DARK.surface)), (kind, probe)
+        assert probe["pixel"][3] == 255, (kind, probe)
+    # an unthemed deck keeps Chart.js's stock 75% white boxes (the grid line shows through)
+    page = _open(browser, _deck(RADIAL_DECK))
+    for kind in ("radar", "polarArea"):
+        probe = page.evaluate(BACKDROP_PROBE, kind)
+        assert probe["color"] == "rgba(255, 255, 255, 0.75)", (kind, probe)
+        assert min(probe["pixel"][:3]) >= 240 and probe["pixel"][3] < 255, (kind, probe)
