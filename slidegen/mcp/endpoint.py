@@ -2,8 +2,9 @@
 
 Identity is the UI's: the headers the Databricks Apps proxy adds (`identity_from_headers`). A
 request without a user (in production: no `X-Forwarded-User`) is answered 403 here, before the
-MCP layer reads it. The app's origin check (`server.origins.OriginGuard`) runs outside this as
-for every path; MCP clients usually send no `Origin`, which passes it.
+MCP layer reads it; one whose identity headers repeat (naming no one user) is answered 400. The
+app's origin check (`server.origins.OriginGuard`) runs outside this as for every path; MCP
+clients usually send no `Origin`, which passes it.
 
 The transport is stateless (a fresh server per POST, no session id): any worker can answer any
 request, which several workers sharing Redis need, and every request is authorised from its own
@@ -28,7 +29,7 @@ from urllib.parse import urlsplit
 
 from slidegen.config import Settings, get_settings
 from slidegen.server.http import Receive, Scope, Send, scope_headers
-from slidegen.server.identity import identity_from_headers
+from slidegen.server.identity import AMBIGUOUS_IDENTITY, ambiguous_identity, identity_from_headers
 from slidegen.server.origins import configured_origins
 
 __all__ = ["MAX_REQUEST_BYTES", "McpEndpoint", "transport_security"]
@@ -112,7 +113,11 @@ class McpEndpoint:
             return
         if scope["type"] != "http":
             return
-        if identity_from_headers(scope_headers(scope), get_settings()) is None:
+        headers = scope_headers(scope)
+        if identity_from_headers(headers, get_settings()) is None:
+            if (why := ambiguous_identity(headers)) is not None:
+                await _answer(send, 400, AMBIGUOUS_IDENTITY, why)
+                return
             await _answer(
                 send,
                 403,

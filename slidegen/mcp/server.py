@@ -24,7 +24,7 @@ from slidegen.config import get_settings
 from slidegen.mcp.tools import TOOLS, DeckTools, ToolRefusal
 from slidegen.redaction import redact
 from slidegen.server.headers import scope_headers
-from slidegen.server.identity import UserContext, identity_from_headers
+from slidegen.server.identity import UserContext, ambiguous_identity, identity_from_headers
 
 __all__ = ["SERVER_NAME", "build_server", "request_origin"]
 
@@ -89,15 +89,18 @@ def build_server(tools: DeckTools) -> Server[Any, Any]:
         request = context.request
         user: UserContext | None = None
         origin = ""
+        headers: dict[str, str] = {}
         if request is not None:
             # The scope's headers, read as the endpoint and the UI read them (a repeated header
-            # joined): Starlette's `request.headers` would give the last copy of a repeated
-            # X-Forwarded-User, a user the endpoint's check never saw.
+            # joined, so it names no one: refused), never a last copy the endpoint never saw.
             headers = scope_headers(request.scope)
             user = identity_from_headers(headers, get_settings())
             origin = request_origin(headers, request.url.scheme)
         if user is None:
-            raise ToolRefusal("You are not signed in: call this server through Databricks Apps.")
+            raise ToolRefusal(
+                ambiguous_identity(headers)
+                or "You are not signed in: call this server through Databricks Apps."
+            )
         token = context.meta.progressToken if context.meta is not None else None
 
         async def progress(message: str, done: int, total: int | None) -> None:

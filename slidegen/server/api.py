@@ -2,7 +2,7 @@
 
 `/api/health` is public (it holds no user data, and the platform and the deploy tool's verify
 step call it); every other `/api/*` route requires a signed-in user in production and answers
-403 otherwise (`require_user`).
+403 otherwise (`require_user`), or 400 when an identity header is repeated (it names no one user).
 """
 
 from __future__ import annotations
@@ -18,7 +18,13 @@ from starlette.routing import BaseRoute, Route
 
 import slidegen
 from slidegen.config import get_settings
-from slidegen.server.identity import UserContext, identity_from_headers
+from slidegen.server.headers import scope_headers
+from slidegen.server.identity import (
+    AMBIGUOUS_IDENTITY,
+    UserContext,
+    ambiguous_identity,
+    identity_from_headers,
+)
 
 __all__ = ["HealthReport", "build_api", "database_check", "require_user"]
 
@@ -28,9 +34,14 @@ HealthReport = dict[str, Any]
 
 
 def require_user(request: Request) -> UserContext | JSONResponse:
-    """The request's user, or the 403 answer to return when there is none."""
-    user = identity_from_headers(request.headers, get_settings())
+    """The request's user, or the answer to return when there is none: 400 when an identity
+    header is repeated, else 403."""
+    # The scope's headers, read as the UI and /mcp read them (UTF-8, repeats joined).
+    headers = scope_headers(request.scope)
+    user = identity_from_headers(headers, get_settings())
     if user is None:
+        if (why := ambiguous_identity(headers)) is not None:
+            return JSONResponse({"error": AMBIGUOUS_IDENTITY, "message": why}, status_code=400)
         return JSONResponse(
             {
                 "error": "not_signed_in",

@@ -1,9 +1,9 @@
 """Download routes for exports: `GET /api/export/{deck_id}.{fmt}`, fmt in html | pdf | pptx.
 
 Identity comes from the request's forwarded headers only (`identity_from_headers`): 403 without
-one in production, and the deck is loaded through the deck service as the caller (their own
-deck, or one shared with them at any level), so any other deck (or a deleted one) is a 404 that
-reveals nothing. `?print=1` on the HTML export is the PDF path
+one in production, 400 when one is repeated, and the deck is loaded through the deck service as
+the caller (their own deck, or one shared with them at any level), so any other deck (or a
+deleted one) is a 404 that reveals nothing. `?print=1` on the HTML export is the PDF path
 when the server has no Chromium (`pdf_available()` false), which still gives vector text at
 1280x720 pages: a script-free page whose only content is a frame of `?print=frame`, the deck
 document with a script that opens the browser's print dialog.
@@ -30,7 +30,8 @@ from starlette.routing import Route
 
 from slidegen.config import get_settings
 from slidegen.server.csp import export_policy, print_wrapper_policy
-from slidegen.server.identity import identity_from_headers
+from slidegen.server.headers import scope_headers
+from slidegen.server.identity import AMBIGUOUS_IDENTITY, ambiguous_identity, identity_from_headers
 
 __all__ = ["content_disposition", "download_routes", "safe_filename"]
 
@@ -71,8 +72,11 @@ async def export_deck(request: Request) -> Response:
 
     fmt = request.path_params["fmt"]
     deck_id = request.path_params["deck_id"]
-    user = identity_from_headers(request.headers, get_settings())
+    headers = scope_headers(request.scope)  # as the UI and /mcp read them
+    user = identity_from_headers(headers, get_settings())
     if user is None:
+        if (why := ambiguous_identity(headers)) is not None:
+            return _error(400, AMBIGUOUS_IDENTITY, why)
         return _error(
             403,
             "not_signed_in",

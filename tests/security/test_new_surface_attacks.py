@@ -170,12 +170,15 @@ def test_the_packaged_app_names_the_mcp_caller_by_the_proxy_headers_only(
     secret = _store_deck(store, victim, "Victim's plans")
     own = _mcp(app, [("x-forwarded-user", victim)], "list_decks")
     assert own.status_code == 200 and secret in own.text  # the control: the victim sees it
-    # The proxy's header first, a copy the caller added after it.
+    # The proxy's header first, a copy the caller added after it: refused, saying why.
     doubled = [("x-forwarded-user", mallory), ("x-forwarded-user", victim)]
     answer = _mcp(app, doubled, "list_decks")
-    assert answer.status_code == 200, answer.text
+    assert answer.status_code == 400, answer.text
+    assert json.loads(answer.text)["error"] == "ambiguous_identity"
+    assert secret not in answer.text
+    alone = _mcp(app, [("x-forwarded-user", mallory)], "list_decks")
     data = json.loads(
-        [line[5:] for line in answer.text.splitlines() if line.startswith("data:")][-1]
+        [line[5:] for line in alone.text.splitlines() if line.startswith("data:")][-1]
     )
     assert data["result"]["structuredContent"] == {"decks": []}
     for header in ("x_forwarded_user", "x-forwarded-user-id", "forwarded-user"):

@@ -1,5 +1,6 @@
-"""Attacks on `/mcp` in process: posing as another user (a repeated or respelled identity
-header, a tool argument, a reused session id), oversized requests and prompts, and export names.
+"""Attacks on `/mcp` in process: posing as another user (a repeated identity header, refused
+with 400; a respelled one, a tool argument, a reused session id), oversized requests and
+prompts, and export names.
 
 Each request is a raw JSON-RPC POST (the transport is stateless: no `initialize` is needed), so
 the headers are exactly what an attacker sends. The endpoint, deck service and SQLite store are
@@ -83,16 +84,36 @@ def _text(answer: dict[str, Any]) -> str:
     return answer["result"]["content"][0]["text"]
 
 
-def test_a_repeated_identity_header_does_not_make_the_caller_its_last_copy(endpoint) -> None:
+@pytest.mark.parametrize(
+    "repeat",
+    [
+        [("x-forwarded-user", VICTIM), ("x-forwarded-email", VICTIM)],
+        [("x-forwarded-user", VICTIM)],
+        [("x-forwarded-email", VICTIM)],
+        [("x-forwarded-preferred-username", "victim")],
+        [("x-forwarded-access-token", "victim-token")],
+        [("X-Forwarded-User", "")],  # an empty copy, cased otherwise
+    ],
+)
+def test_a_repeated_identity_header_is_refused_saying_why(endpoint, repeat) -> None:
     mcp, store = endpoint
     secret = store.create_deck(VICTIM, "Victim's plans", slides=_slides()).deck.id
-    # The proxy's header first, the caller's own copy after it.
-    headers = [*_as(MALLORY), ("x-forwarded-user", VICTIM), ("x-forwarded-email", VICTIM)]
-    status, listed = _post(mcp, headers, _tool("list_decks", {}))
+    # The proxy's headers first, the caller's own copy after them.
+    proxy = [
+        *_as(MALLORY),
+        ("x-forwarded-preferred-username", "mallory"),
+        ("x-forwarded-access-token", "mallory-token"),
+    ]
+    headers = [*proxy, *repeat]
+    for call in (_tool("list_decks", {}), _tool("get_deck", {"deck_id": secret})):
+        status, body = _post(mcp, headers, call)
+        answer = json.loads(body)
+        assert status == 400 and answer["error"] == "ambiguous_identity", body
+        assert "more than once" in answer["message"]
+        assert "Victim's plans" not in body and secret not in body
+    # The proxy's headers alone still sign Mallory in (to her own, empty, list).
+    status, listed = _post(mcp, proxy, _tool("list_decks", {}))
     assert status == 200 and listed["result"]["structuredContent"] == {"decks": []}
-    status, read = _post(mcp, headers, _tool("get_deck", {"deck_id": secret}))
-    assert status == 200 and read["result"]["isError"]
-    assert "Victim's plans" not in json.dumps(read)
     # The victim, signed in alone, still sees the deck (the test would pass on a broken store).
     status, own = _post(mcp, _as(VICTIM), _tool("list_decks", {}))
     assert [d["id"] for d in own["result"]["structuredContent"]["decks"]] == [secret]

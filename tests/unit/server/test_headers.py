@@ -8,7 +8,13 @@ from types import SimpleNamespace
 from reflex.app import _decode_asgi_headers
 from reflex.istate.data import RouterData
 
-from slidegen.server.headers import forwarded_host, lower_keys, reflex_headers, scope_headers
+from slidegen.server.headers import (
+    forwarded_host,
+    lower_keys,
+    reflex_headers,
+    scope_headers,
+    single_value,
+)
 
 PAIRS = [
     (b"Host", b"app.example.com"),
@@ -63,3 +69,27 @@ def test_forwarded_host_prefers_the_proxys_first_value() -> None:
     )
     assert forwarded_host({"x-forwarded-host": "", "host": " h:8000 "}) == "h:8000"
     assert forwarded_host({}) == ""
+
+
+def test_a_mapping_with_a_name_repeated_is_joined_as_the_scope_is() -> None:
+    from starlette.datastructures import Headers
+
+    pairs = [(b"x-forwarded-user", b"ana@example.com"), (b"x-forwarded-user", b"bob@example.com")]
+    # Starlette's items() lists every copy; a dict can hold one name differently cased.
+    assert (
+        lower_keys(Headers(raw=pairs))
+        == scope_headers({"headers": pairs})
+        == {"x-forwarded-user": "ana@example.com, bob@example.com"}
+    )
+    cased = {"X-Forwarded-User": "ana", "x-forwarded-user": "bob", "Cookie": "a", "cookie": "b"}
+    assert lower_keys(cased) == {"x-forwarded-user": "ana, bob", "cookie": "a; b"}
+
+
+def test_single_value_is_none_for_a_header_sent_more_than_once() -> None:
+    once = scope_headers({"headers": [(b"x-forwarded-user", b" ana@example.com ")]})
+    twice = scope_headers({"headers": [(b"x-forwarded-user", b"ana"), (b"x-forwarded-user", b"")]})
+    assert single_value(once, "x-forwarded-user") == "ana@example.com"
+    assert single_value(once, "x-forwarded-email") == ""  # absent
+    assert single_value(twice, "x-forwarded-user") is None  # an empty second copy too
+    # An intermediary may merge copies into one line (RFC 9110 5.3): the same thing.
+    assert single_value({"x-forwarded-user": "ana,bob"}, "x-forwarded-user") is None
