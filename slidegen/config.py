@@ -127,6 +127,12 @@ class Settings(BaseSettings):
     # Generations and edits one user may start per window (0 = no limit).
     rate_limit_turns: int = Field(default=20, alias="RATE_LIMIT_TURNS", ge=0)
     rate_limit_window_s: float = Field(default=600.0, alias="RATE_LIMIT_WINDOW_S", gt=0)
+    # Live (not deleted) decks one user may own; creating, importing, copying or restoring one
+    # past it is refused (slidegen/service/decks.py; 0 = no limit).
+    max_decks_per_user: int = Field(default=500, alias="MAX_DECKS_PER_USER", ge=0)
+    # Saved themes one user may keep (slidegen/service/themes.py); at most the store's own
+    # cap, `slidegen.store.themes.MAX_USER_THEMES` (50), which holds whatever this says.
+    max_themes_per_user: int = Field(default=50, alias="MAX_THEMES_PER_USER", ge=1, le=50)
     # Hard deadline of one server-side PDF export; the page is killed when it passes.
     pdf_export_timeout_s: float = Field(default=45.0, alias="PDF_EXPORT_TIMEOUT_S", gt=0)
     # Bytes of view updates one chat turn may push to its tab before it is stopped.

@@ -22,6 +22,12 @@ the head any more, or the deck is gone, is decided here for every interface:
   message, and nothing is written; an operation that changes nothing raises `Unchanged`.
 The answer is an `Outcome`, never an exception, so callers only decide how to show it.
 
+How much one user may keep is decided here too: `MAX_DECKS_PER_USER` live decks (the trash is not
+counted). A new, imported, copied or restored deck past it raises `LimitReached` (a
+`ValueError`, so every caller already shows its message) and writes nothing. The count and the
+write run under a lock per user in this process, so two tabs racing cannot both pass at the
+limit; workers of their own can each still add one at once.
+
 A change (read the head, apply the pure operation, save) is one store call
 (`DeckStore.change_deck`: one transaction) and one job in the store's thread pool: one hop off
 the event loop per user action, and the operation's CPU work is off it too.
@@ -29,11 +35,13 @@ the event loop per user action, and the operation's CPU work is off it too.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from slidegen.config import Settings, get_settings
 from slidegen.deck import Deck, rename_deck
 from slidegen.service.access import Access, User
 from slidegen.service.live import ACCESS, SAVED, DeckNotice, DeckNotices, deck_notices
@@ -61,10 +69,13 @@ __all__ = [
     "OWNER_ONLY_MESSAGE",
     "VIEW_ONLY_MESSAGE",
     "DeckService",
+    "LimitReached",
     "Outcome",
     "Sharing",
     "Status",
     "Unchanged",
+    "counted",
+    "owner_lock",
 ]
 
 CONFLICT_MESSAGE = (
@@ -78,11 +89,35 @@ VIEW_ONLY_MESSAGE = "You can view this deck but not change it: ask its owner to 
 OWNER_ONLY_MESSAGE = "Only the deck's owner can rename, delete or share it."
 
 Operation = Callable[[Deck], Deck]
+_DECK_LIMIT = (
+    "You already have {count}, the most one user may keep: delete one you no longer need, "
+    "then try again."
+)
 _NO_NAME = "Name a user (their e-mail) or a group."
 
 
 class Unchanged(Exception):
     """Raised by an operation that would leave the deck as it is: no version is saved."""
+
+
+class LimitReached(ValueError):
+    """The user already keeps as many decks (or themes) as one may; nothing was written. The
+    message says so and what to do."""
+
+
+# Striped rather than one lock per user, so the table never grows; a thread lock, as the count
+# and the write run together in one store job on the store's thread pool.
+_OWNER_LOCKS = tuple(threading.Lock() for _ in range(64))
+
+
+def owner_lock(owner: str) -> threading.Lock:
+    """The lock held while `owner`'s count is checked and their new item written."""
+    return _OWNER_LOCKS[hash(owner) % len(_OWNER_LOCKS)]
+
+
+def counted(count: int, noun: str) -> str:
+    """`count` `noun`s, in words: "1 deck", "1,500 decks"."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 class Status(StrEnum):
@@ -141,7 +176,8 @@ _SHARED_ACCESS = Access()
 class DeckService:
     """Deck operations on the store that `store` returns (read at each call, so tests and a
     restarted store are picked up). `access` resolves users' groups (shared by default by
-    every service of the process); `notices` publishes changes to other tabs."""
+    every service of the process); `notices` publishes changes to other tabs; `settings`
+    gives the per-user limits (read at each call)."""
 
     def __init__(
         self,
@@ -149,10 +185,25 @@ class DeckService:
         *,
         access: Access | None = None,
         notices: Callable[[], DeckNotices] | None = None,
+        settings: Callable[[], Settings] = get_settings,
     ) -> None:
         self._store = store
         self._access = access or _SHARED_ACCESS
         self._notices = notices or deck_notices
+        self._settings = settings
+
+    def _room_for_a_deck(self, store: DeckStore, owner: str) -> None:
+        """Raise `LimitReached` when `owner` already has the most live decks one may own."""
+        limit = self._settings().max_decks_per_user
+        if limit and (count := len(store.list_decks(owner))) >= limit:
+            raise LimitReached(_DECK_LIMIT.format(count=counted(count, "deck")))
+
+    def _with_room(self, owner: str, write: Callable[[DeckStore], Any]) -> Any:
+        """`write(store)`, once `owner` has room for one more deck (a store job)."""
+        store = self._store()
+        with owner_lock(owner):
+            self._room_for_a_deck(store, owner)
+            return write(store)
 
     async def principal(self, user: User) -> Principal:
         """`user` as the store's access rule sees them (with their groups)."""
@@ -430,18 +481,27 @@ class DeckService:
     # ---------------------------------------------------------------------------- whole decks
     async def create(self, user: User, title: str, **content: Any) -> DeckRecord:
         """A new deck at version 1 (`content`: the store's `styles`, `slides`, `imported_from`,
-        `actor`, `deck_id`)."""
+        `actor`, `deck_id`). `LimitReached` when the user has no room for it."""
         content.setdefault("actor", _actor(user))
-        return await run_blocking(self._store().create_deck, _owner_id(user), title, **content)
+        owner = _owner_id(user)
+
+        def create() -> DeckRecord:
+            return self._with_room(owner, lambda store: store.create_deck(owner, title, **content))
+
+        return await run_blocking(create)
 
     async def duplicate_deck(self, user: User, deck_id: str) -> DeckRecord | None:
         """A copy as a new deck of the user's own (also of a deck shared with them); None when
-        the deck is not there for them."""
+        the deck is not there for them; `LimitReached` when the user has no room for it."""
+        owner = _owner_id(user)
         principal = await self.principal(user)
 
         def duplicate() -> DeckRecord | None:
             try:
-                return self._store().duplicate_deck(principal, deck_id, actor=_actor(user))
+                return self._with_room(
+                    owner,
+                    lambda store: store.duplicate_deck(principal, deck_id, actor=_actor(user)),
+                )
             except DeckNotFoundError:
                 return None
 
@@ -456,12 +516,17 @@ class DeckService:
         return deleted
 
     async def undelete_deck(self, user: User, deck_id: str) -> bool:
+        """Back from the trash; False when it is not there. `LimitReached` when the user has
+        no room for it (it stays in the trash)."""
         return await self._toggle_deleted("undelete_deck", _owner_id(user), deck_id)
 
     async def _toggle_deleted(self, method: str, owner: str, deck_id: str) -> bool:
         def toggle() -> bool:
             try:
-                getattr(self._store(), method)(owner, deck_id)
+                if method == "undelete_deck":  # a deck back counts as a new one
+                    self._with_room(owner, lambda store: store.undelete_deck(owner, deck_id))
+                else:
+                    getattr(self._store(), method)(owner, deck_id)
             except DeckNotFoundError:
                 return False
             return True

@@ -7,6 +7,11 @@ the user's own (`DeckStore.list_user_themes`, owner-scoped). A switch is the pur
 version holding the same slides with another theme, so undo brings the old look back and no
 model is called. The deck keeps a copy of the theme, so a saved theme deleted later leaves
 every deck as it was.
+
+One user keeps at most `MAX_THEMES_PER_USER` saved themes: saving a new one past it raises
+`LimitReached` (a `ValueError`, shown as the theme editor and MCP show any refusal) and saves
+nothing; saving over one of one's own themes is always allowed. The store's own cap
+(`MAX_USER_THEMES`) holds whatever the setting says.
 """
 
 from __future__ import annotations
@@ -14,25 +19,45 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from slidegen.config import Settings, get_settings
 from slidegen.deck import set_theme
 from slidegen.deck.themes import BUILTIN_THEMES, Theme, ThemeError, parse_theme
 from slidegen.service.access import User
-from slidegen.service.decks import DeckService, Outcome, Status, Unchanged
+from slidegen.service.decks import (
+    DeckService,
+    LimitReached,
+    Outcome,
+    Status,
+    Unchanged,
+    counted,
+    owner_lock,
+)
 from slidegen.service.threads import run_blocking
 from slidegen.store import ChangeKind, DeckStore, ThemeNotFoundError
 
-__all__ = ["NO_THEME", "ThemeError", "ThemeService"]
+__all__ = ["NO_THEME", "LimitReached", "ThemeError", "ThemeService"]
 
 # The picker's value for "no theme": the deck's own CSS only.
 NO_THEME = ""
+_THEME_LIMIT = (
+    "You already have {count}, the most one user may keep: delete one you no longer use, or "
+    "save over one of your own."
+)
 
 
 class ThemeService:
-    """Theme operations on the store that `store` returns; deck switches through `decks`."""
+    """Theme operations on the store that `store` returns; deck switches through `decks`;
+    `settings` gives the per-user limit (read at each save)."""
 
-    def __init__(self, decks: DeckService, store: Callable[[], DeckStore]) -> None:
+    def __init__(
+        self,
+        decks: DeckService,
+        store: Callable[[], DeckStore],
+        settings: Callable[[], Settings] = get_settings,
+    ) -> None:
         self._decks = decks
         self._store = store
+        self._settings = settings
 
     async def list_themes(self, owner: User) -> list[Theme]:
         """Every theme `owner` can pick: the built-in ones, then their own by name."""
@@ -63,7 +88,18 @@ class ThemeService:
         theme = parse_theme(
             data, theme_id="u-new" if theme_id in ("", *BUILTIN_THEMES) else theme_id
         )
-        return await run_blocking(self._store().save_user_theme, owner, theme)
+        limit = self._settings().max_themes_per_user
+
+        def save() -> Theme:
+            store = self._store()
+            with owner_lock(owner):
+                mine = store.list_user_themes(owner)
+                # The store saves over the owner's theme of that id, else adds a new one.
+                if theme.id not in {t.id for t in mine} and len(mine) >= limit:
+                    raise LimitReached(_THEME_LIMIT.format(count=counted(len(mine), "saved theme")))
+                return store.save_user_theme(owner, theme)
+
+        return await run_blocking(save)
 
     async def delete_theme(self, owner: User, theme_id: str) -> bool:
         """Delete one of the owner's themes; False when it is not theirs (decks using it keep

@@ -15,6 +15,7 @@ from typing import Any, TypedDict
 
 import reflex as rx
 
+from slidegen.service.decks import LimitReached
 from slidegen.web.auth import connection_user
 from slidegen.web.states.common import blocking, deck_service, owner_of, user_message, user_of
 from slidegen.web.states.deck import DeckView, when_deck_list_changes
@@ -125,7 +126,12 @@ class SessionState(rx.State):
         owner = owner_of(self)
         if owner is None:
             return
-        record = await deck_service().create(owner, title)
+        try:
+            record = await deck_service().create(owner, title)
+        except LimitReached as refused:
+            self.error = user_message(refused)
+            return
+        self.error = ""
         await self._refresh_decks()
         await (await DeckView.of(self)).open(record.deck.id)
 
@@ -152,7 +158,12 @@ class SessionState(rx.State):
         owner = owner_of(self)
         if owner is None or await self._busy():
             return
-        record = await deck_service().duplicate_deck(user_of(self) or owner, deck_id)
+        try:
+            record = await deck_service().duplicate_deck(user_of(self) or owner, deck_id)
+        except LimitReached as refused:
+            self.error = user_message(refused)
+            return
+        self.error = ""
         if record is not None:
             await show_created_deck(self, record.deck.id)
 
@@ -179,7 +190,12 @@ class SessionState(rx.State):
         if owner is None or not self.deleted_id or await self._busy():
             return
         deck_id = self.deleted_id
-        restored = await deck_service().undelete_deck(owner, deck_id)
+        try:
+            restored = await deck_service().undelete_deck(owner, deck_id)
+        except LimitReached as refused:  # it stays in the trash, offered back still
+            self.error = user_message(refused)
+            return
+        self.error = ""
         self._forget_deleted()
         if not restored:
             return
