@@ -1,5 +1,9 @@
 """Two builds of the same sources, each with its own `reflex export`, are byte-identical except
-DEPLOYMENT_INFO's build time, and the upload plan between them is empty."""
+DEPLOYMENT_INFO's build time, and the upload plan between them is empty.
+
+The first build may take its frontend from the export cache: an entry there is an earlier export
+of these very inputs (the suite's packaged app makes one), so the second, uncached build still
+compares two exports while the suite runs one export fewer."""
 
 from __future__ import annotations
 
@@ -40,11 +44,11 @@ def test_two_exports_of_the_same_sources_make_the_same_package(tmp_path: Path) -
         missing("bun (for reflex export)")
     env = {"SERVING_ENDPOINT": {"valueFrom": "serving-endpoint"}}
     before = _sources()
-    first = build_package("dev", tmp_path / "first", app_yaml_env=env, use_cache=False)
+    first = build_package("dev", tmp_path / "first", app_yaml_env=env)
     second = build_package("dev", tmp_path / "second", app_yaml_env=env, use_cache=False)
     if _sources() != before:
         pytest.skip("the sources were edited while the two builds ran")
-    assert first.frontend == second.frontend == "exported"
+    assert first.frontend in ("exported", "cached") and second.frontend == "exported"
 
     assert first.files == second.files
     assert any(str(p).startswith("frontend/assets/") for p in first.files)
