@@ -479,6 +479,20 @@ class DeckService:
         )
 
     # ---------------------------------------------------------------------------- whole decks
+    async def room_for_a_deck(self, user: User) -> str | None:
+        """None when `user` may own one more deck, else the sentence saying why not: a turn
+        that will create a deck asks before it runs the model (`create` checks again)."""
+        owner = _owner_id(user)
+
+        def check() -> str | None:
+            try:
+                self._room_for_a_deck(self._store(), owner)
+            except LimitReached as full:
+                return str(full)
+            return None
+
+        return await run_blocking(check)
+
     async def create(self, user: User, title: str, **content: Any) -> DeckRecord:
         """A new deck at version 1 (`content`: the store's `styles`, `slides`, `imported_from`,
         `actor`, `deck_id`). `LimitReached` when the user has no room for it."""

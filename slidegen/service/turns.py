@@ -222,6 +222,9 @@ class TurnService:
             if existing is None:
                 yield Failed(f"Deck {deck_id} was not found.")
                 return
+        elif full := await self.decks.room_for_a_deck(owner):
+            yield Failed(full)  # before the model runs: its deck could not be saved
+            return
         space = self._space(genie_space_id, existing.deck if existing else None)
         if existing is not None:
             if outline is None:  # a reviewed outline continues the request already recorded

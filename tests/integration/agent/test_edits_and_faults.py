@@ -123,6 +123,25 @@ def test_edit_requests_are_checked_before_calling_the_model(
     assert emulator.emulator.requests("POST", "chat/completions") == []
 
 
+def test_a_new_deck_past_the_users_limit_is_refused_before_calling_the_model(
+    model, store, settings, alice, deck, emulator, monkeypatch
+):
+    monkeypatch.setenv("MAX_DECKS_PER_USER", "1")  # alice has `deck` already
+    events = run(generation(store, settings, alice, "A deck on churn", genie_space_id=""))
+    assert events == [
+        Failed(
+            "You already have 1 deck, the most one user may keep: delete one you no longer "
+            "need, then try again."
+        )
+    ]
+    assert emulator.emulator.requests("POST", "chat/completions") == []
+    assert [d.id for d in store.list_decks("alice")] == [deck.id]
+    # The deck alice has may still be rewritten.
+    model.replies.append(ModelReply(text=deck_html("<h2>Churn</h2>")))
+    rewritten = run(generation(store, settings, alice, "Churn", deck_id=deck.id, genie_space_id=""))
+    assert isinstance(rewritten[-1], TurnSaved)
+
+
 FAULTS = {
     "429": (
         dict(status=429, error_code="REQUEST_LIMIT_EXCEEDED", retry_after_s=1),
