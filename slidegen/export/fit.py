@@ -31,6 +31,7 @@ from slidegen.deck.render import CHART_JS_URL_PATH, chart_js_source, render_slid
 from slidegen.export.page_scripts import page_script
 from slidegen.export.pdf import (
     DEFAULT_CHROMIUM,
+    Asset,
     acquire_slot,
     launch_chromium,
     pdf_available,
@@ -330,8 +331,7 @@ async def fit_session(*, chromium_path: str = DEFAULT_CHROMIUM) -> AsyncIterator
                 playwright = await stack.enter_async_context(async_playwright())
                 browser = await launch_chromium(playwright, chromium_path)
                 stack.push_async_callback(browser.close)
-                context = await slide_context(browser)
-                await context.route(f"{_ASSETS}/**", _serve_asset)
+                context = await slide_context(browser, assets=_session_assets())
             except PlaywrightError as exc:
                 raise FitUnavailable(f"Chromium could not be started: {exc.message}") from exc
             yield FitSession(context)
@@ -339,17 +339,13 @@ async def fit_session(*, chromium_path: str = DEFAULT_CHROMIUM) -> AsyncIterator
         _SLOTS.release()
 
 
-async def _serve_asset(route: Any) -> None:
-    """Chart.js for the documents of a session, from memory (the context is offline)."""
-    if route.request.url == f"{_ASSETS}{CHART_JS_URL_PATH}":
-        await route.fulfill(
-            status=200,
-            content_type="text/javascript",
-            body=chart_js_source(),
-            headers={"cache-control": "max-age=3600"},
+def _session_assets() -> dict[str, Asset]:
+    """Chart.js for the documents of a session, from memory (nothing else is reachable)."""
+    return {
+        f"{_ASSETS}{CHART_JS_URL_PATH}": Asset(
+            "text/javascript", chart_js_source(), {"cache-control": "max-age=3600"}
         )
-    else:
-        await route.abort()
+    }
 
 
 def _unmeasured(why: str) -> FitReport:

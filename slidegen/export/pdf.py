@@ -17,17 +17,24 @@ loading), and one owner has at most one export running, so a hostile deck holds 
 the process's slots for at most the deadline while other users' exports go on.
 
 What every server-side Chromium here (this export, the PPTX layout measurement, the fit check)
-starts the same way lives here too: `launch_chromium`, `slide_context` and `acquire_slot`.
+starts the same way lives here too: `launch_chromium`, `slide_context` and `acquire_slot`. A
+slide must reach nothing outside its document, so three guards stand between it and the network,
+each enough alone for what it covers: the context's routes abort every request and navigation
+except the in-memory `Asset`s its caller serves (and refuse WebSockets), offline emulation, and
+a Chromium whose every connection goes to a proxy where nothing listens (`SLIDE_CHROMIUM_ARGS`),
+for requests neither of the others sees (a beacon sent as a page closes).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import importlib.util
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +46,8 @@ __all__ = [
     "CHROMIUM_ARGS",
     "DEFAULT_CHROMIUM",
     "NO_CHART_ANIMATION",
+    "SLIDE_CHROMIUM_ARGS",
+    "Asset",
     "PdfBusyError",
     "PdfExportError",
     "acquire_slot",
@@ -62,6 +71,12 @@ CHROMIUM_ARGS = (
     "--disable-sync",
     "--disable-dev-shm-usage",
 )
+# Only for Chromium loading slides (tests reach the app on 127.0.0.1 with CHROMIUM_ARGS alone):
+# every connection goes through a proxy on a privileged port where nothing listens, loopback
+# included (`<-loopback>` drops Chromium's implicit bypass), so a request that slips past the
+# context's routes and offline emulation fails at the socket. Playwright's routes answer before
+# the network, so the in-memory assets are unaffected.
+SLIDE_CHROMIUM_ARGS = ("--proxy-server=http://127.0.0.1:1", "--proxy-bypass-list=<-loopback>")
 TIMEOUT_MS = 60_000
 # Each export starts its own Chromium (~150 MB): at most this many at once per process, callers
 # beyond that wait up to QUEUE_TIMEOUT_S for a slot, then get a clear "busy" error.
@@ -186,20 +201,69 @@ async def acquire_slot(slots: threading.BoundedSemaphore, timeout_s: float) -> b
 
 async def launch_chromium(playwright: Any, chromium_path: str) -> Any:
     """Chromium at `chromium_path` started by `playwright` (an async Playwright) with
-    `CHROMIUM_ARGS`, within `TIMEOUT_MS`. The caller closes it."""
+    `CHROMIUM_ARGS` and `SLIDE_CHROMIUM_ARGS`, within `TIMEOUT_MS`. The caller closes it."""
     return await playwright.chromium.launch(
-        executable_path=chromium_path, args=list(CHROMIUM_ARGS), timeout=TIMEOUT_MS
+        executable_path=chromium_path,
+        args=[*CHROMIUM_ARGS, *SLIDE_CHROMIUM_ARGS],
+        timeout=TIMEOUT_MS,
     )
 
 
-async def slide_context(browser: Any, **options: Any) -> Any:
-    """A new offline context of `browser` with a 1280x720 viewport in which Chart.js animation
-    is off before any chart exists (`NO_CHART_ANIMATION`); `options` go to `new_context`."""
+@dataclass(frozen=True)
+class Asset:
+    """A response a slide context serves from memory for one exact URL."""
+
+    content_type: str
+    body: str | bytes
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+async def slide_context(
+    browser: Any, *, assets: Mapping[str, Asset] | None = None, **options: Any
+) -> Any:
+    """A new context of `browser` for untrusted slides: 1280x720, Chart.js animation off before
+    any chart exists (`NO_CHART_ANIMATION`), and no way out. Every request and navigation of its
+    pages and their workers is aborted unless its URL is a key of `assets` (served from memory),
+    WebSockets are refused, service workers blocked, and the context is offline besides.
+    Documents given by `set_content` (about:blank) and data:/blob: URLs never reach the routes;
+    Chromium itself refuses file:// and chrome:// to them. `options` go to `new_context`."""
+    served = dict(assets or {})
     context = await browser.new_context(
-        viewport={"width": SLIDE_WIDTH, "height": SLIDE_HEIGHT}, offline=True, **options
+        viewport={"width": SLIDE_WIDTH, "height": SLIDE_HEIGHT},
+        **options,
+        offline=True,
+        service_workers="block",
     )
+    # Registered before any page exists, so no page ever runs without them.
+    await context.route(lambda _url: True, functools.partial(_only_assets, served))
+    await context.route_web_socket("**/*", _refuse_socket)
     await context.add_init_script(NO_CHART_ANIMATION)
     return context
+
+
+async def _only_assets(assets: Mapping[str, Asset], route: Any) -> None:
+    from playwright.async_api import Error as PlaywrightError
+
+    asset = assets.get(route.request.url)
+    # The page may close while its request waits here (a stuck slide's page is closed).
+    with contextlib.suppress(PlaywrightError):
+        if asset is None:
+            await route.abort("blockedbyclient")
+        else:
+            await route.fulfill(
+                status=200,
+                content_type=asset.content_type,
+                body=asset.body,
+                headers=dict(asset.headers),
+            )
+
+
+async def _refuse_socket(socket: Any) -> None:
+    """Never connected to its server (a route that does not call `connect_to_server`)."""
+    from playwright.async_api import Error as PlaywrightError
+
+    with contextlib.suppress(PlaywrightError):
+        await socket.close()
 
 
 async def _print(document: str, chromium_path: str) -> bytes:
