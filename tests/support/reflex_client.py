@@ -37,6 +37,12 @@ class ReflexSocket:
         self.bytes_received = 0
         self.client = socketio.AsyncClient(reconnection=False)
         self.client.on("event", self._on_event, namespace=NAMESPACE)
+        # Reflex renames a token it takes for a second tab's (a tab's page would switch to it).
+        self.new_token: str | None = None
+        self.client.on("new_token", self._on_new_token, namespace=NAMESPACE)
+
+    async def _on_new_token(self, token: Any) -> None:
+        self.new_token = str(token)
 
     async def _on_event(self, data: Any) -> None:
         raw = data if isinstance(data, str) else json.dumps(data)
