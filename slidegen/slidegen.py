@@ -4,7 +4,7 @@ from slidegen.config import get_settings
 from slidegen.demo_workspace import workspace_lifespan
 from slidegen.server.asgi import make_transformer
 from slidegen.server.events import SlidegenApp
-from slidegen.server.lifespan import open_store_at_startup, warm_chat_model
+from slidegen.server.lifespan import open_store_at_startup
 from slidegen.server.logs import configure_logging
 from slidegen.server.mcp_mount import mcp_lifespan
 from slidegen.web.pages import register_pages
@@ -18,5 +18,3 @@ app.register_lifespan_task(open_store_at_startup)
 app.register_lifespan_task(workspace_lifespan)
 # The MCP endpoint's transport (`/mcp`) runs while the app does.
 app.register_lifespan_task(mcp_lifespan)
-# The model's client library imports in the background: the worker answers meanwhile.
-app.register_lifespan_task(warm_chat_model)

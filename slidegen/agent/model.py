@@ -16,23 +16,20 @@ a user watching a spinner.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from databricks.sdk import WorkspaceClient
+from databricks_langchain import ChatDatabricks
 
 from slidegen import workspace as clients
 from slidegen.config import Settings
 from slidegen.demo_workspace import current_demo
-
-if TYPE_CHECKING:
-    from databricks_langchain import ChatDatabricks
 
 __all__ = [
     "NO_WORKSPACE",
     "AgentConfigError",
     "app_workspace_client",
     "chat_model",
-    "load_chat_model_class",
     "user_workspace_client",
 ]
 
@@ -86,19 +83,10 @@ def chat_model(
     name = (endpoint or settings.serving_endpoint).strip()
     if not name:
         raise AgentConfigError("No serving endpoint is configured; set SERVING_ENDPOINT.")
-    return load_chat_model_class()(
+    return ChatDatabricks(
         model=name,
         workspace_client=workspace,
         timeout=settings.llm_timeout_s,
         max_retries=settings.llm_max_retries if max_retries is None else max_retries,
         temperature=0.2,
     )
-
-
-def load_chat_model_class() -> type[ChatDatabricks]:
-    """`ChatDatabricks`, imported on first use: `databricks_langchain` brings MCP, Unity Catalog
-    and OpenAI's agents with it (4 s of a 10 s app start on a 2-core machine), so the app
-    imports it after it serves (`slidegen.server.lifespan.warm_chat_model`), not before."""
-    from databricks_langchain import ChatDatabricks
-
-    return ChatDatabricks
