@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import zlib
-from collections.abc import Coroutine, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -17,22 +14,7 @@ from slidegen.deck.data_source import genie_space_for, set_genie_space
 from slidegen.deck.model import GENIE_DEFAULT, GENIE_NONE
 from slidegen.service import DeckService, Status
 from slidegen.store import ChangeKind
-
-_LOOP_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="data-source-tests")
-
-
-def _run(coro: Coroutine[Any, Any, Any]) -> Any:
-    return _LOOP_THREAD.submit(asyncio.run, coro).result()
-
-
-@pytest.fixture
-def store(tmp_path) -> Iterator[Any]:
-    from slidegen.config import load_settings
-    from slidegen.store import open_store
-
-    st = open_store(load_settings(SLIDEGEN_DATA_DIR=str(tmp_path)))
-    yield st
-    st.dispose()
+from tests.support.loops import run_on_own_loop
 
 
 def _deck(store: Any) -> Any:
@@ -61,7 +43,7 @@ def test_the_choice_is_one_version_that_undo_takes_back(store) -> None:
     service = DeckService(lambda: store)
     record = _deck(store)
     deck_id = record.deck.id
-    outcome = _run(
+    outcome = run_on_own_loop(
         service.apply(
             "ann",
             deck_id,
@@ -81,14 +63,14 @@ def test_the_choice_is_one_version_that_undo_takes_back(store) -> None:
     renamed = store.rename_deck("ann", deck_id, "Renamed", base_version=2)
     assert renamed.deck.genie_space == "space-sales"
 
-    undone = _run(service.undo("ann", deck_id, renamed.version))
+    undone = run_on_own_loop(service.undo("ann", deck_id, renamed.version))
     assert undone.saved and undone.record.deck.genie_space == "space-sales"
-    undone = _run(service.undo("ann", deck_id, undone.record.version))
+    undone = run_on_own_loop(service.undo("ann", deck_id, undone.record.version))
     assert undone.saved and undone.record.deck.genie_space == GENIE_DEFAULT
-    redone = _run(service.redo("ann", deck_id, undone.record.version))
+    redone = run_on_own_loop(service.redo("ann", deck_id, undone.record.version))
     assert redone.record.deck.genie_space == "space-sales"
     # an earlier version restored brings its (default) choice back
-    restored = _run(service.restore("ann", deck_id, 1, redone.record.version))
+    restored = run_on_own_loop(service.restore("ann", deck_id, 1, redone.record.version))
     assert restored.record.deck.genie_space == GENIE_DEFAULT
 
 

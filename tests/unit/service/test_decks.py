@@ -3,9 +3,6 @@ scoping. (Store calls off the event loop: `tests/unit/web/test_slow_store.py`.)"
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Coroutine, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -18,24 +15,7 @@ from slidegen.service import (
     Status,
     Unchanged,
 )
-
-_LOOP_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="service-tests")
-
-
-def _run(coro: Coroutine[Any, Any, Any]) -> Any:
-    """Run `coro` on a loop of its own, in a worker thread (a session-wide Playwright, when the
-    browser tests ran first, keeps a loop running on the main thread)."""
-    return _LOOP_THREAD.submit(asyncio.run, coro).result()
-
-
-@pytest.fixture
-def store(tmp_path) -> Iterator[Any]:
-    from slidegen.config import load_settings
-    from slidegen.store import open_store
-
-    st = open_store(load_settings(SLIDEGEN_DATA_DIR=str(tmp_path)))
-    yield st
-    st.dispose()
+from tests.support.loops import run_on_own_loop
 
 
 def _deck(store: Any, owner: str = "ann", n: int = 3) -> Any:
@@ -48,13 +28,13 @@ def test_apply_saves_a_version_and_a_stale_base_gets_the_newer_head(store) -> No
     record = _deck(store)
     first = record.deck.slides[0].id
 
-    moved = _run(
+    moved = run_on_own_loop(
         service.apply("ann", record.deck.id, 1, lambda d: move_slide(d, first, 2), "reorder", "m")
     )
     assert moved.status is Status.SAVED and moved.record.version == 2
     assert moved.record.deck.slide_ids[-1] == first
 
-    stale = _run(
+    stale = run_on_own_loop(
         service.apply("ann", record.deck.id, 1, lambda d: set_notes(d, first, "x"), "notes", "n")
     )
     assert stale.status is Status.CONFLICT and stale.error
@@ -70,44 +50,44 @@ def test_missing_refused_and_unchanged_write_nothing(store) -> None:
     def unchanged(deck: Any) -> Any:
         raise Unchanged
 
-    other = _run(service.apply("bob", deck_id, 1, lambda d: d, "reorder", "m"))
+    other = run_on_own_loop(service.apply("bob", deck_id, 1, lambda d: d, "reorder", "m"))
     assert other.status is Status.MISSING and other.message == MISSING_MESSAGE
-    bad = _run(service.apply("ann", deck_id, 1, lambda d: d.slide("nope"), "notes", "n"))
+    bad = run_on_own_loop(service.apply("ann", deck_id, 1, lambda d: d.slide("nope"), "notes", "n"))
     assert bad.status is Status.REFUSED and bad.error and "nope" in bad.message
-    same = _run(service.apply("ann", deck_id, 1, unchanged, "notes", "n"))
+    same = run_on_own_loop(service.apply("ann", deck_id, 1, unchanged, "notes", "n"))
     assert same.status is Status.UNCHANGED
-    nothing = _run(service.undo("ann", deck_id, 1))
+    nothing = run_on_own_loop(service.undo("ann", deck_id, 1))
     assert nothing.status is Status.REFUSED and not nothing.error and nothing.message
     assert store.get_deck("ann", deck_id).version == 1
 
-    assert _run(service.delete_deck("ann", deck_id))
-    gone = _run(service.undo("ann", deck_id, 1))
+    assert run_on_own_loop(service.delete_deck("ann", deck_id))
+    gone = run_on_own_loop(service.undo("ann", deck_id, 1))
     assert gone.status is Status.MISSING
-    assert _run(service.open("ann", deck_id)) is None
-    assert not _run(service.delete_deck("ann", deck_id))
-    assert _run(service.undelete_deck("ann", deck_id))
-    assert _run(service.open("ann", deck_id)).version == 1
+    assert run_on_own_loop(service.open("ann", deck_id)) is None
+    assert not run_on_own_loop(service.delete_deck("ann", deck_id))
+    assert run_on_own_loop(service.undelete_deck("ann", deck_id))
+    assert run_on_own_loop(service.open("ann", deck_id)).version == 1
 
 
 def test_rename_restore_history_and_duplicate(store) -> None:
     service = DeckService(lambda: store)
     deck_id = _deck(store).deck.id
-    renamed = _run(service.rename("ann", deck_id, 1, "  New   name "))
+    renamed = run_on_own_loop(service.rename("ann", deck_id, 1, "  New   name "))
     assert renamed.saved and renamed.record.deck.title == "New name"
-    restored = _run(service.restore("ann", deck_id, 1, 2))
+    restored = run_on_own_loop(service.restore("ann", deck_id, 1, 2))
     assert (
         restored.saved and restored.record.deck.title == "Deck" and "version 1" in restored.message
     )
-    versions = _run(service.history("ann", deck_id))
+    versions = run_on_own_loop(service.history("ann", deck_id))
     assert [v.version for v in versions] == [3, 2, 1]
-    assert _run(service.history("bob", deck_id)) is None
-    copy = _run(service.duplicate_deck("ann", deck_id))
+    assert run_on_own_loop(service.history("bob", deck_id)) is None
+    copy = run_on_own_loop(service.duplicate_deck("ann", deck_id))
     assert copy is not None and copy.deck.id != deck_id
-    assert _run(service.duplicate_deck("bob", deck_id)) is None
-    assert {d.id for d in _run(service.list_decks("ann"))} == {deck_id, copy.deck.id}
+    assert run_on_own_loop(service.duplicate_deck("bob", deck_id)) is None
+    assert {d.id for d in run_on_own_loop(service.list_decks("ann"))} == {deck_id, copy.deck.id}
 
 
 def test_no_owner_is_refused_before_the_store(store) -> None:
     service = DeckService(lambda: store)
     with pytest.raises(PermissionError):
-        _run(service.list_decks(""))
+        run_on_own_loop(service.list_decks(""))

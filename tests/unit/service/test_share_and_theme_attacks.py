@@ -15,7 +15,6 @@ import base64
 import io
 import re
 import zlib
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -25,22 +24,13 @@ from slidegen.deck.themes import MAX_LOGO_PIXELS, ThemeError, parse_logo, parse_
 from slidegen.service import OWNER_ONLY_MESSAGE, Access, DeckService
 from slidegen.service.themes import ThemeService
 from slidegen.store import AccessLevel
-from tests.unit.service.test_sharing_service import Recorder, _run, _user
+from tests.support.loops import run_on_own_loop
+from tests.unit.service.test_sharing_service import Recorder, _user
 
 OWNER, VIEWER, EDITOR, ANALYST, STRANGER = (
     _user(n) for n in ("owner", "viewer", "editor", "analyst", "stranger")
 )
 GROUPS = {"analyst@example.com": frozenset({"analysts"})}
-
-
-@pytest.fixture
-def store(tmp_path: Any) -> Iterator[Any]:
-    from slidegen.config import load_settings
-    from slidegen.store import open_store
-
-    st = open_store(load_settings(SLIDEGEN_DATA_DIR=str(tmp_path)))
-    yield st
-    st.dispose()
 
 
 @pytest.fixture
@@ -51,16 +41,22 @@ def service(store: Any) -> DeckService:
 
 def _deck(service: DeckService) -> str:
     html = '<div class="slide"><h1>Plan</h1></div>'
-    deck_id = _run(service.create(OWNER, "Plan", slides=parse_deck_html(html).slides)).deck.id
-    assert _run(service.share(OWNER, deck_id, "user", "viewer@example.com", "viewer")).done
-    assert _run(service.share(OWNER, deck_id, "user", "editor@example.com", "editor")).done
+    deck_id = run_on_own_loop(
+        service.create(OWNER, "Plan", slides=parse_deck_html(html).slides)
+    ).deck.id
+    assert run_on_own_loop(
+        service.share(OWNER, deck_id, "user", "viewer@example.com", "viewer")
+    ).done
+    assert run_on_own_loop(
+        service.share(OWNER, deck_id, "user", "editor@example.com", "editor")
+    ).done
     return deck_id
 
 
 def _grants(service: DeckService, deck_id: str) -> list[tuple[str, str, str]]:
     return [
         (g.kind.value, g.principal, g.level.value)
-        for g in _run(service.grants(OWNER, deck_id)) or []
+        for g in run_on_own_loop(service.grants(OWNER, deck_id)) or []
     ]
 
 
@@ -87,7 +83,7 @@ def test_odd_principals_are_refused_and_change_nothing(
 ) -> None:
     deck_id = _deck(service)
     before = _grants(service, deck_id)
-    answer = _run(service.share(OWNER, deck_id, kind, name, "editor"))
+    answer = run_on_own_loop(service.share(OWNER, deck_id, kind, name, "editor"))
     assert answer.error and re.search(words, answer.message), answer.message
     assert len(answer.message) < 400  # a 10,000-character name is not echoed whole
     assert _grants(service, deck_id) == before
@@ -95,20 +91,22 @@ def test_odd_principals_are_refused_and_change_nothing(
 
 def test_an_e_mail_in_another_case_or_spacing_is_the_same_person(service: DeckService) -> None:
     deck_id = _deck(service)
-    answer = _run(service.share(OWNER, deck_id, "user", "  Viewer@EXAMPLE.com ", "editor"))
+    answer = run_on_own_loop(
+        service.share(OWNER, deck_id, "user", "  Viewer@EXAMPLE.com ", "editor")
+    )
     assert answer.done and answer.message == "viewer@example.com is an editor now."
     assert _grants(service, deck_id).count(("user", "viewer@example.com", "editor")) == 1
     assert len(_grants(service, deck_id)) == 2  # changed, not added beside the first
-    assert _run(service.access(VIEWER, deck_id)) is AccessLevel.EDITOR
+    assert run_on_own_loop(service.access(VIEWER, deck_id)) is AccessLevel.EDITOR
 
 
 def test_a_group_name_shaped_like_sql_is_only_a_name(service: DeckService, store: Any) -> None:
     deck_id = _deck(service)
     for name in ("analysts' OR '1'='1", 'x") OR 1=1 --', "%", "*", "analysts%"):
-        assert _run(service.share(OWNER, deck_id, "group", name, "editor")).done
-    assert _run(service.access(ANALYST, deck_id)) is None  # in "analysts", named by none
-    assert _run(service.access(STRANGER, deck_id)) is None
-    assert _run(service.shared_decks(ANALYST)) == []
+        assert run_on_own_loop(service.share(OWNER, deck_id, "group", name, "editor")).done
+    assert run_on_own_loop(service.access(ANALYST, deck_id)) is None  # in "analysts", named by none
+    assert run_on_own_loop(service.access(STRANGER, deck_id)) is None
+    assert run_on_own_loop(service.shared_decks(ANALYST)) == []
     assert store.list_decks(OWNER.user_id)  # the table is still there
 
 
@@ -125,30 +123,30 @@ def test_a_viewer_or_editor_cannot_share_raise_their_level_or_remove_anyone(
             service.unshare(who, deck_id, "user", "editor@example.com"),
             service.unshare(who, deck_id, "user", "owner@example.com"),
         ):
-            answer = _run(attempt)
+            answer = run_on_own_loop(attempt)
             assert answer.error and answer.message == OWNER_ONLY_MESSAGE
             assert answer.grants == ()  # a non-owner is not shown who else has access
-        assert _run(service.grants(who, deck_id)) is None
+        assert run_on_own_loop(service.grants(who, deck_id)) is None
     assert _grants(service, deck_id) == before
-    assert _run(service.access(VIEWER, deck_id)) is AccessLevel.VIEWER
+    assert run_on_own_loop(service.access(VIEWER, deck_id)) is AccessLevel.VIEWER
 
 
 def test_unsharing_the_owner_removes_nothing(service: DeckService) -> None:
     deck_id = _deck(service)
     before = _grants(service, deck_id)
-    answer = _run(service.unshare(OWNER, deck_id, "user", "owner@example.com"))
+    answer = run_on_own_loop(service.unshare(OWNER, deck_id, "user", "owner@example.com"))
     assert not answer.error and answer.message == ""
     assert _grants(service, deck_id) == before
-    assert _run(service.access(OWNER, deck_id)) is AccessLevel.OWNER
+    assert run_on_own_loop(service.access(OWNER, deck_id)) is AccessLevel.OWNER
 
 
 @pytest.mark.parametrize("bad", [5, None, ["viewer@example.com"], {"principal": "x"}])
 def test_a_principal_of_the_wrong_type_is_a_clear_refusal(service: DeckService, bad: Any) -> None:
     deck_id = _deck(service)
     before = _grants(service, deck_id)
-    shared = _run(service.share(OWNER, deck_id, "user", bad, "viewer"))
+    shared = run_on_own_loop(service.share(OWNER, deck_id, "user", bad, "viewer"))
     assert shared.error and shared.message
-    removed = _run(service.unshare(OWNER, deck_id, "user", bad))
+    removed = run_on_own_loop(service.unshare(OWNER, deck_id, "user", bad))
     assert removed.error or removed.message == ""
     assert _grants(service, deck_id) == before
 
@@ -281,7 +279,7 @@ def test_css_injection_through_a_theme_is_refused(changes: dict[str, Any]) -> No
 
 def test_a_saved_theme_writes_only_its_own_values_into_css(service: DeckService, store) -> None:
     themes = ThemeService(service, lambda: store)
-    saved = _run(
+    saved = run_on_own_loop(
         themes.save_theme(
             OWNER, _theme(name="Brand & co", font="'Brand Sans', Inter", colors={
                 **_theme()["colors"], "accent": "rgb(200 30 30)"})
@@ -291,8 +289,8 @@ def test_a_saved_theme_writes_only_its_own_values_into_css(service: DeckService,
     assert "url(" not in css and "@import" not in css and "</" not in css
     assert "#c81e1e" in css and '"Brand Sans"' in css
     # Another user cannot pick, overwrite or delete it by its id.
-    assert _run(themes.find(STRANGER, saved.id)) is None
-    assert not _run(themes.delete_theme(STRANGER, saved.id))
-    theirs = _run(themes.save_theme(STRANGER, {**_theme(name="Theirs"), "id": saved.id}))
+    assert run_on_own_loop(themes.find(STRANGER, saved.id)) is None
+    assert not run_on_own_loop(themes.delete_theme(STRANGER, saved.id))
+    theirs = run_on_own_loop(themes.save_theme(STRANGER, {**_theme(name="Theirs"), "id": saved.id}))
     assert theirs.id != saved.id
-    assert _run(themes.find(OWNER, saved.id)) == saved
+    assert run_on_own_loop(themes.find(OWNER, saved.id)) == saved

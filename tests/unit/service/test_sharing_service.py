@@ -4,9 +4,6 @@ notices for other tabs; the group cache."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Coroutine, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -23,12 +20,7 @@ from slidegen.service import (
 from slidegen.service.live import ACCESS, SAVED, DeckNotice, DeckNotices
 from slidegen.store import AccessLevel
 from slidegen.users import UserContext
-
-_LOOP_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sharing-tests")
-
-
-def _run(coro: Coroutine[Any, Any, Any]) -> Any:
-    return _LOOP_THREAD.submit(asyncio.run, coro).result()
+from tests.support.loops import run_on_own_loop
 
 
 def _user(name: str, token: str | None = None) -> UserContext:
@@ -51,16 +43,6 @@ class Recorder(DeckNotices):
 
 
 @pytest.fixture
-def store(tmp_path) -> Iterator[Any]:
-    from slidegen.config import load_settings
-    from slidegen.store import open_store
-
-    st = open_store(load_settings(SLIDEGEN_DATA_DIR=str(tmp_path)))
-    yield st
-    st.dispose()
-
-
-@pytest.fixture
 def notices() -> Recorder:
     return Recorder()
 
@@ -73,11 +55,11 @@ def service(store: Any, notices: Recorder) -> DeckService:
 
 def _shared_deck(service: DeckService) -> str:
     html = "".join(f'<div class="slide"><h1>S{i}</h1></div>' for i in range(3))
-    record = _run(service.create(OWNER, "Plan", slides=parse_deck_html(html).slides))
+    record = run_on_own_loop(service.create(OWNER, "Plan", slides=parse_deck_html(html).slides))
     deck_id = record.deck.id
     for who, level in (("viewer@example.com", "viewer"), ("EDITOR@example.com", "editor")):
-        assert _run(service.share(OWNER, deck_id, "user", who, level)).done
-    assert _run(service.share(OWNER, deck_id, "group", "Design", "viewer")).done
+        assert run_on_own_loop(service.share(OWNER, deck_id, "user", who, level)).done
+    assert run_on_own_loop(service.share(OWNER, deck_id, "group", "Design", "viewer")).done
     return deck_id
 
 
@@ -87,22 +69,26 @@ def _reorder(deck: Any) -> Any:
 
 def test_each_user_gets_exactly_their_level(service: DeckService) -> None:
     deck_id = _shared_deck(service)
-    levels = {u.display_name: _run(service.access(u, deck_id)) for u in (OWNER, VIEWER, EDITOR)}
+    levels = {
+        u.display_name: run_on_own_loop(service.access(u, deck_id)) for u in (OWNER, VIEWER, EDITOR)
+    }
     assert levels == {
         "owner": AccessLevel.OWNER,
         "viewer": AccessLevel.VIEWER,
         "editor": AccessLevel.EDITOR,
     }
-    assert _run(service.access(DESIGNER, deck_id)) is AccessLevel.VIEWER  # through the group
-    assert _run(service.access(STRANGER, deck_id)) is None
-    assert _run(service.open(STRANGER, deck_id)) is None
-    assert _run(service.history(STRANGER, deck_id)) is None
-    assert _run(service.open(DESIGNER, deck_id)).deck.title == "Plan"
-    shared = _run(service.shared_decks(VIEWER))
+    assert (
+        run_on_own_loop(service.access(DESIGNER, deck_id)) is AccessLevel.VIEWER
+    )  # through the group
+    assert run_on_own_loop(service.access(STRANGER, deck_id)) is None
+    assert run_on_own_loop(service.open(STRANGER, deck_id)) is None
+    assert run_on_own_loop(service.history(STRANGER, deck_id)) is None
+    assert run_on_own_loop(service.open(DESIGNER, deck_id)).deck.title == "Plan"
+    shared = run_on_own_loop(service.shared_decks(VIEWER))
     assert [(s.summary.id, s.owner_name, s.level) for s in shared] == [
         (deck_id, "owner@example.com", AccessLevel.VIEWER)
     ]
-    assert _run(service.list_decks(VIEWER)) == []
+    assert run_on_own_loop(service.list_decks(VIEWER)) == []
 
 
 def test_a_viewer_is_refused_every_write_with_a_clear_message(service: DeckService) -> None:
@@ -114,24 +100,26 @@ def test_a_viewer_is_refused_every_write_with_a_clear_message(service: DeckServi
         service.restore(VIEWER, deck_id, 1, 1),
     ]
     for write in writes:
-        outcome = _run(write)
+        outcome = run_on_own_loop(write)
         assert outcome.status is Status.REFUSED and outcome.message == VIEW_ONLY_MESSAGE
-    record = _run(service.open(VIEWER, deck_id))
-    saved = _run(service.save_content(VIEWER, deck_id, record.deck, 1, "manual_edit", "x"))
+    record = run_on_own_loop(service.open(VIEWER, deck_id))
+    saved = run_on_own_loop(
+        service.save_content(VIEWER, deck_id, record.deck, 1, "manual_edit", "x")
+    )
     assert saved.message == VIEW_ONLY_MESSAGE
     for owner_only in (service.rename(VIEWER, deck_id, 1, "Mine"),):
-        assert _run(owner_only).status is Status.REFUSED
-    assert not _run(service.delete_deck(VIEWER, deck_id))
-    assert _run(service.grants(VIEWER, deck_id)) is None
-    assert _run(service.share(VIEWER, deck_id, "user", "x@example.com", "editor")).error
+        assert run_on_own_loop(owner_only).status is Status.REFUSED
+    assert not run_on_own_loop(service.delete_deck(VIEWER, deck_id))
+    assert run_on_own_loop(service.grants(VIEWER, deck_id)) is None
+    assert run_on_own_loop(service.share(VIEWER, deck_id, "user", "x@example.com", "editor")).error
     from slidegen.store import DeckNotFoundError
 
     with pytest.raises(DeckNotFoundError):
-        _run(service.add_chat(VIEWER, deck_id, "user", "make it mine"))
-    assert _run(service.open(OWNER, deck_id)).version == 1
+        run_on_own_loop(service.add_chat(VIEWER, deck_id, "user", "make it mine"))
+    assert run_on_own_loop(service.open(OWNER, deck_id)).version == 1
     # Reading stays open to the viewer, a copy of their own too.
-    assert [v.version for v in _run(service.history(VIEWER, deck_id))] == [1]
-    copy = _run(service.duplicate_deck(VIEWER, deck_id))
+    assert [v.version for v in run_on_own_loop(service.history(VIEWER, deck_id))] == [1]
+    copy = run_on_own_loop(service.duplicate_deck(VIEWER, deck_id))
     assert copy.deck.owner == VIEWER.user_id
 
 
@@ -140,32 +128,32 @@ def test_an_editor_edits_and_chats_but_only_the_owner_renames_deletes_and_shares
 ) -> None:
     deck_id = _shared_deck(service)
     notices.sent.clear()
-    moved = _run(service.apply(EDITOR, deck_id, 1, _reorder, "reorder", "Moved"))
+    moved = run_on_own_loop(service.apply(EDITOR, deck_id, 1, _reorder, "reorder", "Moved"))
     assert moved.saved and moved.record.version == 2
     assert notices.sent == [DeckNotice(deck_id, SAVED, 2)]
-    undone = _run(service.undo(EDITOR, deck_id, 2))
+    undone = run_on_own_loop(service.undo(EDITOR, deck_id, 2))
     assert undone.saved
-    message = _run(service.add_chat(EDITOR, deck_id, "user", "Add a chart"))
+    message = run_on_own_loop(service.add_chat(EDITOR, deck_id, "user", "Add a chart"))
     assert message.meta["author"] == "editor@example.com"
-    history = _run(service.history(OWNER, deck_id))
+    history = run_on_own_loop(service.history(OWNER, deck_id))
     assert [v.actor for v in history] == [
         "editor@example.com",
         "editor@example.com",
         "owner@example.com",
     ]
-    chat = _run(service.chat_history(VIEWER, deck_id))
+    chat = run_on_own_loop(service.chat_history(VIEWER, deck_id))
     assert [(m.content, m.meta["author"]) for m in chat] == [("Add a chart", "editor@example.com")]
-    renamed = _run(service.rename(EDITOR, deck_id, 3, "Editor's title"))
+    renamed = run_on_own_loop(service.rename(EDITOR, deck_id, 3, "Editor's title"))
     assert renamed.status is Status.REFUSED and renamed.message == OWNER_ONLY_MESSAGE
-    assert _run(service.share(EDITOR, deck_id, "user", "x@example.com", "editor")).error
-    assert not _run(service.delete_deck(EDITOR, deck_id))
-    assert _run(service.rename(OWNER, deck_id, 3, "Owner's title")).saved
+    assert run_on_own_loop(service.share(EDITOR, deck_id, "user", "x@example.com", "editor")).error
+    assert not run_on_own_loop(service.delete_deck(EDITOR, deck_id))
+    assert run_on_own_loop(service.rename(OWNER, deck_id, 3, "Owner's title")).saved
 
 
 def test_two_editors_from_one_base_get_the_conflict_rule(service: DeckService) -> None:
     deck_id = _shared_deck(service)
-    first = _run(service.apply(EDITOR, deck_id, 1, _reorder, "reorder", "a"))
-    second = _run(service.apply(OWNER, deck_id, 1, _reorder, "reorder", "b"))
+    first = run_on_own_loop(service.apply(EDITOR, deck_id, 1, _reorder, "reorder", "a"))
+    second = run_on_own_loop(service.apply(OWNER, deck_id, 1, _reorder, "reorder", "b"))
     assert first.saved and second.status is Status.CONFLICT
     assert second.record.version == 2  # the newer version is shown; nothing is lost
 
@@ -175,33 +163,33 @@ def test_revoking_and_deleting_reach_at_once_and_are_announced(
 ) -> None:
     deck_id = _shared_deck(service)
     notices.sent.clear()
-    removed = _run(service.unshare(OWNER, deck_id, "user", "editor@example.com"))
+    removed = run_on_own_loop(service.unshare(OWNER, deck_id, "user", "editor@example.com"))
     assert removed.done  # users first, then groups
     assert [g.principal for g in removed.grants] == ["viewer@example.com", "Design"]
     assert notices.sent == [DeckNotice(deck_id, ACCESS)]
-    gone = _run(service.apply(EDITOR, deck_id, 1, _reorder, "reorder", "late"))
+    gone = run_on_own_loop(service.apply(EDITOR, deck_id, 1, _reorder, "reorder", "late"))
     assert gone.status is Status.MISSING and gone.message == MISSING_MESSAGE
-    demoted = _run(service.share(OWNER, deck_id, "user", "viewer@example.com", "editor"))
+    demoted = run_on_own_loop(service.share(OWNER, deck_id, "user", "viewer@example.com", "editor"))
     assert "is an editor now" in demoted.message
-    assert _run(service.delete_deck(OWNER, deck_id))
+    assert run_on_own_loop(service.delete_deck(OWNER, deck_id))
     assert notices.sent[-1] == DeckNotice(deck_id, ACCESS)
-    assert _run(service.open(VIEWER, deck_id)) is None
-    assert _run(service.shared_decks(VIEWER)) == []
+    assert run_on_own_loop(service.open(VIEWER, deck_id)) is None
+    assert run_on_own_loop(service.shared_decks(VIEWER)) == []
 
 
 def test_bad_sharing_requests_change_nothing_and_say_why(service: DeckService) -> None:
     deck_id = _shared_deck(service)
-    before = _run(service.grants(OWNER, deck_id))
+    before = run_on_own_loop(service.grants(OWNER, deck_id))
     for kind, name, level, words in (
         ("user", "owner@example.com", "editor", "own this deck"),
         ("user", "not an email", "viewer", "not an e-mail"),
         ("user", "x@example.com", "owner", "viewer or editor"),
         ("team", "x", "viewer", "user or a group"),
     ):
-        answer = _run(service.share(OWNER, deck_id, kind, name, level))
+        answer = run_on_own_loop(service.share(OWNER, deck_id, kind, name, level))
         assert answer.error and words in answer.message, answer.message
         assert list(answer.grants) == before
-    assert _run(service.grants(OWNER, deck_id)) == before
+    assert run_on_own_loop(service.grants(OWNER, deck_id)) == before
 
 
 def test_groups_are_looked_up_once_per_minute_and_a_failure_gives_none() -> None:
@@ -214,16 +202,16 @@ def test_groups_are_looked_up_once_per_minute_and_a_failure_gives_none() -> None
         return frozenset({"Design"})
 
     access = Access(lookup)
-    first = _run(access.principal(DESIGNER))
-    again = _run(access.principal(DESIGNER))
+    first = run_on_own_loop(access.principal(DESIGNER))
+    again = run_on_own_loop(access.principal(DESIGNER))
     assert first.groups == again.groups == frozenset({"Design"}) and calls == [
         "designer@example.com"
     ]
-    down = _run(access.principal(_user("down")))
+    down = run_on_own_loop(access.principal(_user("down")))
     assert down.groups == frozenset() and down.email == "down@example.com"
     assert access.cached_principal(DESIGNER).groups == frozenset({"Design"})
     access.forget(DESIGNER)
-    _run(access.principal(DESIGNER))
+    run_on_own_loop(access.principal(DESIGNER))
     assert calls.count("designer@example.com") == 2
     with pytest.raises(PermissionError):
-        _run(access.principal(""))
+        run_on_own_loop(access.principal(""))

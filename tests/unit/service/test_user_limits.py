@@ -8,8 +8,6 @@ do not count; 0 decks means no limit.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -20,25 +18,10 @@ from slidegen.service import DeckService
 from slidegen.service.decks import LimitReached
 from slidegen.service.themes import ThemeService
 from slidegen.store.themes import MAX_USER_THEMES
+from tests.support.loops import run_on_own_loop
 
-_LOOP_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="limit-tests")
 ANN, BOB = "ann@example.com", "bob@example.com"
 SLIDES = parse_deck_html('<div class="slide"><h1>One</h1></div>').slides
-
-
-def _run(coro: Coroutine[Any, Any, Any]) -> Any:
-    """On a loop of its own in a worker thread (a session-wide Playwright may hold the main
-    thread's loop)."""
-    return _LOOP_THREAD.submit(asyncio.run, coro).result()
-
-
-@pytest.fixture
-def store(tmp_path) -> Iterator[Any]:
-    from slidegen.store import open_store
-
-    st = open_store(load_settings(SLIDEGEN_DATA_DIR=str(tmp_path)))
-    yield st
-    st.dispose()
 
 
 def _service(store: Any, **limits: int) -> DeckService:
@@ -53,46 +36,48 @@ def _all_ids(store: Any, owner: str) -> set[str]:
 
 def test_a_new_or_imported_deck_past_the_limit_is_refused_and_writes_nothing(store) -> None:
     decks = _service(store, MAX_DECKS_PER_USER=2)
-    _run(decks.create(ANN, "One"))
-    _run(decks.create(ANN, "Two", slides=SLIDES, imported_from="a.html"))
+    run_on_own_loop(decks.create(ANN, "One"))
+    run_on_own_loop(decks.create(ANN, "Two", slides=SLIDES, imported_from="a.html"))
     before = _all_ids(store, ANN)
     for content in ({}, {"slides": SLIDES, "imported_from": "b.html"}):
         with pytest.raises(LimitReached) as refused:
-            _run(decks.create(ANN, "Three", **content))
+            run_on_own_loop(decks.create(ANN, "Three", **content))
         assert str(refused.value) == (
             "You already have 2 decks, the most one user may keep: delete one you no longer "
             "need, then try again."
         )
     assert _all_ids(store, ANN) == before  # nothing written
     # Another user's decks are theirs to count.
-    assert _run(decks.create(BOB, "Bob's")).deck.owner == BOB
+    assert run_on_own_loop(decks.create(BOB, "Bob's")).deck.owner == BOB
 
 
 def test_deleted_decks_do_not_count_and_one_back_from_the_trash_does(store) -> None:
     decks = _service(store, MAX_DECKS_PER_USER=2)
-    one = _run(decks.create(ANN, "One")).deck.id
-    _run(decks.create(ANN, "Two"))
-    assert _run(decks.delete_deck(ANN, one))
-    three = _run(decks.create(ANN, "Three")).deck.id  # the trash is not counted
+    one = run_on_own_loop(decks.create(ANN, "One")).deck.id
+    run_on_own_loop(decks.create(ANN, "Two"))
+    assert run_on_own_loop(decks.delete_deck(ANN, one))
+    three = run_on_own_loop(decks.create(ANN, "Three")).deck.id  # the trash is not counted
     with pytest.raises(LimitReached):
-        _run(decks.undelete_deck(ANN, one))
+        run_on_own_loop(decks.undelete_deck(ANN, one))
     assert one in {d.id for d in store.list_deleted_decks(ANN)}  # still in the trash
-    assert _run(decks.delete_deck(ANN, three))
-    assert _run(decks.undelete_deck(ANN, one))
+    assert run_on_own_loop(decks.delete_deck(ANN, three))
+    assert run_on_own_loop(decks.undelete_deck(ANN, one))
     assert len(store.list_decks(ANN)) == 2
 
 
 def test_a_copy_past_the_limit_is_refused_also_of_a_shared_deck(store) -> None:
     decks = _service(store, MAX_DECKS_PER_USER=1)
-    mine = _run(decks.create(ANN, "Mine")).deck.id
-    theirs = _run(decks.create(BOB, "Theirs")).deck.id
-    assert _run(decks.share(BOB, theirs, "user", ANN, "viewer")).done
+    mine = run_on_own_loop(decks.create(ANN, "Mine")).deck.id
+    theirs = run_on_own_loop(decks.create(BOB, "Theirs")).deck.id
+    assert run_on_own_loop(decks.share(BOB, theirs, "user", ANN, "viewer")).done
     for deck_id in (mine, theirs):
         with pytest.raises(LimitReached):
-            _run(decks.duplicate_deck(ANN, deck_id))
+            run_on_own_loop(decks.duplicate_deck(ANN, deck_id))
     assert [d.id for d in store.list_decks(ANN)] == [mine]
     # A deck not there for the user is still None, below the limit.
-    assert _run(_service(store, MAX_DECKS_PER_USER=5).duplicate_deck(ANN, "d_none")) is None
+    assert (
+        run_on_own_loop(_service(store, MAX_DECKS_PER_USER=5).duplicate_deck(ANN, "d_none")) is None
+    )
 
 
 def test_the_defaults() -> None:
@@ -103,7 +88,7 @@ def test_the_defaults() -> None:
 def test_zero_decks_means_no_limit(store) -> None:
     decks = _service(store, MAX_DECKS_PER_USER=0)
     for n in range(3):
-        _run(decks.create(ANN, f"Deck {n}"))
+        run_on_own_loop(decks.create(ANN, f"Deck {n}"))
     assert len(store.list_decks(ANN)) == 3
 
 
@@ -114,7 +99,7 @@ def test_creates_racing_at_the_limit_cannot_all_pass(store) -> None:
         creates = [decks.create(ANN, f"Deck {n}") for n in range(8)]
         return await asyncio.gather(*creates, return_exceptions=True)
 
-    results = _run(race())
+    results = run_on_own_loop(race())
     assert sum(isinstance(r, LimitReached) for r in results) == 5
     assert len(store.list_decks(ANN)) == 3
 
@@ -135,20 +120,20 @@ def _theme(name: str, theme_id: str = "") -> dict[str, Any]:
 def test_a_new_theme_past_the_limit_is_refused_and_one_saved_over_is_not(store) -> None:
     settings = load_settings(MAX_THEMES_PER_USER=2)
     themes = ThemeService(_service(store), lambda: store, settings=lambda: settings)
-    first = _run(themes.save_theme(ANN, _theme("First")))
-    _run(themes.save_theme(ANN, _theme("Second")))
+    first = run_on_own_loop(themes.save_theme(ANN, _theme("First")))
+    run_on_own_loop(themes.save_theme(ANN, _theme("Second")))
     for data in (_theme("Third"), _theme("Copy of a built-in", "default"),
                  _theme("Not hers", "u-000000000000")):  # fmt: skip
         with pytest.raises(LimitReached) as refused:
-            _run(themes.save_theme(ANN, data))
+            run_on_own_loop(themes.save_theme(ANN, data))
         assert str(refused.value).startswith("You already have 2 saved themes, the most")
     assert [t.name for t in store.list_user_themes(ANN)] == ["First", "Second"]
     # Saving over one's own theme is a change, not a new one.
-    changed = _run(themes.save_theme(ANN, _theme("First, changed", first.id)))
+    changed = run_on_own_loop(themes.save_theme(ANN, _theme("First, changed", first.id)))
     assert changed.id == first.id
-    assert _run(themes.save_theme(BOB, _theme("Bob's"))).name == "Bob's"
-    assert _run(themes.delete_theme(ANN, first.id))
-    assert _run(themes.save_theme(ANN, _theme("Third"))).name == "Third"
+    assert run_on_own_loop(themes.save_theme(BOB, _theme("Bob's"))).name == "Bob's"
+    assert run_on_own_loop(themes.delete_theme(ANN, first.id))
+    assert run_on_own_loop(themes.save_theme(ANN, _theme("Third"))).name == "Third"
 
 
 def test_the_mcp_import_tool_says_why_it_is_refused(store) -> None:
@@ -157,7 +142,7 @@ def test_the_mcp_import_tool_says_why_it_is_refused(store) -> None:
     from slidegen.users import UserContext
 
     decks = _service(store, MAX_DECKS_PER_USER=1)
-    _run(decks.create(ANN, "Mine"))
+    run_on_own_loop(decks.create(ANN, "Mine"))
     tools = DeckTools(decks, None, ThemeService(decks, lambda: store))  # type: ignore[arg-type]
     user = UserContext(ANN, ANN, "ann", "r1", None, None)
 
@@ -166,5 +151,5 @@ def test_the_mcp_import_tool_says_why_it_is_refused(store) -> None:
 
     page = '<html><body><div class="slide"><h1>Imported</h1></div></body></html>'
     with pytest.raises(ToolRefusal, match="You already have 1 deck, the most one user may keep"):
-        _run(tools.call("import_deck", {"html": page}, user, "", nothing))
+        run_on_own_loop(tools.call("import_deck", {"html": page}, user, "", nothing))
     assert len(_all_ids(store, ANN)) == 1
